@@ -1,0 +1,131 @@
+//! The command line (clap derive). Names, flags and exit codes are the
+//! contract in `spec/cli.md`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diag::Severity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubeplan",
+    version,
+    about = "Design, lint and size Kubernetes clusters",
+    long_about = "kubeplan designs Kubernetes clusters from a short questionnaire, lints cluster plans against Kubernetes' limits and etcd quorum math, and prints bills of materials.",
+    after_help = "Examples:\n  kubeplan lint docs/examples/\n  kubeplan quorum --zones a=2,b=2,c=1\n  kubeplan explain etcd-even-members"
+)]
+pub struct Cli {
+    /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Read platform catalogs from this folder (kubernetes.yaml, platforms/NAME.yaml), over the built-in ones
+    #[arg(long, global = true, value_name = "DIR")]
+    pub profiles_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check plan files (files, folders, or - for stdin) against the rule catalog
+    Lint(LintArgs),
+    /// Quorum and fault-tolerance table; zone-loss survival with --zones or --plan
+    Quorum(QuorumArgs),
+    /// List the rule catalog
+    Rules(RulesArgs),
+    /// Show one rule's rationale, example and fix
+    Explain(ExplainArgs),
+    /// Print the JSON Schema (draft-07) of the plan file
+    Schema,
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Plan files, folders (every *.yaml/*.yml inside, recursively) or - for stdin
+    #[arg(required = true, value_name = "PLAN")]
+    pub paths: Vec<String>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+    /// The lowest severity that makes the exit status 1
+    #[arg(long, value_enum, default_value_t = Severity::Error)]
+    pub fail_on: Severity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct QuorumArgs {
+    /// Member counts to show (default 1..7)
+    #[arg(value_name = "N", value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub members: Vec<u32>,
+    /// Members per zone, e.g. a=2,b=2,c=1: can the cluster lose any one zone?
+    #[arg(long, value_name = "ZONE=N,...", conflicts_with_all = ["plan", "members"])]
+    pub zones: Option<String>,
+    /// Take the etcd members and their zones from a plan file
+    #[arg(long, value_name = "FILE", conflicts_with = "members")]
+    pub plan: Option<String>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format (markdown prints docs/rules.md)
+    #[arg(long, short, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. etcd-even-members
+    pub rule: String,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,46 @@
+use clap::CommandFactory;
+
+use super::{emit, exit, Env};
+use crate::cli::{Cli, CompletionsArgs, ExplainArgs, ExplainFormat, RulesArgs, RulesFormat};
+use crate::lint::{rule, RULES};
+use crate::plan::schema::closest;
+use crate::report::rules as out;
+
+pub fn rules(args: &RulesArgs, env: &Env) -> anyhow::Result<u8> {
+    let text = match args.format {
+        RulesFormat::Table => out::table(env.width),
+        RulesFormat::Json => format!("{:#}\n", out::json_all()),
+        RulesFormat::Markdown => crate::docs::rules_markdown(),
+    };
+    emit(&text)?;
+    Ok(exit::OK)
+}
+
+pub fn explain(args: &ExplainArgs, env: &Env) -> anyhow::Result<u8> {
+    let Some(r) = rule(&args.rule) else {
+        let hint = match closest(&args.rule, RULES.iter().map(|r| r.id)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "`kubeplan rules` lists them".into(),
+        };
+        anyhow::bail!("no rule named `{}`; {hint}", args.rule);
+    };
+    let text = match args.format {
+        ExplainFormat::Text => out::explain(r, env.paint),
+        ExplainFormat::Json => format!("{:#}\n", out::rule_json(r)),
+        ExplainFormat::Markdown => crate::docs::rule_markdown(r, 1),
+    };
+    emit(&text)?;
+    Ok(exit::OK)
+}
+
+pub fn schema() -> anyhow::Result<u8> {
+    emit(&format!("{:#}\n", crate::plan::schema::json_schema()))?;
+    Ok(exit::OK)
+}
+
+pub fn completions(args: &CompletionsArgs) -> anyhow::Result<u8> {
+    let mut buf = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "kubeplan", &mut buf);
+    emit(&String::from_utf8_lossy(&buf))?;
+    Ok(exit::OK)
+}

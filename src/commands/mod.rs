@@ -1,0 +1,71 @@
+//! Command glue: load, call the engine, emit. Each returns the exit status.
+
+pub mod lint;
+pub mod misc;
+pub mod quorum;
+
+use std::io::{IsTerminal, Write};
+
+use crate::catalog::Catalog;
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::report::Paint;
+
+/// What a command needs from the environment.
+pub struct Env {
+    pub paint: Paint,
+    pub catalog: Catalog,
+    /// Terminal width for tables, when stdout is a terminal.
+    pub width: Option<u16>,
+}
+
+/// Exit statuses (`spec/cli.md`).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// Whether to colour stdout.
+pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Writes results to stdout; a closed pipe (`kubeplan rules | head`) is not an error.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    let stdout_tty = std::io::stdout().is_terminal();
+    let catalog = match &cli.profiles_dir {
+        Some(dir) => Catalog::with_overrides(dir)?,
+        None => Catalog::builtin().clone(),
+    };
+    let env = Env {
+        paint: Paint {
+            enabled: color_enabled(cli.color, stdout_tty),
+        },
+        catalog,
+        width: if stdout_tty { None } else { Some(100) },
+    };
+    match cli.command {
+        Command::Lint(a) => lint::run(&a, &env),
+        Command::Quorum(a) => quorum::run(&a, &env),
+        Command::Rules(a) => misc::rules(&a, &env),
+        Command::Explain(a) => misc::explain(&a, &env),
+        Command::Schema => misc::schema(),
+        Command::Completions(a) => misc::completions(&a),
+    }
+}

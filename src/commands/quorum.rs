@@ -1,0 +1,144 @@
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+
+use super::{emit, Env};
+use crate::cli::{QuorumArgs, TableFormat};
+use crate::plan::load::{parse_documents, read_source};
+use crate::plan::spread;
+use crate::quorum::{row, zone_report, ZoneReport};
+
+pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
+    let max = env.catalog.kubernetes.etcd.max_members;
+    let placement = match (&args.zones, &args.plan) {
+        (Some(z), _) => Some(parse_zones(z)?),
+        (None, Some(p)) => Some(plan_placement(p)?),
+        _ => None,
+    };
+    let text = match placement {
+        Some(pl) => {
+            let report = zone_report(&pl);
+            match args.format {
+                TableFormat::Json => format!("{:#}\n", serde_json::to_value(&report)?),
+                TableFormat::Table => zone_table(&report, env),
+            }
+        }
+        None => {
+            let sizes: Vec<u32> = if args.members.is_empty() {
+                (1..=max).collect()
+            } else {
+                args.members.clone()
+            };
+            let rows: Vec<_> = sizes.iter().map(|n| row(*n, max)).collect();
+            match args.format {
+                TableFormat::Json => format!("{:#}\n", serde_json::to_value(&rows)?),
+                TableFormat::Table => {
+                    let mut t = Table::new();
+                    t.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+                        "members",
+                        "quorum",
+                        "fault tolerance",
+                        "note",
+                    ]);
+                    for r in &rows {
+                        t.add_row(vec![
+                            r.members.to_string(),
+                            r.quorum.to_string(),
+                            r.fault_tolerance.to_string(),
+                            r.note.clone(),
+                        ]);
+                    }
+                    format!("{t}\nquorum = floor(N/2) + 1; fault tolerance = N - quorum.\n")
+                }
+            }
+        }
+    };
+    emit(&text)?;
+    Ok(super::exit::OK)
+}
+
+/// Parses `a=2,b=2,c=1`.
+pub fn parse_zones(text: &str) -> anyhow::Result<Vec<(String, u32)>> {
+    let mut out: Vec<(String, u32)> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (zone, n) = part.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--zones: `{part}` is not ZONE=MEMBERS (e.g. a=2,b=2,c=1)")
+        })?;
+        let zone = zone.trim();
+        if zone.is_empty() {
+            anyhow::bail!("--zones: `{part}` has no zone name");
+        }
+        let n: u32 = n.trim().parse().map_err(|_| {
+            anyhow::anyhow!(
+                "--zones: `{}` in `{part}` is not a whole number of members",
+                n.trim()
+            )
+        })?;
+        if n > 99 {
+            anyhow::bail!("--zones: {n} members in zone {zone} is beyond any real etcd cluster");
+        }
+        if out.iter().any(|(z, _)| z == zone) {
+            anyhow::bail!("--zones: zone {zone} is listed twice");
+        }
+        out.push((zone.to_string(), n));
+    }
+    if out.iter().map(|(_, n)| n).sum::<u32>() == 0 {
+        anyhow::bail!("--zones: no members given (e.g. --zones a=2,b=2,c=1)");
+    }
+    Ok(out)
+}
+
+fn plan_placement(path: &str) -> anyhow::Result<Vec<(String, u32)>> {
+    let docs = parse_documents(read_source(path)?)?;
+    let doc = &docs[0];
+    let Some(plan) = &doc.plan else {
+        let first = &doc.issues[0];
+        anyhow::bail!(
+            "{path}:{}:{}: the plan has schema errors ({}); run `kubeplan lint {path}`",
+            first.pos.line,
+            first.pos.column,
+            first.message
+        );
+    };
+    if plan.etcd_topology().is_none() {
+        anyhow::bail!("{path}: the control plane is managed by the provider; the plan has no etcd members to place");
+    }
+    Ok(spread(plan.etcd_members(), &plan.etcd_zones()))
+}
+
+fn zone_table(r: &ZoneReport, env: &Env) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+        "zone lost",
+        "members lost",
+        "members left",
+        "quorum",
+        "survives",
+    ]);
+    for z in &r.zones {
+        t.add_row(vec![
+            z.zone.clone(),
+            z.members.to_string(),
+            (r.members - z.members).to_string(),
+            r.quorum.to_string(),
+            if z.survives {
+                "yes".into()
+            } else {
+                "NO".to_string()
+            },
+        ]);
+    }
+    let verdict = if r.survives_any_zone_loss {
+        env.paint.color(
+            anstyle::AnsiColor::Green,
+            "survives the loss of any one zone",
+        )
+    } else {
+        env.paint.color(
+            anstyle::AnsiColor::Red,
+            "does NOT survive the loss of every zone",
+        )
+    };
+    format!(
+        "{} members, quorum {}, tolerates {} member failure(s).\n{t}\nverdict: {verdict}\n",
+        r.members, r.quorum, r.fault_tolerance
+    )
+}

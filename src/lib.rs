@@ -1,0 +1,16 @@
+//! kubeplan: designs, lints and sizes Kubernetes clusters.
+//!
+//! The engine is a set of pure functions over one data model, the
+//! [`plan::ClusterPlan`]: answers → recommendation → plan → lint / bom / quorum.
+
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod docs;
+pub mod lint;
+pub mod plan;
+pub mod quorum;
+pub mod report;
+pub mod sizing;
+pub mod units;

@@ -1,0 +1,302 @@
+//! Reading plan files: paths, folders and stdin in; located documents out.
+//!
+//! YAML goes through serde-saphyr: it keeps the line and column of every node
+//! (each finding needs them), refuses duplicate keys, and bounds nesting depth,
+//! node count and alias expansion with its budget, so a hostile file cannot
+//! exhaust memory. serde_yaml is archived and its libyaml port unmaintained.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_saphyr::Spanned;
+
+use super::model::ClusterPlan;
+use super::node::{Node, Pos};
+use super::schema::{self, Issue, IssueKind, Locations};
+
+/// Plan files larger than this are refused before they are read.
+pub const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file (or stdin) and its text.
+#[derive(Debug)]
+pub struct Source {
+    /// The name shown in messages: the path as given, or `<stdin>`.
+    pub name: String,
+    pub text: String,
+}
+
+impl Source {
+    /// The text of a 1-based line, without its line ending.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        self.text
+            .split('\n')
+            .nth(line.checked_sub(1)? as usize)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
+/// One plan document of a file, checked against the schema.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: Arc<Source>,
+    /// 0-based index of the document in its file.
+    pub index: usize,
+    /// The typed plan; None when the document has schema problems.
+    pub plan: Option<ClusterPlan>,
+    pub issues: Vec<Issue>,
+    pub locs: Locations,
+}
+
+/// Input that cannot be read or parsed: exit status 2.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum LoadError {
+    #[error("{path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{path}:{line}:{column}: {reason}")]
+    Parse {
+        path: String,
+        line: u32,
+        column: u32,
+        reason: String,
+    },
+}
+
+fn read_err(path: &str, reason: impl Into<String>) -> LoadError {
+    LoadError::Read {
+        path: path.to_string(),
+        reason: reason.into(),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file or directory".into(),
+        PermissionDenied => "permission denied".into(),
+        IsADirectory => "is a directory".into(),
+        InvalidData => "not UTF-8 text".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// Expands the command-line arguments into files: a folder stands for every
+/// `*.yaml`/`*.yml` inside it (recursively, sorted), `-` for stdin.
+pub fn expand_paths(args: &[String]) -> Result<Vec<String>, LoadError> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            out.push(arg.clone());
+            continue;
+        }
+        let path = Path::new(arg);
+        let meta = std::fs::metadata(path).map_err(|e| read_err(arg, io_reason(&e)))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk_dir(path, &mut found).map_err(|e| read_err(arg, io_reason(&e)))?;
+            if found.is_empty() {
+                return Err(read_err(arg, "folder holds no .yaml or .yml file"));
+            }
+            found.sort();
+            out.extend(found.into_iter().map(|p| p.to_string_lossy().into_owned()));
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk_dir(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk_dir(&path, found)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one file (or stdin for `-`) as UTF-8 text, refusing binary, oversized
+/// and non-UTF-8 input with a clear reason.
+pub fn read_source(arg: &str) -> Result<Source, LoadError> {
+    let (name, bytes) = if arg == "-" {
+        let name = "<stdin>".to_string();
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_PLAN_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| read_err(&name, io_reason(&e)))?;
+        (name, buf)
+    } else {
+        let meta = std::fs::metadata(arg).map_err(|e| read_err(arg, io_reason(&e)))?;
+        if meta.is_dir() {
+            return Err(read_err(arg, "is a directory"));
+        }
+        if meta.len() > MAX_PLAN_BYTES {
+            return Err(read_err(arg, too_large(meta.len())));
+        }
+        let mut buf = Vec::new();
+        std::fs::File::open(arg)
+            .and_then(|f| f.take(MAX_PLAN_BYTES + 1).read_to_end(&mut buf))
+            .map_err(|e| read_err(arg, io_reason(&e)))?;
+        (arg.to_string(), buf)
+    };
+    source_from_bytes(name, bytes)
+}
+
+fn too_large(len: u64) -> String {
+    format!(
+        "file is {:.1} MiB; plan files are limited to {} MiB",
+        len as f64 / 1048576.0,
+        MAX_PLAN_BYTES / 1048576
+    )
+}
+
+/// Turns raw bytes into a source, with the checks `read_source` promises.
+pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadError> {
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(read_err(&name, too_large(bytes.len() as u64)));
+    }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let (line, column) = line_col(&bytes, at);
+        return Err(LoadError::Parse {
+            path: name,
+            line,
+            column,
+            reason: "binary data (a NUL byte), not a YAML text file".into(),
+        });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let (line, column) = line_col(e.as_bytes(), at);
+            return Err(LoadError::Parse {
+                path: name,
+                line,
+                column,
+                reason: "not UTF-8 text (plan files must be UTF-8)".into(),
+            });
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if text.trim().is_empty() {
+        return Err(read_err(&name, "file is empty: no plan document"));
+    }
+    Ok(Source { name, text })
+}
+
+fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line as u32, column as u32)
+}
+
+fn parse_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+    }
+}
+
+/// Parses every document of a source and checks it against the schema.
+pub fn parse_documents(source: Source) -> Result<Vec<Document>, LoadError> {
+    let source = Arc::new(source);
+    let docs: Vec<Spanned<Node>> =
+        serde_saphyr::from_multiple_with_options(&source.text, parse_options()).map_err(|e| {
+            let pos = e.location().map(Pos::at);
+            let reason = yaml_reason(&e.without_snippet().to_string());
+            match pos {
+                Some(p) if p.line > 0 => LoadError::Parse {
+                    path: source.name.clone(),
+                    line: p.line,
+                    column: p.column.max(1),
+                    reason,
+                },
+                _ => read_err(&source.name, reason),
+            }
+        })?;
+    let mut out = Vec::new();
+    for (index, doc) in docs.iter().enumerate() {
+        if matches!(doc.value, Node::Null) {
+            continue;
+        }
+        out.push(check_document(source.clone(), index, doc));
+    }
+    if out.is_empty() {
+        return Err(read_err(&source.name, "file is empty: no plan document"));
+    }
+    Ok(out)
+}
+
+fn check_document(source: Arc<Source>, index: usize, doc: &Spanned<Node>) -> Document {
+    let (value, mut issues, locs) = schema::check(doc);
+    let mut plan = None;
+    if issues.is_empty() {
+        match serde_json::from_value::<ClusterPlan>(value) {
+            Ok(p) => plan = Some(p),
+            Err(e) => issues.push(Issue {
+                kind: IssueKind::InvalidValue,
+                field: "(document)".into(),
+                pos: Pos::of(doc),
+                message: format!("the document is not a valid plan: {e}"),
+                help: "compare it with `kubeplan schema`".into(),
+            }),
+        }
+    }
+    Document {
+        source,
+        index,
+        plan,
+        issues,
+        locs,
+    }
+}
+
+fn yaml_reason(raw: &str) -> String {
+    let mut text = raw.trim().to_string();
+    if let Some(i) = text.rfind(" at line ") {
+        text.truncate(i);
+    }
+    if let Some(rest) = text.strip_prefix("error: ") {
+        text = rest.to_string();
+    }
+    if text.contains("budget breached") {
+        return "refusing to expand the document: it has more nodes, aliases or events than a plan can have (an alias bomb?)".into();
+    }
+    if text.contains("recursion limit") || text.contains("depth") {
+        return "nesting is too deep for a plan document".into();
+    }
+    format!("not valid YAML: {text}")
+}
+
+/// Reads and parses every file the arguments name.
+pub fn load_path_list(args: &[String]) -> Result<Vec<Document>, LoadError> {
+    let mut docs = Vec::new();
+    for path in expand_paths(args)? {
+        docs.extend(parse_documents(read_source(&path)?)?);
+    }
+    Ok(docs)
+}

@@ -1,0 +1,198 @@
+//! Effective values: what a plan means once the format's defaults apply.
+
+use super::model::*;
+
+/// Spreads `count` machines round-robin over `zones`, in order: (zone, machines).
+pub fn spread(count: u32, zones: &[String]) -> Vec<(String, u32)> {
+    if zones.is_empty() {
+        return vec![("default".to_string(), count)];
+    }
+    let n = zones.len() as u32;
+    zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| (z.clone(), count / n + u32::from((i as u32) < count % n)))
+        .collect()
+}
+
+/// Sums per-zone counts that name the same zone, keeping first-seen order.
+pub fn merge_zones(parts: impl IntoIterator<Item = (String, f64)>) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for (zone, v) in parts {
+        match out.iter_mut().find(|(z, _)| *z == zone) {
+            Some((_, total)) => *total += v,
+            None => out.push((zone, v)),
+        }
+    }
+    out
+}
+
+impl ClusterPlan {
+    pub fn purpose(&self) -> Purpose {
+        self.spec.purpose
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.spec.purpose == Purpose::Production
+    }
+
+    /// The cluster's failure domains (default: one zone named `default`).
+    pub fn zones(&self) -> Vec<String> {
+        if self.spec.zones.is_empty() {
+            vec!["default".to_string()]
+        } else {
+            self.spec.zones.clone()
+        }
+    }
+
+    fn group_zones(&self, own: &[String]) -> Vec<String> {
+        if own.is_empty() {
+            self.zones()
+        } else {
+            own.to_vec()
+        }
+    }
+
+    pub fn managed(&self) -> bool {
+        self.spec.control_plane.managed
+    }
+
+    /// Self-managed control-plane machines (default 1; 0 when managed).
+    pub fn cp_nodes(&self) -> u32 {
+        let default = if self.managed() { 0 } else { 1 };
+        self.spec.control_plane.nodes.unwrap_or(default)
+    }
+
+    pub fn cp_zones(&self) -> Vec<String> {
+        self.group_zones(&self.spec.control_plane.zones)
+    }
+
+    /// Whether ordinary workloads run on the control plane (default: learning only).
+    pub fn cp_schedulable(&self) -> bool {
+        self.spec
+            .control_plane
+            .schedulable
+            .unwrap_or(self.spec.purpose == Purpose::Learning)
+    }
+
+    pub fn leader_election(&self) -> LeaderElection {
+        self.spec
+            .control_plane
+            .leader_election
+            .clone()
+            .unwrap_or_default()
+    }
+
+    /// The etcd topology, or None when the provider runs the control plane and
+    /// the plan sets no etcd.
+    pub fn etcd_topology(&self) -> Option<EtcdTopology> {
+        match &self.spec.etcd {
+            Some(e) => Some(e.topology.unwrap_or(EtcdTopology::Stacked)),
+            None if self.managed() => None,
+            None => Some(EtcdTopology::Stacked),
+        }
+    }
+
+    /// etcd members (default: one per control-plane node).
+    pub fn etcd_members(&self) -> u32 {
+        self.spec
+            .etcd
+            .as_ref()
+            .and_then(|e| e.members)
+            .unwrap_or_else(|| self.cp_nodes())
+    }
+
+    /// The zones etcd members are spread over.
+    pub fn etcd_zones(&self) -> Vec<String> {
+        match (self.etcd_topology(), &self.spec.etcd) {
+            (Some(EtcdTopology::External), Some(e)) => self.group_zones(&e.zones),
+            _ => self.cp_zones(),
+        }
+    }
+
+    /// The field that sets the etcd member count.
+    pub fn etcd_members_field(&self) -> &'static str {
+        if self.spec.etcd.as_ref().and_then(|e| e.members).is_some() {
+            "spec.etcd.members"
+        } else {
+            "spec.controlPlane.nodes"
+        }
+    }
+
+    pub fn pool_zones(&self, pool: &WorkerPool) -> Vec<String> {
+        self.group_zones(&pool.zones)
+    }
+
+    pub fn worker_nodes(&self) -> u64 {
+        self.spec.workers.iter().map(|w| u64::from(w.nodes)).sum()
+    }
+
+    /// Kubernetes nodes: self-managed control plane plus workers.
+    pub fn k8s_nodes(&self) -> u64 {
+        u64::from(self.cp_nodes()) + self.worker_nodes()
+    }
+
+    /// The plan with every default written out, so a plan on disk says
+    /// everything it means.
+    pub fn normalized(&self) -> ClusterPlan {
+        let mut p = self.clone();
+        if p.spec.zones.is_empty() {
+            p.spec.zones = self.zones();
+        }
+        let cp = &mut p.spec.control_plane;
+        cp.nodes = Some(self.cp_nodes());
+        if !self.managed() {
+            if cp.zones.is_empty() {
+                cp.zones = self.cp_zones();
+            }
+            cp.schedulable = Some(self.cp_schedulable());
+            cp.leader_election = Some(self.leader_election());
+            if p.spec.etcd.is_none() {
+                p.spec.etcd = Some(Etcd {
+                    topology: Some(EtcdTopology::Stacked),
+                    members: Some(self.etcd_members()),
+                    zones: Vec::new(),
+                    machine: None,
+                });
+            }
+        }
+        if let Some(e) = p.spec.etcd.as_mut() {
+            e.topology = Some(e.topology.unwrap_or(EtcdTopology::Stacked));
+            e.members = Some(e.members.unwrap_or(self.cp_nodes()));
+        }
+        if let Some(lb) = p.spec.api_load_balancer.as_mut() {
+            lb.replicas = Some(lb.replicas.unwrap_or(1));
+            if matches!(lb.kind, LbType::Haproxy | LbType::Nginx) {
+                lb.placement = Some(lb.placement.unwrap_or(LbPlacement::Dedicated));
+            }
+        }
+        let pools: Vec<Vec<String>> = self
+            .spec
+            .workers
+            .iter()
+            .map(|w| self.pool_zones(w))
+            .collect();
+        for (w, zones) in p.spec.workers.iter_mut().zip(pools) {
+            if w.zones.is_empty() {
+                w.zones = zones;
+            }
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_robin_in_order() {
+        let z: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            spread(5, &z),
+            vec![("a".into(), 2), ("b".into(), 2), ("c".into(), 1)]
+        );
+        assert_eq!(spread(3, &z[..2]), vec![("a".into(), 2), ("b".into(), 1)]);
+        assert_eq!(spread(0, &z[..1]), vec![("a".into(), 0)]);
+    }
+}

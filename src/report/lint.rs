@@ -1,0 +1,248 @@
+//! `kubeplan lint` output: text (rustc-style), JSON and SARIF 2.1.0.
+
+use anstyle::AnsiColor;
+use serde_json::{json, Value};
+
+use super::Paint;
+use crate::diag::{Finding, Severity};
+use crate::lint::{DocReport, RULES};
+use crate::plan::Document;
+
+/// The findings of one file (all its documents).
+#[derive(Debug, Clone)]
+pub struct FileReport<'a> {
+    pub file: String,
+    pub docs: Vec<(&'a Document, DocReport)>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub plans: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub ignored: usize,
+}
+
+pub fn summarize(files: &[FileReport]) -> Summary {
+    let mut s = Summary {
+        files: files.len(),
+        ..Summary::default()
+    };
+    for f in files {
+        for (_, r) in &f.docs {
+            s.plans += 1;
+            s.ignored += r.ignored;
+            for x in &r.findings {
+                match x.severity {
+                    Severity::Error => s.errors += 1,
+                    Severity::Warning => s.warnings += 1,
+                    Severity::Info => s.infos += 1,
+                }
+            }
+        }
+    }
+    s
+}
+
+fn sev_color(s: Severity) -> AnsiColor {
+    match s {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Info => AnsiColor::Cyan,
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// rustc-style text: `file:line:col: severity[rule]: message`, the source
+/// line with a caret, and a help line.
+pub fn text(files: &[FileReport], paint: Paint) -> String {
+    let mut out = String::new();
+    for f in files {
+        for (doc, report) in &f.docs {
+            for x in &report.findings {
+                render_finding(&mut out, &f.file, doc, x, paint);
+            }
+            if report.schema_blocked {
+                out.push_str(&format!(
+                    "{}: {}: the document has schema errors; the other rules did not run on it\n\n",
+                    f.file,
+                    paint.color(AnsiColor::Cyan, "note")
+                ));
+            }
+        }
+    }
+    let s = summarize(files);
+    let plans = count(s.plans, "plan", "plans");
+    let ignored = if s.ignored > 0 {
+        format!(" ({} ignored)", s.ignored)
+    } else {
+        String::new()
+    };
+    if s.errors + s.warnings + s.infos == 0 {
+        out.push_str(&format!(
+            "{} {plans} checked, no findings{ignored}\n",
+            paint.color(AnsiColor::Green, "ok:")
+        ));
+    } else {
+        out.push_str(&format!(
+            "{}: {}, {}, {} in {plans}{ignored}\n",
+            paint.bold("summary"),
+            count(s.errors, "error", "errors"),
+            count(s.warnings, "warning", "warnings"),
+            count(s.infos, "info", "infos"),
+        ));
+    }
+    out
+}
+
+fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, paint: Paint) {
+    let sev = paint.color(
+        sev_color(x.severity),
+        &format!("{}[{}]", x.severity, x.rule),
+    );
+    out.push_str(&format!(
+        "{}: {sev}: {}\n",
+        paint.bold(&format!("{file}:{}:{}", x.line, x.column)),
+        paint.bold(&x.message)
+    ));
+    let gutter = x.line.to_string().len();
+    let bar = paint.color(AnsiColor::Blue, "|");
+    if let Some(src) = doc.source.line(x.line) {
+        let pad = " ".repeat(gutter);
+        out.push_str(&format!("{pad} {bar}\n"));
+        out.push_str(&format!(
+            "{} {bar} {src}\n",
+            paint.color(AnsiColor::Blue, &x.line.to_string())
+        ));
+        let caret_at: String = src
+            .chars()
+            .take(x.column.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = src
+            .chars()
+            .skip(x.column.saturating_sub(1) as usize)
+            .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',' && *c != ']' && *c != '}')
+            .count()
+            .max(1);
+        out.push_str(&format!(
+            "{pad} {bar} {caret_at}{}\n",
+            paint.color(sev_color(x.severity), &"^".repeat(width))
+        ));
+        out.push_str(&format!("{pad} = {}: {}\n\n", paint.bold("help"), x.help));
+    } else {
+        out.push_str(&format!("  = {}: {}\n\n", paint.bold("help"), x.help));
+    }
+}
+
+fn finding_json(x: &Finding, document: usize) -> Value {
+    json!({
+        "rule": x.rule,
+        "severity": x.severity,
+        "message": x.message,
+        "field": x.field,
+        "line": x.line,
+        "column": x.column,
+        "help": x.help,
+        "document": document,
+    })
+}
+
+/// The JSON report (`spec/cli.md`).
+pub fn json(files: &[FileReport]) -> Value {
+    let s = summarize(files);
+    json!({
+        "files": files.iter().map(|f| json!({
+            "file": f.file,
+            "findings": f.docs.iter().flat_map(|(d, r)| r.findings.iter().map(move |x| finding_json(x, d.index))).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "summary": {
+            "files": s.files,
+            "plans": s.plans,
+            "errors": s.errors,
+            "warnings": s.warnings,
+            "infos": s.infos,
+            "ignored": s.ignored,
+        },
+    })
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The SARIF 2.1.0 log, with every rule's metadata in tool.driver.rules.
+pub fn sarif(files: &[FileReport]) -> Value {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.what},
+                "help": {
+                    "text": format!("{}\n\nWhy it matters: {}\n\nFix: {}", r.what, r.why, r.fix),
+                    "markdown": crate::docs::rule_markdown(r, 3),
+                },
+                "helpUri": format!("https://github.com/kubeplan/kubeplan/blob/main/docs/rules.md#{}", r.id),
+                "defaultConfiguration": {"level": sarif_level(r.policy.default_severity())},
+                "properties": {"policy": r.policy.describe(), "group": r.group},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for f in files {
+        for (d, r) in &f.docs {
+            for x in &r.findings {
+                let index = RULES.iter().position(|r| r.id == x.rule).unwrap_or(0);
+                results.push(json!({
+                    "ruleId": x.rule,
+                    "ruleIndex": index,
+                    "level": sarif_level(x.severity),
+                    "message": {"text": format!("{} (help: {})", x.message, x.help)},
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": sarif_uri(&f.file)},
+                            "region": {"startLine": x.line.max(1), "startColumn": x.column.max(1)},
+                        },
+                        "logicalLocations": [{"fullyQualifiedName": x.field, "kind": "member"}],
+                    }],
+                    "properties": {"field": x.field, "document": d.index},
+                }));
+            }
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "kubeplan",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/kubeplan/kubeplan",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+fn sarif_uri(file: &str) -> String {
+    if file == "<stdin>" {
+        return "stdin".into();
+    }
+    file.trim_start_matches("./")
+        .replace('\\', "/")
+        .replace(' ', "%20")
+}

@@ -1,0 +1,28 @@
+//! Renderers: one per output format, over the library's own types.
+
+pub mod lint;
+pub mod rules;
+
+use anstyle::{AnsiColor, Style};
+
+/// Colour choices for human output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Paint {
+    pub enabled: bool,
+}
+
+impl Paint {
+    pub fn paint(&self, style: Style, text: &str) -> String {
+        if self.enabled {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+    pub fn color(&self, c: AnsiColor, text: &str) -> String {
+        self.paint(Style::new().bold().fg_color(Some(c.into())), text)
+    }
+}
