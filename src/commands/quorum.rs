@@ -132,9 +132,15 @@ fn zone_table(r: &ZoneReport, env: &Env) -> String {
             "survives the loss of any one zone",
         )
     } else {
+        let lost: Vec<&str> = r
+            .zones
+            .iter()
+            .filter(|z| !z.survives)
+            .map(|z| z.zone.as_str())
+            .collect();
         env.paint.color(
             anstyle::AnsiColor::Red,
-            "does NOT survive the loss of every zone",
+            &format!("does NOT survive losing zone {}", lost.join(" or ")),
         )
     };
     format!(

@@ -1,0 +1,625 @@
+//! The command line as a user meets it: exit codes, formats, bad input.
+
+use std::io::Write;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn kubeplan() -> Command {
+    let mut c = Command::cargo_bin("kubeplan").unwrap();
+    c.env_remove("NO_COLOR")
+        .env_remove("CI")
+        .timeout(Duration::from_secs(20));
+    c
+}
+
+fn example(name: &str) -> String {
+    format!("{}/docs/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+fn rules_fired(v: &Value) -> Vec<String> {
+    v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["findings"].as_array().unwrap().iter())
+        .map(|x| x["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn lint_json(path: &str) -> (i32, Value) {
+    let out = kubeplan()
+        .args(["lint", "--format", "json", path])
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), json_of(&out.stdout))
+}
+
+/// Exit 2 with one clear stderr line naming the file, and nothing on stdout.
+fn assert_input_error(args: &[&str], stdin: Option<Vec<u8>>, expect_in_message: &[&str]) {
+    let mut cmd = kubeplan();
+    cmd.args(args);
+    if let Some(bytes) = stdin {
+        cmd.write_stdin(bytes);
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "args {args:?}: stderr {err}");
+    assert!(
+        out.stdout.is_empty(),
+        "stdout should be empty: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err}"
+    );
+    assert!(err.starts_with("kubeplan: error: "), "{err}");
+    for want in expect_in_message {
+        assert!(err.contains(want), "`{want}` not in: {err}");
+    }
+    assert!(!err.contains("panicked") && !err.contains("Os {"), "{err}");
+}
+
+#[test]
+fn seed_two_control_plane_design_is_flagged() {
+    let (code, v) = lint_json(&example("seed-2cp-2w-1lb.yaml"));
+    assert_eq!(code, 1);
+    let fired = rules_fired(&v);
+    for id in [
+        "etcd-even-members",
+        "etcd-no-fault-tolerance",
+        "api-lb-single-point-of-failure",
+    ] {
+        assert!(
+            fired.contains(&id.to_string()),
+            "{id} missing from {fired:?}"
+        );
+    }
+    let f = &v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "etcd-even-members")
+        .unwrap()
+        .clone();
+    assert_eq!(f["field"], "spec.etcd.members");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(19), Some(14))
+    );
+    assert_eq!(
+        f["message"],
+        "etcd has 2 members: quorum 2, tolerates 0 failures, the same as 1 member"
+    );
+}
+
+#[test]
+fn haproxy_on_one_control_plane_node_is_flagged() {
+    let (code, v) = lint_json(&example("seed-haproxy-on-control-plane.yaml"));
+    assert_eq!(code, 1);
+    let findings = v["files"][0]["findings"].as_array().unwrap();
+    let spof = findings
+        .iter()
+        .find(|x| x["rule"] == "api-lb-single-point-of-failure")
+        .expect("fires");
+    assert!(spof["message"]
+        .as_str()
+        .unwrap()
+        .contains("one control-plane node"));
+}
+
+#[test]
+fn clean_examples_have_no_errors_or_warnings() {
+    for name in [
+        "dev-1cp-2w.yaml",
+        "learning-minikube.yaml",
+        "prod-onprem-stacked.yaml",
+        "prod-onprem-external-etcd.yaml",
+        "prod-eks.yaml",
+        "prod-gke.yaml",
+        "prod-aks.yaml",
+    ] {
+        let (code, v) = lint_json(&example(name));
+        assert_eq!(code, 0, "{name}");
+        assert_eq!(v["summary"]["errors"], 0, "{name}: {v:#}");
+        assert_eq!(v["summary"]["warnings"], 0, "{name}: {v:#}");
+        let out = kubeplan()
+            .args(["lint", "--fail-on", "info", &example(name)])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn text_output_is_rustc_style_with_source_and_help() {
+    let out = kubeplan()
+        .args(["lint", &example("seed-2cp-2w-1lb.yaml")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("seed-2cp-2w-1lb.yaml:19:14: error[etcd-even-members]: etcd has 2 members"),
+        "{text}"
+    );
+    assert!(text.contains("19 |     members: 2"), "{text}");
+    assert!(text.contains("= help: use 3 members"), "{text}");
+    assert!(
+        text.contains("summary: 3 errors, 0 warnings, 1 info in 1 plan"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
+    let coloured = kubeplan()
+        .args([
+            "--color",
+            "always",
+            "lint",
+            &example("seed-2cp-2w-1lb.yaml"),
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn fail_on_sets_the_exit_status() {
+    let f = example("seed-2cp-2w-1lb.yaml");
+    let pc = kubeplan()
+        .args(["lint", "--fail-on", "error", &f])
+        .output()
+        .unwrap();
+    assert_eq!(pc.status.code(), Some(1));
+    // A plan with only an info finding: exit 0 by default, 1 with --fail-on info.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("info.yaml");
+    let text = std::fs::read_to_string(example("prod-onprem-stacked.yaml"))
+        .unwrap()
+        .replace("zones: [rack-a, rack-b, rack-c]", "zones: [rack-a]");
+    std::fs::write(&p, text).unwrap();
+    let p = p.to_str().unwrap();
+    assert_eq!(
+        kubeplan().args(["lint", p]).output().unwrap().status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        kubeplan()
+            .args(["lint", "--fail-on", "warning", p])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        kubeplan()
+            .args(["lint", "--fail-on", "info", p])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn folders_stdin_and_multi_document_files() {
+    let out = kubeplan()
+        .args(["lint", "--format", "json", &example("")])
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    assert_eq!(v["summary"]["files"], 9);
+    let two = format!(
+        "{}---\n{}",
+        std::fs::read_to_string(example("dev-1cp-2w.yaml")).unwrap(),
+        std::fs::read_to_string(example("seed-2cp-2w-1lb.yaml")).unwrap()
+    );
+    let out = kubeplan()
+        .args(["lint", "--format", "json", "-"])
+        .write_stdin(two)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["files"][0]["file"], "<stdin>");
+    assert_eq!(v["summary"]["plans"], 2);
+    let even = v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "etcd-even-members")
+        .unwrap()
+        .clone();
+    // Lines count from the top of the file, across documents.
+    let dev_lines = std::fs::read_to_string(example("dev-1cp-2w.yaml"))
+        .unwrap()
+        .lines()
+        .count() as u64;
+    assert_eq!(even["line"].as_u64().unwrap(), dev_lines + 1 + 19);
+    assert_eq!(even["document"], 1);
+}
+
+#[test]
+fn ignore_annotation_silences_and_counts() {
+    let text = std::fs::read_to_string(example("seed-2cp-2w-1lb.yaml")).unwrap().replace(
+        "  name: seed-design\n",
+        "  name: seed-design\n  annotations:\n    kubeplan.io/ignore: \"etcd-even-members, production-single-zone\"\n",
+    );
+    let out = kubeplan()
+        .args(["lint", "--format", "json", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let fired = rules_fired(&v);
+    assert!(!fired.contains(&"etcd-even-members".to_string()));
+    assert!(fired.contains(&"etcd-no-fault-tolerance".to_string()));
+    assert_eq!(v["summary"]["ignored"], 2);
+}
+
+#[test]
+fn schema_problems_are_all_reported_at_once() {
+    let text = "apiVersion: kubeplan/v2\nkind: ClusterPlan\nmetadata:\n  name: Bad_Name\nspec:\n  purpose: prodution\n  contolPlane: {nodes: 3}\n  workers:\n    - name: w\n      nodes: -1\n      machine: {cpu: many, memoryGiB: 8}\n  network: {podCIDR: 10.0.0.0/33, serviceCIDR: 10.96.0.0/12}\n  workload: {kind: web, pods: 99999999999999999999999}\n";
+    let out = kubeplan()
+        .args(["lint", "--format", "json", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    let findings = v["files"][0]["findings"].as_array().unwrap();
+    let find = |field: &str| {
+        findings
+            .iter()
+            .find(|x| x["field"] == field)
+            .unwrap_or_else(|| panic!("{field} not reported: {v:#}"))
+    };
+    assert_eq!(find("apiVersion")["rule"], "schema-invalid-value");
+    assert_eq!(find("metadata.name")["rule"], "schema-invalid-value");
+    let purpose = find("spec.purpose");
+    assert!(purpose["help"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `production`"));
+    assert_eq!(
+        (purpose["line"].as_u64(), purpose["column"].as_u64()),
+        (Some(6), Some(12))
+    );
+    let unknown = find("spec.contolPlane");
+    assert_eq!(unknown["rule"], "schema-unknown-field");
+    assert!(unknown["help"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `controlPlane`"));
+    assert!(find("spec.platform")["rule"] == "schema-missing-field");
+    assert!(find("spec.workers[0].nodes")["message"]
+        .as_str()
+        .unwrap()
+        .contains("negative"));
+    assert!(find("spec.workers[0].machine.cpu")["message"]
+        .as_str()
+        .unwrap()
+        .contains("expected a number"));
+    assert_eq!(find("spec.network.podCIDR")["rule"], "schema-invalid-value");
+    assert!(
+        find("spec.workload.pods")["message"]
+            .as_str()
+            .unwrap()
+            .contains("whole number")
+            || find("spec.workload.pods")["message"]
+                .as_str()
+                .unwrap()
+                .contains("beyond")
+    );
+}
+
+#[test]
+fn bad_durations_are_schema_findings() {
+    let text = std::fs::read_to_string(example("prod-onprem-stacked.yaml"))
+        .unwrap()
+        .replace("leaseDuration: 15s", "leaseDuration: 15");
+    let out = kubeplan()
+        .args(["lint", "--format", "json", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let f = &v["files"][0]["findings"][0];
+    assert_eq!(f["rule"], "schema-invalid-value");
+    assert_eq!(f["field"], "spec.controlPlane.leaderElection.leaseDuration");
+}
+
+#[test]
+fn sarif_is_structurally_valid() {
+    for (file, expect_results) in [("seed-2cp-2w-1lb.yaml", true), ("prod-gke.yaml", false)] {
+        let out = kubeplan()
+            .args(["lint", "--format", "sarif", &example(file)])
+            .output()
+            .unwrap();
+        let v = json_of(&out.stdout);
+        assert_eq!(v["version"], "2.1.0");
+        assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+        let run = &v["runs"][0];
+        let rules = run["tool"]["driver"]["rules"]
+            .as_array()
+            .expect("tool.driver.rules");
+        assert_eq!(rules.len(), kubeplan::lint::RULES.len());
+        for r in rules {
+            assert!(
+                r["id"].is_string()
+                    && r["shortDescription"]["text"].is_string()
+                    && r["help"]["text"].is_string()
+            );
+            assert!(["error", "warning", "note"]
+                .contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
+        }
+        let results = run["results"].as_array().expect("results is an array");
+        assert_eq!(!results.is_empty(), expect_results, "{file}");
+        for res in results {
+            let idx = res["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[idx]["id"], res["ruleId"]);
+            assert!(["error", "warning", "note"].contains(&res["level"].as_str().unwrap()));
+            assert!(res["message"]["text"].is_string());
+            let region = &res["locations"][0]["physicalLocation"]["region"];
+            assert!(
+                region["startLine"].as_u64().unwrap() >= 1
+                    && region["startColumn"].as_u64().unwrap() >= 1
+            );
+            assert!(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string());
+        }
+    }
+}
+
+#[test]
+fn unreadable_input_exits_2_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    assert_input_error(
+        &["lint", &p("missing.yaml")],
+        None,
+        &["missing.yaml", "no such file"],
+    );
+    std::fs::write(p("empty.yaml"), "").unwrap();
+    assert_input_error(&["lint", &p("empty.yaml")], None, &["empty.yaml", "empty"]);
+    std::fs::write(p("bin.yaml"), b"apiVersion: kubeplan/v1\n\x00\x01\x02").unwrap();
+    assert_input_error(&["lint", &p("bin.yaml")], None, &["bin.yaml:2:1", "binary"]);
+    std::fs::write(p("latin1.yaml"), b"metadata:\n  name: caf\xe9\n").unwrap();
+    assert_input_error(
+        &["lint", &p("latin1.yaml")],
+        None,
+        &["latin1.yaml:2:12", "UTF-8"],
+    );
+    std::fs::write(p("broken.yaml"), "spec:\n  zones: [a, b\n  purpose: x\n").unwrap();
+    assert_input_error(
+        &["lint", &p("broken.yaml")],
+        None,
+        &["broken.yaml:", "not valid YAML"],
+    );
+    std::fs::create_dir(p("nothing")).unwrap();
+    std::fs::write(dir.path().join("nothing/readme.txt"), "hi").unwrap();
+    assert_input_error(
+        &["lint", &p("nothing")],
+        None,
+        &["nothing", "no .yaml or .yml"],
+    );
+    let deep = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(p("deep.yaml"), deep).unwrap();
+    assert_input_error(&["lint", &p("deep.yaml")], None, &["deep.yaml"]);
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        let prev = (b'a' + i) as char;
+        let next = (b'b' + i) as char;
+        bomb.push_str(&format!(
+            "{next}: &{next} [{}]\n",
+            vec![format!("*{prev}"); 10].join(", ")
+        ));
+    }
+    std::fs::write(p("bomb.yaml"), bomb).unwrap();
+    assert_input_error(&["lint", &p("bomb.yaml")], None, &["bomb.yaml", "alias"]);
+    let mut big = std::fs::File::create(p("big.yaml")).unwrap();
+    let line = format!("# {}\n", "x".repeat(1000));
+    for _ in 0..50_000 {
+        big.write_all(line.as_bytes()).unwrap();
+    }
+    drop(big);
+    assert_input_error(
+        &["lint", &p("big.yaml")],
+        None,
+        &["big.yaml", "limited to 16 MiB"],
+    );
+    assert_input_error(&["lint", "-"], Some(Vec::new()), &["<stdin>", "empty"]);
+}
+
+#[test]
+fn crlf_and_byte_order_mark_are_fine() {
+    let text = std::fs::read_to_string(example("seed-2cp-2w-1lb.yaml"))
+        .unwrap()
+        .replace('\n', "\r\n");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(text.as_bytes());
+    let out = kubeplan()
+        .args(["lint", "--format", "json", "-"])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let even = v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "etcd-even-members")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (even["line"].as_u64(), even["column"].as_u64()),
+        (Some(19), Some(14))
+    );
+    let out = kubeplan()
+        .args(["lint", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\r'));
+}
+
+#[test]
+fn quorum_table_matches_the_formula() {
+    let out = kubeplan()
+        .args([
+            "quorum", "--format", "json", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out.stdout);
+    for (i, row) in v.as_array().unwrap().iter().enumerate() {
+        let n = i as u64 + 1;
+        assert_eq!(row["members"].as_u64(), Some(n));
+        assert_eq!(row["quorum"].as_u64(), Some(n / 2 + 1));
+        assert_eq!(row["faultTolerance"].as_u64(), Some(n - (n / 2 + 1)));
+    }
+    let text = String::from_utf8(kubeplan().arg("quorum").output().unwrap().stdout).unwrap();
+    assert!(text.contains("even: no gain over 3"), "{text}");
+    let over =
+        String::from_utf8(kubeplan().args(["quorum", "9"]).output().unwrap().stdout).unwrap();
+    assert!(over.contains("not advised"), "{over}");
+}
+
+#[test]
+fn quorum_zone_verdicts() {
+    let v = json_of(
+        &kubeplan()
+            .args(["quorum", "--zones", "a=2,b=2,c=1", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["members"], 5);
+    assert_eq!(v["quorum"], 3);
+    assert_eq!(v["faultTolerance"], 2);
+    assert_eq!(v["survivesAnyZoneLoss"], true);
+    assert_eq!(
+        v["zones"][0],
+        serde_json::json!({"zone": "a", "members": 2, "survives": true})
+    );
+    let v = json_of(
+        &kubeplan()
+            .args(["quorum", "--zones", "a=2,b=1", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["survivesAnyZoneLoss"], false);
+    assert_eq!(v["zones"][0]["survives"], false);
+    assert_eq!(v["zones"][1]["survives"], true);
+    let v = json_of(
+        &kubeplan()
+            .args([
+                "quorum",
+                "--plan",
+                &example("prod-onprem-external-etcd.yaml"),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["members"], 5);
+    assert_eq!(v["survivesAnyZoneLoss"], true);
+    let text = String::from_utf8(
+        kubeplan()
+            .args(["quorum", "--zones", "a=2,b=1"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(text.contains("does NOT survive losing zone a"), "{text}");
+    assert_input_error(&["quorum", "--zones", "a=two"], None, &["--zones", "two"]);
+    assert_input_error(
+        &["quorum", "--plan", &example("prod-eks.yaml")],
+        None,
+        &["managed"],
+    );
+}
+
+#[test]
+fn rules_explain_schema_completions() {
+    let out = kubeplan()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        json_of(&out.stdout).as_array().unwrap().len(),
+        kubeplan::lint::RULES.len()
+    );
+    let text = String::from_utf8(
+        kubeplan()
+            .args(["explain", "etcd-even-members"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    for h in ["What it checks", "Why it matters", "Fix", "Example"] {
+        assert!(text.contains(h), "{h} missing");
+    }
+    assert_input_error(
+        &["explain", "etcd-even-member"],
+        None,
+        &["did you mean `etcd-even-members`"],
+    );
+    let schema = json_of(&kubeplan().arg("schema").output().unwrap().stdout);
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["additionalProperties"], false);
+    assert!(schema["required"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("spec")));
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = kubeplan().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("kubeplan"));
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        kubeplan().arg("lint").output().unwrap().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        kubeplan()
+            .args(["lint", "--format", "xml", "x"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kubeplan().arg("frobnicate").output().unwrap().status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn cli_definition_is_consistent() {
+    use clap::CommandFactory;
+    kubeplan::cli::Cli::command().debug_assert();
+}
