@@ -39,6 +39,10 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check plan files (files, folders, or - for stdin) against the rule catalog
     Lint(LintArgs),
+    /// Print the bill of materials of a plan
+    Bom(BomArgs),
+    /// How many nodes of which instance type for a workload, ranked by cost per pod
+    Size(SizeArgs),
     /// Quorum and fault-tolerance table; zone-loss survival with --zones or --plan
     Quorum(QuorumArgs),
     /// List the rule catalog
@@ -128,4 +132,76 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BomFormat {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct BomArgs {
+    /// The plan file (- for stdin); every plan of a multi-document file
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = BomFormat::Table)]
+    pub format: BomFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SizeArgs {
+    /// Where the cluster runs
+    #[arg(long, value_parser = parse_platform)]
+    pub platform: crate::plan::Platform,
+    /// Pods at peak
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub pods: u64,
+    /// Average CPU request per pod, in cores (e.g. 0.25)
+    #[arg(long, value_parser = parse_positive)]
+    pub pod_cpu: f64,
+    /// Average memory request per pod, in GiB (e.g. 0.5)
+    #[arg(long, value_parser = parse_positive)]
+    pub pod_memory: f64,
+    /// Failure domains the workers spread over
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub zones: u32,
+    /// Traffic pattern: burst adds headroom
+    #[arg(long, value_parser = parse_traffic, default_value = "steady")]
+    pub traffic: crate::plan::Traffic,
+    /// Size only this instance type
+    #[arg(long)]
+    pub instance_type: Option<String>,
+    /// What the cluster is for: production also survives losing the largest zone
+    #[arg(long, value_parser = parse_purpose, default_value = "production")]
+    pub purpose: crate::plan::Purpose,
+    /// Self-managed control plane (upstream limits) instead of the provider's
+    #[arg(long)]
+    pub self_managed: bool,
+    /// How many choices to show
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+fn parse_platform(s: &str) -> Result<crate::plan::Platform, String> {
+    s.parse()
+}
+fn parse_traffic(s: &str) -> Result<crate::plan::Traffic, String> {
+    s.parse()
+}
+fn parse_purpose(s: &str) -> Result<crate::plan::Purpose, String> {
+    s.parse()
+}
+fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() && v <= 1024.0 => Ok(v),
+        Ok(_) => Err("must be a number above 0 and at most 1024".into()),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
 }

@@ -3,6 +3,7 @@
 //! The engine is a set of pure functions over one data model, the
 //! [`plan::ClusterPlan`]: answers → recommendation → plan → lint / bom / quorum.
 
+pub mod bom;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

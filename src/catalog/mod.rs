@@ -36,6 +36,15 @@ pub struct Kubernetes {
     pub etcd: EtcdFigures,
     pub pods_per_core: u32,
     pub tooling: BTreeMap<String, ToolProfile>,
+    pub sizing: SizingPolicy,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SizingPolicy {
+    pub burst_headroom: f64,
+    pub hours_per_month: f64,
+    pub load_balancer_machine: SizeTier,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

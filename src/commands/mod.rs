@@ -1,5 +1,6 @@
 //! Command glue: load, call the engine, emit. Each returns the exit status.
 
+pub mod bom;
 pub mod lint;
 pub mod misc;
 pub mod quorum;
@@ -58,10 +59,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             enabled: color_enabled(cli.color, stdout_tty),
         },
         catalog,
-        width: if stdout_tty { None } else { Some(100) },
+        width: if stdout_tty { None } else { Some(160) },
     };
     match cli.command {
         Command::Lint(a) => lint::run(&a, &env),
+        Command::Bom(a) => bom::run(&a, &env),
+        Command::Size(a) => bom::size(&a, &env),
         Command::Quorum(a) => quorum::run(&a, &env),
         Command::Rules(a) => misc::rules(&a, &env),
         Command::Explain(a) => misc::explain(&a, &env),

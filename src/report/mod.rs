@@ -1,5 +1,6 @@
 //! Renderers: one per output format, over the library's own types.
 
+pub mod bom;
 pub mod lint;
 pub mod rules;
 

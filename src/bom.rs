@@ -1,0 +1,368 @@
+//! The bill of materials of a plan: what to order, by role.
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, InstanceType};
+use crate::plan::{ClusterPlan, EtcdTopology, LbPlacement, LbType, Machine, Medium, Platform};
+
+/// One line of the bill.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BomRow {
+    pub role: String,
+    pub count: u64,
+    /// vCPUs per machine; None for things you do not run (managed control plane, cloud LB).
+    pub cpu: Option<f64>,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: Option<f64>,
+    #[serde(rename = "diskGiB")]
+    pub disk_gib: Option<f64>,
+    pub disk: Option<Medium>,
+    pub zones: Vec<String>,
+    pub instance_type: Option<String>,
+    /// True when the instance type was matched from the catalog, not named by the plan.
+    pub instance_matched: bool,
+    /// Whether these are machines you run (counted in totals.machines).
+    pub machines: bool,
+    pub price_per_hour: Option<f64>,
+    pub monthly_cost: Option<f64>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub machines: u64,
+    pub cpu: f64,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+    #[serde(rename = "diskGiB")]
+    pub disk_gib: f64,
+    /// Sum of the priced rows; None when no row has a price.
+    pub monthly_cost: Option<f64>,
+    /// True when some machines have no price, so monthlyCost is a lower bound.
+    pub cost_incomplete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BomStorageClass {
+    pub name: String,
+    pub medium: Medium,
+    pub access_modes: Vec<crate::plan::AccessMode>,
+    pub provisioner: Option<String>,
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tooling {
+    pub tool: Option<crate::plan::Tooling>,
+    pub platform: Platform,
+    pub managed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Prices {
+    pub date: String,
+    pub region: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bom {
+    pub cluster: String,
+    pub rows: Vec<BomRow>,
+    pub totals: Totals,
+    pub storage_classes: Vec<BomStorageClass>,
+    pub tooling: Tooling,
+    pub prices: Option<Prices>,
+}
+
+/// The cheapest catalog instance that covers a machine (for pricing a plan
+/// that names no instance type).
+fn match_instance<'c>(c: &'c Catalog, p: Platform, m: &Machine) -> Option<&'c InstanceType> {
+    c.platform(p)
+        .instances
+        .iter()
+        .filter(|i| {
+            i.price_per_hour.is_some()
+                && i.cpu >= m.cpu
+                && i.memory_gib >= m.memory_gib
+                && i.arch == crate::plan::Arch::Amd64
+        })
+        .min_by(|a, b| {
+            a.price_per_hour
+                .unwrap_or(0.0)
+                .total_cmp(&b.price_per_hour.unwrap_or(0.0))
+        })
+}
+
+fn distinct_zones(placement: Vec<(String, u32)>) -> Vec<String> {
+    placement
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(z, _)| z)
+        .collect()
+}
+
+struct Builder<'a> {
+    c: &'a Catalog,
+    plan: &'a ClusterPlan,
+    rows: Vec<BomRow>,
+}
+
+impl Builder<'_> {
+    fn machine_row(
+        &mut self,
+        role: String,
+        count: u64,
+        m: &Machine,
+        zones: Vec<String>,
+        named: Option<&str>,
+        note: String,
+    ) {
+        let platform = self.plan.spec.platform;
+        let named_inst = named.and_then(|n| self.c.instance(platform, n));
+        let (inst, matched) = match (named, named_inst) {
+            (Some(_), Some(i)) => (Some(i), false),
+            (Some(_), None) => (None, false),
+            (None, _) => (match_instance(self.c, platform, m), true),
+        };
+        let price = inst.and_then(|i| i.price_per_hour);
+        let hours = self.c.kubernetes.sizing.hours_per_month;
+        self.rows.push(BomRow {
+            role,
+            count,
+            cpu: Some(m.cpu),
+            memory_gib: Some(m.memory_gib),
+            disk_gib: m.disk_gib,
+            disk: m.disk,
+            zones,
+            instance_type: named
+                .map(String::from)
+                .or_else(|| inst.map(|i| i.name.clone())),
+            instance_matched: matched && inst.is_some(),
+            machines: true,
+            price_per_hour: price,
+            monthly_cost: price.map(|p| p * hours * count as f64),
+            note,
+        });
+    }
+
+    fn service_row(&mut self, role: &str, title: &str, price: Option<f64>, zones: Vec<String>) {
+        let hours = self.c.kubernetes.sizing.hours_per_month;
+        self.rows.push(BomRow {
+            role: role.to_string(),
+            count: 1,
+            cpu: None,
+            memory_gib: None,
+            disk_gib: None,
+            disk: None,
+            zones,
+            instance_type: None,
+            instance_matched: false,
+            machines: false,
+            price_per_hour: price,
+            monthly_cost: price.map(|p| p * hours),
+            note: title.to_string(),
+        });
+    }
+}
+
+/// Builds the bill of materials of a plan.
+pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
+    let prof = c.platform(plan.spec.platform);
+    let mut b = Builder {
+        c,
+        plan,
+        rows: Vec::new(),
+    };
+    if plan.managed() {
+        let (title, price) = prof
+            .managed_control_plane
+            .as_ref()
+            .map_or(("managed control plane".to_string(), None), |m| {
+                (m.title.clone(), m.price_per_hour)
+            });
+        b.service_row("managed control plane", &title, price, plan.zones());
+    } else if plan.cp_nodes() > 0 {
+        let m = plan.spec.control_plane.machine.clone().unwrap_or_else(|| {
+            let (cpu, mem) = crate::sizing::control_plane_machine(c, plan.k8s_nodes());
+            Machine {
+                cpu,
+                memory_gib: mem,
+                disk_gib: None,
+                disk: None,
+            }
+        });
+        let stacked = plan.etcd_topology() == Some(EtcdTopology::Stacked);
+        let note = if stacked {
+            "runs stacked etcd".to_string()
+        } else {
+            String::new()
+        };
+        let zones = distinct_zones(crate::plan::spread(plan.cp_nodes(), &plan.cp_zones()));
+        b.machine_row(
+            "control plane".into(),
+            u64::from(plan.cp_nodes()),
+            &m,
+            zones,
+            None,
+            note,
+        );
+    }
+    if plan.etcd_topology() == Some(EtcdTopology::External) {
+        let n = plan.etcd_members();
+        let m = plan
+            .spec
+            .etcd
+            .as_ref()
+            .and_then(|e| e.machine.clone())
+            .unwrap_or_else(|| {
+                let t = c.etcd_tier(plan.k8s_nodes());
+                Machine {
+                    cpu: t.cpu,
+                    memory_gib: t.memory_gib,
+                    disk_gib: t.disk_gib,
+                    disk: Some(Medium::Ssd),
+                }
+            });
+        let zones = distinct_zones(crate::plan::spread(n, &plan.etcd_zones()));
+        b.machine_row("etcd".into(), u64::from(n), &m, zones, None, String::new());
+    }
+    if let Some(lb) = plan
+        .spec
+        .api_load_balancer
+        .as_ref()
+        .filter(|_| !plan.managed())
+    {
+        match lb.kind {
+            LbType::Cloud => {
+                let price = (prof.load_balancer.kind == LbType::Cloud)
+                    .then_some(prof.load_balancer.price_per_hour)
+                    .flatten();
+                let title = if prof.load_balancer.kind == LbType::Cloud {
+                    prof.load_balancer.title.clone()
+                } else {
+                    "cloud load balancer".into()
+                };
+                b.service_row("API load balancer", &title, price, plan.zones());
+            }
+            LbType::Haproxy | LbType::Nginx => {
+                let replicas = u64::from(lb.replicas.unwrap_or(1));
+                let vip = if lb.virtual_ip {
+                    " with a keepalived virtual IP"
+                } else {
+                    ""
+                };
+                if lb.placement == Some(LbPlacement::ControlPlane) {
+                    b.rows.push(BomRow {
+                        role: "API load balancer".into(),
+                        count: replicas,
+                        cpu: None,
+                        memory_gib: None,
+                        disk_gib: None,
+                        disk: None,
+                        zones: Vec::new(),
+                        instance_type: None,
+                        instance_matched: false,
+                        machines: false,
+                        price_per_hour: None,
+                        monthly_cost: None,
+                        note: format!("{}{vip}, on control-plane nodes", lb.kind),
+                    });
+                } else {
+                    let m = lb.machine.clone().unwrap_or_else(|| {
+                        let t = &c.kubernetes.sizing.load_balancer_machine;
+                        Machine {
+                            cpu: t.cpu,
+                            memory_gib: t.memory_gib,
+                            disk_gib: t.disk_gib,
+                            disk: None,
+                        }
+                    });
+                    let zones = distinct_zones(crate::plan::spread(replicas as u32, &plan.zones()));
+                    b.machine_row(
+                        "API load balancer".into(),
+                        replicas,
+                        &m,
+                        zones,
+                        None,
+                        format!("{}{vip}", lb.kind),
+                    );
+                }
+            }
+            LbType::None => {}
+        }
+    }
+    for w in &plan.spec.workers {
+        let zones = distinct_zones(crate::plan::spread(w.nodes, &plan.pool_zones(w)));
+        let note = format!("maxPods {}, {}/{}", w.max_pods, w.os, w.arch);
+        b.machine_row(
+            format!("workers: {}", w.name),
+            u64::from(w.nodes),
+            &w.machine,
+            zones,
+            w.instance_type.as_deref(),
+            note,
+        );
+    }
+    let rows = b.rows;
+    let run: Vec<&BomRow> = rows.iter().filter(|r| r.machines).collect();
+    let priced = rows
+        .iter()
+        .filter_map(|r| r.monthly_cost)
+        .collect::<Vec<_>>();
+    let totals = Totals {
+        machines: run.iter().map(|r| r.count).sum(),
+        cpu: run
+            .iter()
+            .map(|r| r.cpu.unwrap_or(0.0) * r.count as f64)
+            .sum(),
+        memory_gib: run
+            .iter()
+            .map(|r| r.memory_gib.unwrap_or(0.0) * r.count as f64)
+            .sum(),
+        disk_gib: run
+            .iter()
+            .map(|r| r.disk_gib.unwrap_or(0.0) * r.count as f64)
+            .sum(),
+        monthly_cost: (!priced.is_empty()).then(|| priced.iter().sum()),
+        cost_incomplete: !priced.is_empty() && run.iter().any(|r| r.monthly_cost.is_none()),
+    };
+    Bom {
+        cluster: plan.metadata.name.clone(),
+        rows,
+        totals,
+        storage_classes: plan
+            .spec
+            .storage
+            .as_ref()
+            .map(|s| {
+                s.classes
+                    .iter()
+                    .map(|c| BomStorageClass {
+                        name: c.name.clone(),
+                        medium: c.medium,
+                        access_modes: c.access_modes.clone(),
+                        provisioner: c.provisioner.clone(),
+                        default: c.default,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        tooling: Tooling {
+            tool: plan.spec.tooling,
+            platform: plan.spec.platform,
+            managed: plan.managed(),
+        },
+        prices: prof.prices.as_ref().map(|p| Prices {
+            date: p.date.clone(),
+            region: p.region.clone(),
+            currency: p.currency.clone(),
+        }),
+    }
+}

@@ -1,0 +1,208 @@
+//! `kubeplan bom` output: table, csv, json, markdown.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
+
+use crate::bom::{Bom, BomRow};
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+        Some(x) => format!("{x:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string(),
+        None => "-".into(),
+    }
+}
+
+fn money(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x:.2}"))
+}
+
+const HEADER: [&str; 10] = [
+    "role",
+    "count",
+    "vCPU",
+    "memory GiB",
+    "disk GiB",
+    "disk",
+    "zones",
+    "instance type",
+    "$/month",
+    "note",
+];
+
+fn cells(r: &BomRow) -> [String; 10] {
+    [
+        r.role.clone(),
+        r.count.to_string(),
+        num(r.cpu),
+        num(r.memory_gib),
+        num(r.disk_gib),
+        r.disk.map_or("-".into(), |d| d.to_string()),
+        if r.zones.is_empty() {
+            "-".into()
+        } else {
+            r.zones.join(" ")
+        },
+        match (&r.instance_type, r.instance_matched) {
+            (Some(t), true) => format!("~{t}"),
+            (Some(t), false) => t.clone(),
+            (None, _) => "-".into(),
+        },
+        money(r.monthly_cost),
+        r.note.clone(),
+    ]
+}
+
+fn totals_cells(b: &Bom) -> [String; 10] {
+    let t = &b.totals;
+    [
+        "total (machines you run)".into(),
+        t.machines.to_string(),
+        num(Some(t.cpu)),
+        num(Some(t.memory_gib)),
+        num(Some(t.disk_gib)),
+        String::new(),
+        String::new(),
+        String::new(),
+        match (t.monthly_cost, t.cost_incomplete) {
+            (Some(m), true) => format!("≥{m:.2}"),
+            (m, _) => money(m),
+        },
+        String::new(),
+    ]
+}
+
+fn footer(b: &Bom) -> String {
+    let mut out = String::new();
+    if !b.storage_classes.is_empty() {
+        out.push_str("\nStorage classes:\n");
+        for s in &b.storage_classes {
+            let modes: Vec<&str> = s.access_modes.iter().map(|m| m.as_str()).collect();
+            out.push_str(&format!(
+                "  - {}{}: {}, {}{}\n",
+                s.name,
+                if s.default { " (default)" } else { "" },
+                s.medium,
+                modes.join(", "),
+                s.provisioner
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(", {p}"))
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nTooling: {} on {}{}\n",
+        b.tooling.tool.map_or("(not set)".into(), |t| t.to_string()),
+        b.tooling.platform,
+        if b.tooling.managed {
+            ", managed control plane"
+        } else {
+            ", self-managed control plane"
+        }
+    ));
+    match &b.prices {
+        Some(p) => out.push_str(&format!(
+            "Prices: on-demand list prices in {}, region {}, as of {} (730 hours a month; storage and traffic not included). `~` marks an instance type matched to the machine size.\n",
+            p.currency, p.region, p.date
+        )),
+        None => out.push_str("Prices: none in the catalog for this platform.\n"),
+    }
+    out
+}
+
+pub fn table(b: &Bom, width: Option<u16>) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(HEADER.to_vec());
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    for r in &b.rows {
+        t.add_row(cells(r).into_iter().enumerate().map(|(i, c)| align(i, c)));
+    }
+    t.add_row(
+        totals_cells(b)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| align(i, c)),
+    );
+    format!("Bill of materials: {}\n{t}\n{}", b.cluster, footer(b))
+}
+
+fn align(i: usize, c: String) -> Cell {
+    let cell = Cell::new(c);
+    if (1..=4).contains(&i) || i == 8 {
+        cell.set_alignment(CellAlignment::Right)
+    } else {
+        cell
+    }
+}
+
+pub fn markdown(b: &Bom) -> String {
+    let mut out = format!(
+        "## Bill of materials: {}\n\n| {} |\n|{}\n",
+        b.cluster,
+        HEADER.join(" | "),
+        "---|".repeat(HEADER.len())
+    );
+    for r in &b.rows {
+        out.push_str(&format!(
+            "| {} |\n",
+            cells(r).map(|c| c.replace('|', "\\|")).join(" | ")
+        ));
+    }
+    out.push_str(&format!("| **{}** |\n", totals_cells(b).join(" | ")));
+    out.push_str(&footer(b));
+    out
+}
+
+pub fn csv(b: &Bom) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "role",
+        "count",
+        "cpu",
+        "memoryGiB",
+        "diskGiB",
+        "disk",
+        "zones",
+        "instanceType",
+        "pricePerHour",
+        "monthlyCost",
+        "note",
+    ])?;
+    let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+    for r in &b.rows {
+        w.write_record([
+            r.role.clone(),
+            r.count.to_string(),
+            opt(r.cpu),
+            opt(r.memory_gib),
+            opt(r.disk_gib),
+            r.disk.map_or(String::new(), |d| d.to_string()),
+            r.zones.join(" "),
+            r.instance_type.clone().unwrap_or_default(),
+            opt(r.price_per_hour),
+            opt(r.monthly_cost),
+            r.note.clone(),
+        ])?;
+    }
+    let t = &b.totals;
+    w.write_record([
+        "total".into(),
+        t.machines.to_string(),
+        t.cpu.to_string(),
+        t.memory_gib.to_string(),
+        t.disk_gib.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        opt(t.monthly_cost),
+        String::new(),
+    ])?;
+    Ok(String::from_utf8(w.into_inner()?)?)
+}

@@ -1,0 +1,332 @@
+//! The sizing engine, `bom` and `size`: arithmetic re-derived by hand, and
+//! properties over many workloads.
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+use kubeplan::catalog::Catalog;
+use kubeplan::plan::*;
+use kubeplan::sizing::*;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn kubeplan() -> Command {
+    let mut c = Command::cargo_bin("kubeplan").unwrap();
+    c.timeout(Duration::from_secs(20));
+    c
+}
+
+fn examples() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples");
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn bom_prints_every_format_for_every_example() {
+    for f in examples() {
+        for fmt in ["table", "csv", "json", "markdown"] {
+            let out = kubeplan()
+                .args(["bom", "--format", fmt, &f])
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{f} {fmt}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!out.stdout.is_empty());
+        }
+        let v: Value = serde_json::from_slice(
+            &kubeplan()
+                .args(["bom", "--format", "json", &f])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let rows = v["rows"].as_array().unwrap();
+        let run: Vec<&Value> = rows.iter().filter(|r| r["machines"] == true).collect();
+        let sum = |key: &str| {
+            run.iter()
+                .map(|r| r[key].as_f64().unwrap_or(0.0) * r["count"].as_f64().unwrap())
+                .sum::<f64>()
+        };
+        assert_eq!(
+            v["totals"]["machines"].as_u64().unwrap(),
+            run.iter()
+                .map(|r| r["count"].as_u64().unwrap())
+                .sum::<u64>(),
+            "{f}"
+        );
+        assert!(
+            (v["totals"]["cpu"].as_f64().unwrap() - sum("cpu")).abs() < 1e-9,
+            "{f}"
+        );
+        assert!(
+            (v["totals"]["memoryGiB"].as_f64().unwrap() - sum("memoryGiB")).abs() < 1e-9,
+            "{f}"
+        );
+        for r in rows {
+            for key in [
+                "role",
+                "count",
+                "cpu",
+                "memoryGiB",
+                "diskGiB",
+                "disk",
+                "zones",
+                "instanceType",
+            ] {
+                assert!(r.get(key).is_some(), "{f}: row lacks {key}");
+            }
+            if r["machines"] == false {
+                assert!(r["cpu"].is_null(), "{f}: a service row has cpu");
+            }
+        }
+    }
+}
+
+#[test]
+fn bom_counts_the_machines_you_run() {
+    let json = |name: &str| -> Value {
+        let f = format!("{}/docs/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_slice(
+            &kubeplan()
+                .args(["bom", "--format", "json", &f])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap()
+    };
+    // 3 control plane + 5 external etcd + 2 dedicated HAProxy + 400 workers.
+    assert_eq!(
+        json("prod-onprem-external-etcd.yaml")["totals"]["machines"],
+        410
+    );
+    // EKS: 15 workers; the managed control plane is a row, not a machine.
+    let eks = json("prod-eks.yaml");
+    assert_eq!(eks["totals"]["machines"], 15);
+    let cp = eks["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "managed control plane")
+        .unwrap()
+        .clone();
+    assert!(cp["cpu"].is_null());
+    // 15 x m6i.2xlarge at 0.384/h + EKS 0.10/h, 730 h a month.
+    let expect = (15.0 * 0.384 + 0.10) * 730.0;
+    assert!((eks["totals"]["monthlyCost"].as_f64().unwrap() - expect).abs() < 1e-6);
+    assert!(eks["prices"]["date"].is_string());
+    // HAProxy on a control-plane node is not a machine of its own.
+    assert_eq!(
+        json("seed-haproxy-on-control-plane.yaml")["totals"]["machines"],
+        6
+    );
+    // The seed design: 2 control plane + 1 balancer + 2 workers.
+    assert_eq!(json("seed-2cp-2w-1lb.yaml")["totals"]["machines"], 5);
+}
+
+#[test]
+fn size_answer_re_derived() {
+    let out = kubeplan()
+        .args([
+            "size",
+            "--platform",
+            "aws",
+            "--pods",
+            "3000",
+            "--pod-cpu",
+            "0.25",
+            "--pod-memory",
+            "0.5",
+            "--zones",
+            "3",
+            "--format",
+            "json",
+            "--top",
+            "50",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let choices = v["choices"].as_array().unwrap();
+    assert!(choices.len() > 10);
+    let c = Catalog::builtin();
+    let mut last = 0.0;
+    for ch in choices {
+        let name = ch["instanceType"].as_str().unwrap();
+        let inst = c.instance(Platform::Aws, name).unwrap();
+        assert_ne!(
+            inst.family, "burstable",
+            "production ranks no burstable type"
+        );
+        // maxPods: min(EKS ENI formula, 110 up to 30 vCPU / 250 above, 10 x vCPU).
+        let eni = inst.enis.unwrap() * (inst.ips_per_eni.unwrap() - 1) + 2;
+        let eks_cap = if inst.cpu > 30.0 { 250 } else { 110 };
+        let max_pods = eni.min(eks_cap).min((10.0 * inst.cpu) as u32);
+        assert_eq!(
+            ch["maxPods"].as_u64().unwrap(),
+            u64::from(max_pods),
+            "{name}"
+        );
+        // Allocatable: CPU by the GKE tiers, memory 11 MiB x maxPods + 255 MiB + 100 MiB eviction.
+        let mut cpu_m = 0.0;
+        for (lo, hi, frac) in [
+            (0.0, 1.0, 0.06),
+            (1.0, 2.0, 0.01),
+            (2.0, 4.0, 0.005),
+            (4.0, f64::INFINITY, 0.0025),
+        ] {
+            if inst.cpu > lo {
+                cpu_m += (inst.cpu.min(hi) - lo) * frac * 1000.0;
+            }
+        }
+        let alloc_cpu = inst.cpu - cpu_m / 1000.0;
+        let alloc_mem = inst.memory_gib - (11.0 * f64::from(max_pods) + 255.0 + 100.0) / 1024.0;
+        let per_node = ((alloc_cpu / 0.25 + 1e-9).floor() as u64)
+            .min((alloc_mem / 0.5 + 1e-9).floor() as u64)
+            .min(u64::from(max_pods));
+        assert_eq!(ch["podsPerNode"].as_u64().unwrap(), per_node, "{name}");
+        // Nodes: base = ceil(3000 / per_node); smallest n >= base + 1 with n - ceil(n/3) >= base.
+        let base = 3000u64.div_ceil(per_node);
+        let mut n = base + 1;
+        while n - n.div_ceil(3) < base {
+            n += 1;
+        }
+        assert_eq!(ch["nodes"].as_u64().unwrap(), n, "{name}");
+        let monthly = inst.price_per_hour.unwrap() * 730.0 * n as f64;
+        assert!(
+            (ch["monthlyCost"].as_f64().unwrap() - monthly).abs() < 1e-6,
+            "{name}"
+        );
+        assert!(monthly >= last, "ranked cheapest first");
+        last = monthly;
+    }
+}
+
+#[test]
+fn size_rejects_bad_flags() {
+    let out = kubeplan()
+        .args([
+            "size",
+            "--platform",
+            "aws",
+            "--pods",
+            "10",
+            "--pod-cpu",
+            "-1",
+            "--pod-memory",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = kubeplan()
+        .args([
+            "size",
+            "--platform",
+            "aws",
+            "--pods",
+            "10",
+            "--pod-cpu",
+            "1",
+            "--pod-memory",
+            "1",
+            "--instance-type",
+            "m5.larg",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `m5.large`"));
+}
+
+#[test]
+fn a_workload_past_one_cluster_needs_several() {
+    let c = Catalog::builtin();
+    let limits = c.limits(Platform::OnPrem, false);
+    assert_eq!(clusters_needed(limits, 150_000, 110), 1);
+    assert_eq!(clusters_needed(limits, 150_001, 110), 2);
+    assert_eq!(clusters_needed(limits, 400_000, 110), 3);
+    // 1 pod per node: nodes bind first (4,997 workers per cluster).
+    assert_eq!(clusters_needed(limits, 10_000, 1), 3);
+}
+
+fn plan_for(
+    platform: Platform,
+    d: &Demand,
+    ch: &Choice,
+    inst: &kubeplan::catalog::InstanceType,
+) -> ClusterPlan {
+    let (zones, nodes, max_pods, pods, req, production) = (
+        d.zones,
+        ch.nodes,
+        ch.max_pods,
+        d.pods,
+        d.requests.clone(),
+        d.production,
+    );
+    let zone_names: Vec<String> = (0..zones).map(|i| format!("z{i}")).collect();
+    let yaml = format!(
+        "apiVersion: kubeplan/v1\nkind: ClusterPlan\nmetadata: {{name: p}}\nspec:\n  purpose: {}\n  platform: {platform}\n  zones: [{}]\n  controlPlane: {{managed: true}}\n  workers:\n    - {{name: w, nodes: {nodes}, machine: {{cpu: {}, memoryGiB: {}}}, instanceType: {}, maxPods: {max_pods}}}\n  workload: {{kind: web, pods: {pods}, podRequests: {{cpu: {}, memoryGiB: {}}}}}\n",
+        if production { "production" } else { "development" },
+        zone_names.join(", "),
+        inst.cpu, inst.memory_gib, inst.name, req.cpu, req.memory_gib
+    );
+    let docs = parse_documents(
+        kubeplan::plan::load::source_from_bytes("p.yaml".into(), yaml.into_bytes()).unwrap(),
+    )
+    .unwrap();
+    docs[0]
+        .plan
+        .clone()
+        .unwrap_or_else(|| panic!("{:?}", docs[0].issues))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn worker_count_never_decreases(pods in 1u64..200_000, extra in 0u64..5_000, per in 1u64..250, fewer in 0u64..50, zones in 1u32..6, prod in any::<bool>()) {
+        let n = workers_for(pods, per, zones, prod);
+        prop_assert!(workers_for(pods + extra, per, zones, prod) >= n);
+        // Larger requests mean fewer pods per node.
+        let smaller = per.saturating_sub(fewer).max(1);
+        prop_assert!(workers_for(pods, smaller, zones, prod) >= n);
+    }
+
+    #[test]
+    fn sized_pool_holds_the_workload_even_after_losing_a_zone(
+        pods in 1u64..20_000,
+        cpu in prop::sample::select(vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.0]),
+        mem in prop::sample::select(vec![0.128, 0.25, 0.5, 1.0, 2.0, 4.0]),
+        zones in 1u32..5,
+        platform in prop::sample::select(vec![Platform::Aws, Platform::Gcp, Platform::Azure]),
+        prod in any::<bool>(),
+    ) {
+        let c = Catalog::builtin();
+        let req = PodRequests { cpu, memory_gib: mem };
+        let d = Demand { pods, requests: req, zones, burst: false, production: prod, managed: true };
+        let ranked = rank_instances(c, platform, &d);
+        prop_assume!(!ranked.is_empty());
+        let best = &ranked[0];
+        prop_assume!(best.clusters == 1);
+        let inst = c.instance(platform, &best.instance_type).unwrap();
+        let plan = plan_for(platform, &d, best, inst);
+        let cap = plan_capacity(c, &plan);
+        prop_assert!(cap.total() >= pods, "capacity {} < {}", cap.total(), pods);
+        if prod {
+            let (left, _) = cap.after_failure(zones as usize);
+            prop_assert!(left >= pods, "after failure {} < {}", left, pods);
+        }
+    }
+}
