@@ -330,3 +330,50 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn profiles_dir_overrides_a_platform_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("platforms")).unwrap();
+    let aws = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/profiles/platforms/aws.yaml"
+    ))
+    .unwrap();
+    let cheaper = aws.replace("name: m6i.2xlarge, cpu: 8, memoryGiB: 32, arch: amd64, family: general, enis: 4, ipsPerEni: 15, pricePerHour: 0.384", "name: m6i.2xlarge, cpu: 8, memoryGiB: 32, arch: amd64, family: general, enis: 4, ipsPerEni: 15, pricePerHour: 0.1");
+    assert_ne!(aws, cheaper);
+    std::fs::write(dir.path().join("platforms/aws.yaml"), cheaper).unwrap();
+    let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples/prod-eks.yaml");
+    let out = kubeplan()
+        .args([
+            "--profiles-dir",
+            dir.path().to_str().unwrap(),
+            "bom",
+            "--format",
+            "json",
+            plan,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expect = (15.0 * 0.1 + 0.10) * 730.0;
+    assert!((v["totals"]["monthlyCost"].as_f64().unwrap() - expect).abs() < 1e-6);
+    // A broken override is a clear error, exit 2.
+    std::fs::write(
+        dir.path().join("platforms/aws.yaml"),
+        "name: aws\nlimits: 3\n",
+    )
+    .unwrap();
+    let out = kubeplan()
+        .args(["--profiles-dir", dir.path().to_str().unwrap(), "bom", plan])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("aws.yaml"));
+}
