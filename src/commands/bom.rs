@@ -2,28 +2,15 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use super::{emit, exit, Env};
 use crate::cli::{BomArgs, BomFormat, SizeArgs, TableFormat};
-use crate::plan::load::{parse_documents, read_source};
 use crate::plan::{PodRequests, Traffic};
 use crate::report::bom as out;
 use crate::sizing::{rank_instances, size_instance, Demand};
 
 pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
-    let docs = parse_documents(read_source(&args.plan)?)?;
-    let mut boms = Vec::new();
-    for d in &docs {
-        let Some(plan) = &d.plan else {
-            let i = &d.issues[0];
-            anyhow::bail!(
-                "{}:{}:{}: {} (run `kubeplan lint {}` for every problem)",
-                d.source.name,
-                i.pos.line,
-                i.pos.column,
-                i.message,
-                args.plan
-            );
-        };
-        boms.push(crate::bom::build(&env.catalog, plan));
-    }
+    let boms: Vec<_> = super::read_plans(&args.plan)?
+        .iter()
+        .map(|plan| crate::bom::build(&env.catalog, plan))
+        .collect();
     let text = match args.format {
         BomFormat::Json if boms.len() == 1 => format!("{:#}\n", serde_json::to_value(&boms[0])?),
         BomFormat::Json => format!("{:#}\n", serde_json::to_value(&boms)?),

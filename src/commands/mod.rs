@@ -47,6 +47,27 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Reads every plan of a file (or stdin); a plan with schema problems is an
+/// input error naming the first of them.
+pub fn read_plans(path: &str) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
+    let docs = crate::plan::parse_documents(crate::plan::load::read_source(path)?)?;
+    docs.into_iter()
+        .map(|d| match d.plan {
+            Some(p) => Ok(p),
+            None => {
+                let i = &d.issues[0];
+                anyhow::bail!(
+                    "{}:{}:{}: {} (run `kubeplan lint {path}` for every problem)",
+                    d.source.name,
+                    i.pos.line,
+                    i.pos.column,
+                    i.message
+                )
+            }
+        })
+        .collect()
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let stdout_tty = std::io::stdout().is_terminal();

@@ -2,7 +2,6 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 
 use super::{emit, Env};
 use crate::cli::{QuorumArgs, TableFormat};
-use crate::plan::load::{parse_documents, read_source};
 use crate::plan::spread;
 use crate::quorum::{row, zone_report, ZoneReport};
 
@@ -87,17 +86,8 @@ pub fn parse_zones(text: &str) -> anyhow::Result<Vec<(String, u32)>> {
 }
 
 fn plan_placement(path: &str) -> anyhow::Result<Vec<(String, u32)>> {
-    let docs = parse_documents(read_source(path)?)?;
-    let doc = &docs[0];
-    let Some(plan) = &doc.plan else {
-        let first = &doc.issues[0];
-        anyhow::bail!(
-            "{path}:{}:{}: the plan has schema errors ({}); run `kubeplan lint {path}`",
-            first.pos.line,
-            first.pos.column,
-            first.message
-        );
-    };
+    let plans = super::read_plans(path)?;
+    let plan = &plans[0];
     if plan.etcd_topology().is_none() {
         anyhow::bail!("{path}: the control plane is managed by the provider; the plan has no etcd members to place");
     }
