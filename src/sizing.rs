@@ -331,7 +331,12 @@ pub fn size_instance(
     }
     let pods = effective_pods(c, d.pods, d.burst);
     let limits = c.limits(platform, d.managed);
-    let clusters = clusters_needed(limits, pods, per_node);
+    let clusters = clusters_needed(
+        limits,
+        c.kubernetes.sizing.ha_control_plane_nodes,
+        pods,
+        per_node,
+    );
     let per_cluster = pods.div_ceil(clusters);
     let nodes = workers_for(per_cluster, per_node, d.zones, d.production) * clusters;
     let monthly = inst
@@ -359,9 +364,14 @@ pub fn size_instance(
 
 /// Clusters a workload needs to stay within one cluster's pod and node limits
 /// (node limit less the 3 control-plane nodes an HA cluster adds).
-pub fn clusters_needed(limits: &crate::catalog::Limits, pods: u64, per_node: u64) -> u64 {
+pub fn clusters_needed(
+    limits: &crate::catalog::Limits,
+    cp_nodes: u64,
+    pods: u64,
+    per_node: u64,
+) -> u64 {
     let by_pods = pods.div_ceil(limits.max_pods.max(1));
-    let worker_room = limits.max_nodes.saturating_sub(3).max(1);
+    let worker_room = limits.max_nodes.saturating_sub(cp_nodes).max(1);
     let by_nodes = pods.div_ceil(per_node.max(1)).div_ceil(worker_room);
     by_pods.max(by_nodes).max(1)
 }

@@ -254,11 +254,11 @@ fn size_rejects_bad_flags() {
 fn a_workload_past_one_cluster_needs_several() {
     let c = Catalog::builtin();
     let limits = c.limits(Platform::OnPrem, false);
-    assert_eq!(clusters_needed(limits, 150_000, 110), 1);
-    assert_eq!(clusters_needed(limits, 150_001, 110), 2);
-    assert_eq!(clusters_needed(limits, 400_000, 110), 3);
+    assert_eq!(clusters_needed(limits, 3, 150_000, 110), 1);
+    assert_eq!(clusters_needed(limits, 3, 150_001, 110), 2);
+    assert_eq!(clusters_needed(limits, 3, 400_000, 110), 3);
     // 1 pod per node: nodes bind first (4,997 workers per cluster).
-    assert_eq!(clusters_needed(limits, 10_000, 1), 3);
+    assert_eq!(clusters_needed(limits, 3, 10_000, 1), 3);
 }
 
 fn plan_for(
@@ -376,4 +376,46 @@ fn profiles_dir_overrides_a_platform_catalog() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("aws.yaml"));
+}
+
+#[test]
+fn profiles_dir_with_a_mismatched_name_or_empty_table_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("platforms")).unwrap();
+    let gcp = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/profiles/platforms/gcp.yaml"
+    ))
+    .unwrap();
+    std::fs::write(dir.path().join("platforms/aws.yaml"), gcp).unwrap();
+    let run = |d: &std::path::Path| {
+        kubeplan()
+            .args(["--profiles-dir", d.to_str().unwrap(), "rules"])
+            .output()
+            .unwrap()
+    };
+    let out = run(dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not match the file name"));
+    let dir2 = tempfile::tempdir().unwrap();
+    let k8s = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/profiles/kubernetes.yaml"
+    ))
+    .unwrap();
+    let start = k8s.find("etcdTiers:").unwrap();
+    let end = k8s[start..].find("\n\n").unwrap() + start;
+    std::fs::write(
+        dir2.path().join("kubernetes.yaml"),
+        format!("{}etcdTiers: []{}", &k8s[..start], &k8s[end..]),
+    )
+    .unwrap();
+    let out = run(dir2.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least one entry"));
 }

@@ -43,6 +43,7 @@ pub struct Kubernetes {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SizingPolicy {
     pub burst_headroom: f64,
+    pub ha_control_plane_nodes: u64,
     pub hours_per_month: f64,
     pub load_balancer_machine: SizeTier,
 }
@@ -308,11 +309,31 @@ impl Catalog {
         kubernetes: &str,
         platforms: impl Iterator<Item = (String, String)>,
     ) -> Result<Catalog, CatalogError> {
-        let kubernetes = parse("profiles/kubernetes.yaml", kubernetes)?;
+        let kubernetes: Kubernetes = parse("kubernetes.yaml", kubernetes)?;
+        let invalid = |path: &str, reason: &str| CatalogError::Invalid {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        };
+        if kubernetes.control_plane_sizes.is_empty() || kubernetes.etcd_tiers.is_empty() {
+            return Err(invalid(
+                "kubernetes.yaml",
+                "controlPlaneSizes and etcdTiers need at least one entry",
+            ));
+        }
         let mut map = BTreeMap::new();
         for (name, text) in platforms {
-            let p: PlatformProfile = parse(&format!("profiles/platforms/{name}.yaml"), &text)?;
-            map.insert(p.name.as_str().to_string(), p);
+            let path = format!("platforms/{name}.yaml");
+            let p: PlatformProfile = parse(&path, &text)?;
+            if p.name.as_str() != name {
+                return Err(invalid(
+                    &path,
+                    &format!(
+                        "`name: {}` does not match the file name (expected `name: {name}`)",
+                        p.name
+                    ),
+                ));
+            }
+            map.insert(name, p);
         }
         Ok(Catalog {
             kubernetes,
