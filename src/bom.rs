@@ -366,3 +366,17 @@ pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
         }),
     }
 }
+
+/// The totals of several bills (the clusters of one design).
+pub fn sum_totals(boms: &[Bom]) -> Totals {
+    let priced: Vec<f64> = boms.iter().filter_map(|b| b.totals.monthly_cost).collect();
+    Totals {
+        machines: boms.iter().map(|b| b.totals.machines).sum(),
+        cpu: boms.iter().map(|b| b.totals.cpu).sum(),
+        memory_gib: boms.iter().map(|b| b.totals.memory_gib).sum(),
+        disk_gib: boms.iter().map(|b| b.totals.disk_gib).sum(),
+        monthly_cost: (!priced.is_empty()).then(|| priced.iter().sum()),
+        cost_incomplete: boms.iter().any(|b| b.totals.cost_incomplete)
+            || (priced.len() != boms.len() && !priced.is_empty()),
+    }
+}

@@ -13,7 +13,7 @@ use crate::diag::Severity;
     version,
     about = "Design, lint and size Kubernetes clusters",
     long_about = "kubeplan designs Kubernetes clusters from a short questionnaire, lints cluster plans against Kubernetes' limits and etcd quorum math, and prints bills of materials.",
-    after_help = "Examples:\n  kubeplan lint docs/examples/\n  kubeplan quorum --zones a=2,b=2,c=1\n  kubeplan explain etcd-even-members"
+    after_help = "Examples:\n  kubeplan design --profile prod-aws --pods 3000\n  kubeplan lint docs/examples/\n  kubeplan quorum --zones a=2,b=2,c=1\n  kubeplan explain etcd-even-members"
 )]
 pub struct Cli {
     /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never
@@ -37,6 +37,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Answer the questionnaire and get a cluster design with the reason for every decision
+    Design(Box<DesignArgs>),
     /// Check plan files (files, folders, or - for stdin) against the rule catalog
     Lint(LintArgs),
     /// Print the bill of materials of a plan
@@ -49,6 +51,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show one rule's rationale, example and fix
     Explain(ExplainArgs),
+    /// The built-in questionnaire presets and platform catalogs (from profiles/)
+    Profiles(ProfilesArgs),
     /// Print the JSON Schema (draft-07) of the plan file
     Schema,
     /// Print a shell completion script
@@ -189,6 +193,113 @@ pub struct SizeArgs {
     pub format: TableFormat,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DesignFormat {
+    Text,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Answers come from flags, then --answers FILE, then --profile NAME; \
+questions still open are asked in the terminal (or take their defaults with --yes).\n\n\
+Examples:\n  kubeplan design\n  kubeplan design --profile prod-onprem --pods 2000 -o plan.yaml\n  \
+kubeplan design --purpose development --platform aws --self-managed --workload web --apps 5 \\\n    \
+--pods 200 --traffic steady --zones 1 --tolerate 0 --storage fast --format json"
+)]
+pub struct DesignArgs {
+    /// What the cluster is for: learning, development, testing, production
+    #[arg(long, value_parser = parse_purpose, help_heading = "Answers")]
+    pub purpose: Option<crate::plan::Purpose>,
+    /// Where it runs: on-prem, aws, gcp, azure
+    #[arg(long, value_parser = parse_platform, help_heading = "Answers")]
+    pub platform: Option<crate::plan::Platform>,
+    /// Cloud only: the provider runs the control plane (EKS, GKE, AKS)
+    #[arg(long, conflicts_with = "self_managed", help_heading = "Answers")]
+    pub managed: bool,
+    /// Cloud only: run the control plane yourself (kOps, kubeadm)
+    #[arg(long, help_heading = "Answers")]
+    pub self_managed: bool,
+    /// What runs on it: web, batch, big-data, analytics, stateful, mixed
+    #[arg(long, value_parser = parse_workload, help_heading = "Answers")]
+    pub workload: Option<crate::plan::WorkloadKind>,
+    /// How many applications
+    #[arg(long, value_name = "N", help_heading = "Answers")]
+    pub apps: Option<u64>,
+    /// Pods at peak, all applications together
+    #[arg(long, value_name = "N", help_heading = "Answers")]
+    pub pods: Option<u64>,
+    /// Network traffic pattern: steady, burst
+    #[arg(long, value_parser = parse_traffic, help_heading = "Answers")]
+    pub traffic: Option<crate::plan::Traffic>,
+    /// Failure domains (zones, racks, rooms) available
+    #[arg(long, value_name = "N", help_heading = "Answers")]
+    pub zones: Option<u32>,
+    /// Control-plane / etcd failures to survive (0-3)
+    #[arg(long, value_name = "N", help_heading = "Answers")]
+    pub tolerate: Option<u32>,
+    /// Storage needs, comma-separated: none, or fast and/or shared
+    #[arg(long, value_delimiter = ',', value_parser = parse_storage, value_name = "NEED,...", help_heading = "Answers")]
+    pub storage: Option<Vec<crate::plan::StorageNeed>>,
+    /// Average CPU request per pod, in cores (default by workload)
+    #[arg(long, value_name = "CORES", help_heading = "Answers")]
+    pub pod_cpu: Option<f64>,
+    /// Average memory request per pod, in GiB (default by workload)
+    #[arg(long, value_name = "GIB", help_heading = "Answers")]
+    pub pod_memory: Option<f64>,
+
+    /// Read answers from a YAML file (- for stdin); flags override it
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<String>,
+    /// Start from a preset of answers (`kubeplan profiles` lists them)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Write the resolved answers to FILE, to replay with --answers
+    #[arg(long, value_name = "FILE")]
+    pub save_answers: Option<std::path::PathBuf>,
+    /// Take the default for every answer still missing, without asking
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Never prompt: fail naming the missing answers instead
+    #[arg(long)]
+    pub no_input: bool,
+    /// The cluster name (default from purpose and platform, e.g. prod-aws)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Output format of the recommendation
+    #[arg(long, short, value_enum, default_value_t = DesignFormat::Text)]
+    pub format: DesignFormat,
+    /// Write the plan(s) to FILE (several clusters: one YAML document each)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Overwrite the files of -o and --save-answers if they exist
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    /// A preset or platform to show in full
+    pub name: Option<String>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = ProfilesFormat::Table)]
+    pub format: ProfilesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfilesFormat {
+    Table,
+    Json,
+    Yaml,
+}
+
+fn parse_workload(s: &str) -> Result<crate::plan::WorkloadKind, String> {
+    s.parse()
+}
+fn parse_storage(s: &str) -> Result<crate::plan::StorageNeed, String> {
+    s.parse()
+}
 fn parse_platform(s: &str) -> Result<crate::plan::Platform, String> {
     s.parse()
 }

@@ -7,6 +7,7 @@ pub mod bom;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod design;
 pub mod diag;
 pub mod docs;
 pub mod lint;

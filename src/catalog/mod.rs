@@ -7,9 +7,37 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::design::answers::{check_bounds, Preset, Questionnaire};
 use crate::plan::{Arch, Medium, Platform, Tooling};
 
 const KUBERNETES: &str = include_str!("../../profiles/kubernetes.yaml");
+const QUESTIONS: &str = include_str!("../../profiles/questions.yaml");
+const PRESETS: &[(&str, &str)] = &[
+    (
+        "learning",
+        include_str!("../../profiles/presets/learning.yaml"),
+    ),
+    (
+        "dev-onprem",
+        include_str!("../../profiles/presets/dev-onprem.yaml"),
+    ),
+    (
+        "prod-onprem",
+        include_str!("../../profiles/presets/prod-onprem.yaml"),
+    ),
+    (
+        "prod-aws",
+        include_str!("../../profiles/presets/prod-aws.yaml"),
+    ),
+    (
+        "prod-gcp",
+        include_str!("../../profiles/presets/prod-gcp.yaml"),
+    ),
+    (
+        "prod-azure",
+        include_str!("../../profiles/presets/prod-azure.yaml"),
+    ),
+];
 const PLATFORMS: &[(&str, &str)] = &[
     (
         "on-prem",
@@ -25,6 +53,10 @@ const PLATFORMS: &[(&str, &str)] = &[
 pub struct Catalog {
     pub kubernetes: Kubernetes,
     pub platforms: BTreeMap<String, PlatformProfile>,
+    /// The `design` questionnaire.
+    pub questions: Questionnaire,
+    /// Presets of answers by name (`design --profile NAME`).
+    pub presets: BTreeMap<String, Preset>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,6 +69,35 @@ pub struct Kubernetes {
     pub pods_per_core: u32,
     pub tooling: BTreeMap<String, ToolProfile>,
     pub sizing: SizingPolicy,
+    pub design: DesignPolicy,
+}
+
+/// How `design` turns answers into a plan (`profiles/kubernetes.yaml`, `design`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DesignPolicy {
+    pub learning_machines: Vec<SizeTier>,
+    #[serde(rename = "controlPlaneDiskGiB")]
+    pub control_plane_disk_gib: f64,
+    #[serde(rename = "workerDiskGiB")]
+    pub worker_disk_gib: f64,
+    pub min_ha_members: u32,
+    pub external_etcd_from_members: u32,
+    pub load_balancer_replicas: u32,
+    pub load_balancer_port_on_control_plane: u32,
+    pub witness_zone: String,
+    pub network: NetworkPolicy,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicy {
+    pub pod_base: std::net::Ipv4Addr,
+    #[serde(rename = "serviceCIDR")]
+    pub service_cidr: ipnet::Ipv4Net,
+    #[serde(rename = "alternateServiceCIDR")]
+    pub alternate_service_cidr: ipnet::Ipv4Net,
+    pub node_growth: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,6 +157,9 @@ pub struct PlatformProfile {
     pub reservation: Reservation,
     #[serde(default)]
     pub eni_max_pods: bool,
+    /// Zone names `design` gives the failure domains, in order.
+    #[serde(default)]
+    pub zone_names: Vec<String>,
     pub tooling: PlatformTooling,
     #[serde(default)]
     pub managed_control_plane: Option<PricedItem>,
@@ -300,6 +364,8 @@ impl Catalog {
                 PLATFORMS
                     .iter()
                     .map(|(n, t)| (n.to_string(), t.to_string())),
+                QUESTIONS,
+                PRESETS.iter().map(|(n, t)| (n.to_string(), t.to_string())),
             )
             .unwrap_or_else(|e| panic!("built-in profiles are invalid (a build defect): {e}"))
         })
@@ -308,6 +374,8 @@ impl Catalog {
     fn from_texts(
         kubernetes: &str,
         platforms: impl Iterator<Item = (String, String)>,
+        questions: &str,
+        presets: impl Iterator<Item = (String, String)>,
     ) -> Result<Catalog, CatalogError> {
         let kubernetes: Kubernetes = parse("kubernetes.yaml", kubernetes)?;
         let invalid = |path: &str, reason: &str| CatalogError::Invalid {
@@ -335,9 +403,29 @@ impl Catalog {
             }
             map.insert(name, p);
         }
+        if kubernetes.design.learning_machines.is_empty() {
+            return Err(invalid(
+                "kubernetes.yaml",
+                "design.learningMachines needs at least one entry",
+            ));
+        }
+        let questions: Questionnaire = parse("questions.yaml", questions)?;
+        questions
+            .validate()
+            .map_err(|e| invalid("questions.yaml", &e))?;
+        let mut preset_map = BTreeMap::new();
+        for (name, text) in presets {
+            let path = format!("presets/{name}.yaml");
+            let p: Preset = parse(&path, &text)?;
+            check_bounds(&p.answers, &questions, &|k| format!("answer `{k}`"))
+                .map_err(|e| invalid(&path, &e))?;
+            preset_map.insert(name, p);
+        }
         Ok(Catalog {
             kubernetes,
             platforms: map,
+            questions,
+            presets: preset_map,
         })
     }
 
@@ -369,7 +457,32 @@ impl Catalog {
                 read(&path)?.unwrap_or_else(|| builtin.to_string()),
             ));
         }
-        Catalog::from_texts(&k8s, texts.into_iter())
+        let questions = read(&dir.join("questions.yaml"))?.unwrap_or_else(|| QUESTIONS.to_string());
+        let mut presets: BTreeMap<String, String> = PRESETS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let preset_dir = dir.join("presets");
+        if preset_dir.is_dir() {
+            let entries = std::fs::read_dir(&preset_dir).map_err(|e| CatalogError::Invalid {
+                path: preset_dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .map(str::to_string);
+                let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+                if let (Some(name), true) = (name, yaml) {
+                    if let Some(text) = read(&path)? {
+                        presets.insert(name, text);
+                    }
+                }
+            }
+        }
+        Catalog::from_texts(&k8s, texts.into_iter(), &questions, presets.into_iter())
     }
 
     pub fn platform(&self, p: Platform) -> &PlatformProfile {

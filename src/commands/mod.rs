@@ -1,8 +1,11 @@
 //! Command glue: load, call the engine, emit. Each returns the exit status.
 
 pub mod bom;
+pub mod design;
 pub mod lint;
 pub mod misc;
+pub mod profiles;
+pub mod prompt;
 pub mod quorum;
 
 use std::io::{IsTerminal, Write};
@@ -83,6 +86,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         width: if stdout_tty { None } else { Some(160) },
     };
     match cli.command {
+        Command::Design(a) => design::run(&a, &env),
+        Command::Profiles(a) => profiles::run(&a, &env),
         Command::Lint(a) => lint::run(&a, &env),
         Command::Bom(a) => bom::run(&a, &env),
         Command::Size(a) => bom::size(&a, &env),

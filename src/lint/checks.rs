@@ -815,10 +815,7 @@ pub fn storage_slow_for_workload(ctx: &Ctx) -> Vec<Hit> {
     let Some(w) = &ctx.plan.spec.workload else {
         return vec![];
     };
-    if !matches!(
-        w.kind,
-        WorkloadKind::Stateful | WorkloadKind::Analytics | WorkloadKind::BigData
-    ) {
+    if !w.kind.is_data_heavy() {
         return vec![];
     }
     let defaults: Vec<(usize, &crate::plan::StorageClass)> = classes(ctx)

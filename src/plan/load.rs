@@ -300,3 +300,58 @@ pub fn load_path_list(args: &[String]) -> Result<Vec<Document>, LoadError> {
     }
     Ok(docs)
 }
+
+/// Parses a single-document YAML source (not a plan: e.g. a `design` answers
+/// file) against a JSON Schema. The first problem is the error, with its line
+/// and column; `what` names the document in messages ("answers").
+pub fn parse_one<T: serde::de::DeserializeOwned>(
+    source: &Source,
+    root: &serde_json::Value,
+    what: &str,
+) -> Result<(T, Locations), LoadError> {
+    let docs: Vec<Spanned<Node>> =
+        serde_saphyr::from_multiple_with_options(&source.text, parse_options()).map_err(|e| {
+            let reason = yaml_reason(&e.without_snippet().to_string());
+            match e.location().map(Pos::at) {
+                Some(p) if p.line > 0 => LoadError::Parse {
+                    path: source.name.clone(),
+                    line: p.line,
+                    column: p.column.max(1),
+                    reason,
+                },
+                _ => read_err(&source.name, reason),
+            }
+        })?;
+    let mut docs = docs.into_iter().filter(|d| !matches!(d.value, Node::Null));
+    let Some(doc) = docs.next() else {
+        return Err(read_err(&source.name, format!("file is empty: no {what}")));
+    };
+    if let Some(extra) = docs.next() {
+        let p = Pos::of(&extra);
+        return Err(LoadError::Parse {
+            path: source.name.clone(),
+            line: p.line,
+            column: p.column,
+            reason: format!("a second YAML document; an {what} file holds one"),
+        });
+    }
+    let (value, issues, locs) = schema::check_with(&doc, root);
+    if let Some(i) = issues.first() {
+        return Err(LoadError::Parse {
+            path: source.name.clone(),
+            line: i.pos.line,
+            column: i.pos.column,
+            reason: format!("{} ({})", i.message, i.help),
+        });
+    }
+    let typed = serde_json::from_value(value).map_err(|e| {
+        let p = Pos::of(&doc);
+        LoadError::Parse {
+            path: source.name.clone(),
+            line: p.line,
+            column: p.column,
+            reason: format!("not valid {what}: {e}"),
+        }
+    })?;
+    Ok((typed, locs))
+}

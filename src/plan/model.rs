@@ -180,6 +180,21 @@ kebab_enum!(
     }
 );
 
+kebab_enum!(
+    /// A storage need named in the `design` answers.
+    StorageNeed { None = "none", Fast = "fast", Shared = "shared" }
+);
+
+impl WorkloadKind {
+    /// Workloads that live on their data: their default storage class should be SSD.
+    pub fn is_data_heavy(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::Stateful | WorkloadKind::Analytics | WorkloadKind::BigData
+        )
+    }
+}
+
 impl Arch {
     /// 32-bit architectures, which Kubernetes no longer ships.
     pub fn is_32_bit(self) -> bool {

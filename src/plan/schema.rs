@@ -95,12 +95,17 @@ fn join(path: &str, key: &str) -> String {
 /// Checks a document; returns the JSON value (for typed deserialisation), the
 /// issues, and the locations.
 pub fn check(doc: &Spanned<Node>) -> (Value, Vec<Issue>, Locations) {
+    check_with(doc, json_schema())
+}
+
+/// Checks a document against another root schema (e.g. the `design` answers).
+pub fn check_with(doc: &Spanned<Node>, root: &Value) -> (Value, Vec<Issue>, Locations) {
     let mut walker = Walker {
-        root: json_schema(),
+        root,
         issues: Vec::new(),
         locs: Locations::default(),
     };
-    let value = walker.walk(doc, json_schema(), "");
+    let value = walker.walk(doc, root, "");
     (value.unwrap_or(Value::Null), walker.issues, walker.locs)
 }
 

@@ -1,0 +1,287 @@
+//! `kubeplan design` human output: the decisions with their reasons, the
+//! quorum line, the bill of materials, and the next commands to run.
+
+use std::path::Path;
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+
+use super::Paint;
+use crate::bom::Bom;
+use crate::catalog::Catalog;
+use crate::design::{Answers, Design};
+use crate::lint::checks::num;
+use crate::plan::{ClusterPlan, EtcdTopology, LbType, Tooling};
+use crate::quorum::{fault_tolerance, quorum, zone_report};
+
+fn f(v: f64) -> String {
+    if v.fract() == 0.0 && (0.0..1e15).contains(&v) {
+        return num(v as u64);
+    }
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The quorum line for a plan's etcd.
+pub fn quorum_line(plan: &ClusterPlan) -> String {
+    let Some(topo) = plan.etcd_topology() else {
+        let tool = plan
+            .spec
+            .tooling
+            .map_or("the provider".to_string(), |t| t.as_str().to_uppercase());
+        return format!("etcd is run by {tool}: its quorum is the provider's to keep.");
+    };
+    let n = plan.etcd_members();
+    let placement = crate::plan::spread(n, &plan.etcd_zones());
+    let layout: Vec<String> = placement.iter().map(|(z, m)| format!("{z}={m}")).collect();
+    let ft = fault_tolerance(n);
+    let mut line = format!(
+        "etcd: {n} {} member{} ({}), quorum {}, survives {} failure{}; per zone {}",
+        topo,
+        if n == 1 { "" } else { "s" },
+        if topo == EtcdTopology::Stacked {
+            "on the control-plane nodes"
+        } else {
+            "on their own machines"
+        },
+        quorum(n),
+        ft,
+        if ft == 1 { "" } else { "s" },
+        layout.join(", ")
+    );
+    if placement.len() >= 2 {
+        let r = zone_report(&placement);
+        line.push_str(if r.survives_any_zone_loss {
+            "; losing any one zone keeps quorum."
+        } else {
+            "; losing the largest zone loses quorum."
+        });
+    } else {
+        line.push('.');
+    }
+    line
+}
+
+/// Commands that build the cluster with its tool.
+pub fn bootstrap(plan: &ClusterPlan) -> Vec<String> {
+    let name = &plan.metadata.name;
+    let pool = plan.spec.workers.first();
+    let workers: u64 = plan.worker_nodes();
+    let zones = plan.zones();
+    let net = plan.spec.network.as_ref();
+    let pod = net.map_or("10.244.0.0/16", |n| n.pod_cidr.as_str());
+    let svc = net.map_or("10.96.0.0/12", |n| n.service_cidr.as_str());
+    match plan.spec.tooling {
+        Some(Tooling::Minikube) => {
+            let m = plan.spec.control_plane.machine.as_ref();
+            vec![format!(
+                "minikube start --cpus {} --memory {}g --disk-size {}g",
+                m.map_or("2".into(), |m| f(m.cpu)),
+                m.map_or("4".into(), |m| f(m.memory_gib)),
+                m.and_then(|m| m.disk_gib).map_or("20".into(), f)
+            )]
+        }
+        Some(Tooling::Kubeadm) => {
+            let mut out = Vec::new();
+            let lb = plan.spec.api_load_balancer.as_ref();
+            let endpoint = lb.map(|l| format!("<virtual-ip>:{}", l.port));
+            if plan.etcd_topology() == Some(EtcdTopology::External) {
+                out.push(format!(
+                    "# bring up the {} etcd members first (kubeadm's external etcd guide)",
+                    plan.etcd_members()
+                ));
+            }
+            match &endpoint {
+                Some(ep) => {
+                    out.push(format!("kubeadm init --control-plane-endpoint {ep} --upload-certs --pod-network-cidr {pod} --service-cidr {svc}"));
+                    out.push(format!(
+                        "kubeadm join {ep} --control-plane ...   # on the other {} control-plane nodes",
+                        plan.cp_nodes().saturating_sub(1)
+                    ));
+                }
+                None => out.push(format!(
+                    "kubeadm init --pod-network-cidr {pod} --service-cidr {svc}"
+                )),
+            }
+            out.push(format!(
+                "kubeadm join {} ...   # on each of the {} workers",
+                endpoint.unwrap_or_else(|| "<control-plane>:6443".into()),
+                num(workers)
+            ));
+            out
+        }
+        Some(Tooling::Kops) => {
+            let size = pool.and_then(|p| p.instance_type.clone()).unwrap_or_default();
+            let cp_zones = plan.cp_zones();
+            vec![format!(
+                "kops create cluster --name {name}.k8s.local --zones {} --control-plane-zones {} --control-plane-count {} --node-count {} --node-size {size}",
+                zones.join(","),
+                cp_zones.iter().take(plan.cp_nodes() as usize).cloned().collect::<Vec<_>>().join(","),
+                plan.cp_nodes(),
+                workers
+            )]
+        }
+        Some(Tooling::Eks) => pool
+            .map(|p| {
+                vec![format!(
+                    "eksctl create cluster --name {name} --zones {} --node-type {} --nodes {} --max-pods-per-node {}",
+                    zones.join(","),
+                    p.instance_type.clone().unwrap_or_default(),
+                    workers,
+                    p.max_pods
+                )]
+            })
+            .unwrap_or_default(),
+        Some(Tooling::Gke) => pool
+            .map(|p| {
+                let region = zones[0]
+                    .rsplit_once('-')
+                    .map_or(zones[0].clone(), |(r, _)| r.to_string());
+                vec![format!(
+                    "gcloud container clusters create {name} --region {region} --node-locations {} --machine-type {} --num-nodes {} --max-pods-per-node {}",
+                    zones.join(","),
+                    p.instance_type.clone().unwrap_or_default(),
+                    workers.div_ceil(zones.len() as u64),
+                    p.max_pods
+                )]
+            })
+            .unwrap_or_default(),
+        Some(Tooling::Aks) => pool
+            .map(|p| {
+                let ids: Vec<&str> = zones
+                    .iter()
+                    .map(|z| z.rsplit('-').next().unwrap_or(z))
+                    .collect();
+                let zone_flag = if ids.len() > 1 {
+                    format!(" --zones {}", ids.join(" "))
+                } else {
+                    String::new()
+                };
+                vec![format!(
+                    "az aks create --resource-group <group> --name {name} --node-count {} --node-vm-size {} --max-pods {}{zone_flag}",
+                    workers.min(1000),
+                    p.instance_type.clone().unwrap_or_default(),
+                    p.max_pods
+                )]
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The whole human report.
+pub fn text(
+    c: &Catalog,
+    a: &Answers,
+    d: &Design,
+    boms: &[Bom],
+    written: Option<&Path>,
+    paint: Paint,
+    width: Option<u16>,
+) -> String {
+    let first = &d.plans[0];
+    let k = d.plans.len();
+    let mut out = String::new();
+    let title = &c.platform(a.platform).title;
+    out.push_str(&format!(
+        "{} {}: {} on {}{}, {} pods at peak{}\n\n",
+        paint.bold("Cluster design"),
+        if k == 1 {
+            first.metadata.name.clone()
+        } else {
+            format!(
+                "{} clusters ({} .. {})",
+                k,
+                first.metadata.name,
+                d.plans[k - 1].metadata.name
+            )
+        },
+        a.purpose,
+        title,
+        if a.managed { ", managed" } else { "" },
+        num(a.pods),
+        if a.traffic == crate::plan::Traffic::Burst {
+            " (bursty)"
+        } else {
+            ""
+        }
+    ));
+
+    out.push_str(&format!("{}\n", paint.bold("Decisions")));
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec!["decision", "why"]);
+    t.set_width(width.unwrap_or(120).min(140));
+    for r in &d.reasons {
+        t.add_row(vec![r.decision.clone(), r.reason.clone()]);
+    }
+    out.push_str(&format!("{t}\n\n"));
+
+    out.push_str(&format!(
+        "{}\n{}\n\n",
+        paint.bold("Quorum"),
+        quorum_line(first)
+    ));
+
+    if k > 1 {
+        out.push_str(&format!(
+            "{} (each of the {k} clusters is the same; the last ones may carry a pod fewer)\n",
+            paint.bold("Bill of materials")
+        ));
+    }
+    out.push_str(&super::bom::table(&boms[0], width));
+    if k > 1 {
+        let t = crate::bom::sum_totals(boms);
+        out.push_str(&format!(
+            "All {k} clusters: {} machines, {} vCPU, {} GiB memory{}.\n",
+            num(t.machines),
+            f(t.cpu),
+            f(t.memory_gib),
+            t.monthly_cost
+                .map(|m| format!(", about ${}/month", num(m.round() as u64)))
+                .unwrap_or_default()
+        ));
+    }
+    out.push('\n');
+
+    let lb_note = first
+        .spec
+        .api_load_balancer
+        .as_ref()
+        .filter(|l| l.kind != LbType::Cloud)
+        .map(|l| {
+            format!(
+                "  # set up {} with keepalived for the virtual IP (port {}) before kubeadm init\n",
+                l.kind, l.port
+            )
+        })
+        .unwrap_or_default();
+    out.push_str(&format!("{}\n", paint.bold("Next")));
+    let file = match written {
+        Some(p) => p.display().to_string(),
+        None => {
+            let f = format!("{}.yaml", first.metadata.name.trim_end_matches("-1"));
+            out.push_str(&format!(
+                "  # write the plan: run the same command with -o {f}\n"
+            ));
+            f
+        }
+    };
+    out.push_str(&format!("  kubeplan lint {file}\n  kubeplan bom {file}\n"));
+    if first.etcd_topology().is_some() && first.etcd_members() > 1 {
+        out.push_str(&format!("  kubeplan quorum --plan {file}\n"));
+    }
+    out.push_str(&lb_note);
+    let cmds = bootstrap(first);
+    if k > 1 && !cmds.is_empty() {
+        out.push_str(&format!(
+            "  # for each cluster, {} .. {}:\n",
+            first.metadata.name,
+            d.plans[k - 1].metadata.name
+        ));
+    }
+    for cmd in cmds {
+        out.push_str(&format!("  {cmd}\n"));
+    }
+    out
+}

@@ -1,0 +1,228 @@
+//! The recommendation engine over the whole answer space, and its invariants.
+
+use kubeplan::catalog::Catalog;
+use kubeplan::design::{engine::default_name, recommend, Answers};
+use kubeplan::diag::Severity;
+use kubeplan::lint::lint_plan;
+use kubeplan::plan::{
+    ClusterPlan, EtcdTopology, LbType, Platform, Purpose, StorageNeed, Tooling, Traffic,
+    WorkloadKind,
+};
+use kubeplan::quorum::{fault_tolerance, quorum, zone_report};
+
+fn answer_space() -> Vec<Answers> {
+    let c = Catalog::builtin();
+    let mut out = Vec::new();
+    for &purpose in Purpose::ALL {
+        for &platform in Platform::ALL {
+            for managed in [false, true] {
+                for &workload in WorkloadKind::ALL {
+                    for &traffic in Traffic::ALL {
+                        for zones in [1, 3] {
+                            for tolerate in [1, 2] {
+                                for storage in [
+                                    vec![StorageNeed::None],
+                                    vec![StorageNeed::Fast, StorageNeed::Shared],
+                                ] {
+                                    for pods in [20, 2_000, 60_000, 400_000] {
+                                        let d = &c.questions.workload_defaults[&workload];
+                                        out.push(Answers {
+                                            purpose,
+                                            platform,
+                                            managed: managed && platform != Platform::OnPrem,
+                                            workload,
+                                            apps: 5,
+                                            pods,
+                                            traffic,
+                                            zones,
+                                            tolerate,
+                                            storage: storage.clone(),
+                                            pod_cpu: d.pod_cpu,
+                                            pod_memory_gib: d.pod_memory_gib,
+                                        });
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn design(a: &Answers) -> Vec<ClusterPlan> {
+    recommend(Catalog::builtin(), a, &default_name(a))
+        .unwrap_or_else(|e| panic!("{a:?}: {e}"))
+        .plans
+}
+
+#[test]
+fn every_answer_set_lints_clean() {
+    let c = Catalog::builtin();
+    let space = answer_space();
+    assert_eq!(space.len(), 4 * 4 * 2 * 6 * 2 * 2 * 2 * 2 * 4);
+    let mut plans = 0;
+    for a in &space {
+        let design = design(a);
+        assert!(!design.is_empty());
+        let total: u64 = design
+            .iter()
+            .map(|p| p.spec.workload.as_ref().unwrap().pods)
+            .sum();
+        if a.purpose != Purpose::Learning {
+            assert_eq!(total, a.pods, "{a:?}: the clusters carry every pod");
+        }
+        for plan in &design {
+            plans += 1;
+            let bad: Vec<String> = lint_plan(plan, c)
+                .into_iter()
+                .filter(|f| f.severity >= Severity::Warning)
+                .map(|f| format!("{} {}: {}", f.severity.as_str(), f.rule, f.message))
+                .collect();
+            assert!(bad.is_empty(), "{a:?}\n{}", bad.join("\n"));
+        }
+    }
+    assert!(plans > space.len());
+}
+
+#[test]
+fn learning_is_one_schedulable_node() {
+    for a in answer_space()
+        .iter()
+        .filter(|a| a.purpose == Purpose::Learning)
+    {
+        let plans = design(a);
+        assert_eq!(plans.len(), 1);
+        let p = &plans[0];
+        if a.managed {
+            assert_eq!(p.spec.workers.len(), 1);
+            assert_eq!(p.spec.workers[0].nodes, 1);
+            assert_eq!(p.k8s_nodes(), 1);
+        } else {
+            assert_eq!(p.k8s_nodes(), 1, "{a:?}");
+            assert!(p.cp_schedulable());
+            assert_eq!(p.spec.tooling, Some(Tooling::Minikube));
+        }
+    }
+}
+
+#[test]
+fn production_invariants() {
+    let c = Catalog::builtin();
+    for a in answer_space()
+        .iter()
+        .filter(|a| a.purpose == Purpose::Production)
+    {
+        for p in design(a) {
+            if a.managed {
+                let want = match a.platform {
+                    Platform::Aws => Tooling::Eks,
+                    Platform::Gcp => Tooling::Gke,
+                    Platform::Azure => Tooling::Aks,
+                    Platform::OnPrem => unreachable!(),
+                };
+                assert_eq!(p.spec.tooling, Some(want));
+                assert!(p.spec.etcd.is_none() && p.spec.api_load_balancer.is_none());
+                assert!(p.spec.control_plane.machine.is_none());
+                continue;
+            }
+            let n = p.etcd_members();
+            assert!(
+                n % 2 == 1 && n >= 3 && n <= c.kubernetes.etcd.max_members,
+                "{n}"
+            );
+            assert!(n > 2 * a.tolerate, "2f+1 members survive f failures");
+            let lb = p
+                .spec
+                .api_load_balancer
+                .as_ref()
+                .expect("an API load balancer");
+            if lb.kind != LbType::Cloud {
+                assert!(lb.replicas.unwrap_or(1) >= 2 && lb.virtual_ip);
+            }
+            if a.zones >= 3 {
+                let report = zone_report(&kubeplan::plan::spread(n, &p.etcd_zones()));
+                assert!(report.survives_any_zone_loss, "{a:?}");
+            }
+            if p.etcd_topology() == Some(EtcdTopology::Stacked) {
+                assert_eq!(p.cp_nodes(), n);
+            }
+            assert!(fault_tolerance(n) >= a.tolerate && quorum(n) == n / 2 + 1);
+        }
+    }
+}
+
+#[test]
+fn two_zones_put_a_witness_in_a_third_site() {
+    let c = Catalog::builtin();
+    let mut a = answer_space()
+        .into_iter()
+        .find(|a| a.purpose == Purpose::Production && a.platform == Platform::OnPrem)
+        .unwrap();
+    a.zones = 2;
+    a.pods = 500;
+    let p = &design(&a)[0];
+    assert_eq!(p.spec.zones.len(), 2);
+    let zones = p.etcd_zones();
+    assert_eq!(zones.len(), 3);
+    assert!(zone_report(&kubeplan::plan::spread(p.etcd_members(), &zones)).survives_any_zone_loss);
+    assert!(lint_plan(p, c)
+        .iter()
+        .all(|f| f.severity < Severity::Warning));
+}
+
+mod random_answers {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
+        proptest::sample::select(all)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Answers off the enumerated grid (any zone count, tolerance,
+        /// request size and pod count) still give plans that lint clean.
+        #[test]
+        fn any_answers_lint_clean(
+            purpose in pick(Purpose::ALL),
+            platform in pick(Platform::ALL),
+            managed in any::<bool>(),
+            workload in pick(WorkloadKind::ALL),
+            traffic in pick(Traffic::ALL),
+            zones in 1u32..=8,
+            tolerate in 0u32..=3,
+            fast in any::<bool>(),
+            shared in any::<bool>(),
+            pods in prop_oneof![1u64..=200, 1u64..=20_000, 1u64..=2_000_000],
+            pod_cpu in 0.01f64..6.0,
+            pod_memory_gib in 0.01f64..24.0,
+        ) {
+            let mut storage = Vec::new();
+            if fast { storage.push(StorageNeed::Fast) }
+            if shared { storage.push(StorageNeed::Shared) }
+            if storage.is_empty() { storage.push(StorageNeed::None) }
+            let a = Answers {
+                purpose, platform, managed: managed && platform != Platform::OnPrem,
+                workload, apps: 3, pods, traffic, zones, tolerate, storage, pod_cpu, pod_memory_gib,
+            };
+            let c = Catalog::builtin();
+            let plans = design(&a);
+            for p in &plans {
+                let bad: Vec<String> = lint_plan(p, c)
+                    .into_iter()
+                    .filter(|f| f.severity >= Severity::Warning)
+                    .map(|f| format!("{} {}: {}", f.severity.as_str(), f.rule, f.message))
+                    .collect();
+                prop_assert!(bad.is_empty(), "{:?}\n{}", a, bad.join("\n"));
+            }
+            if purpose == Purpose::Production && !a.managed && zones >= 2 {
+                let p = &plans[0];
+                let report = zone_report(&kubeplan::plan::spread(p.etcd_members(), &p.etcd_zones()));
+                prop_assert!(report.survives_any_zone_loss);
+            }
+        }
+    }
+}
