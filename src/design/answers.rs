@@ -431,7 +431,7 @@ pub fn check_bounds(
             let max = q.max.unwrap_or(f64::INFINITY);
             if !(n >= min && n <= max) {
                 return Err(format!(
-                    "{}: `{}` is {}, outside {}..={}",
+                    "{}: `{}` is {}; it must be between {} and {}",
                     origin(&q.key),
                     q.key,
                     v,

@@ -341,7 +341,7 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
             path: source.name.clone(),
             line: i.pos.line,
             column: i.pos.column,
-            reason: format!("{} ({})", i.message, i.help),
+            reason: format!("{}; {}", i.message, i.help),
         });
     }
     let typed = serde_json::from_value(value).map_err(|e| {

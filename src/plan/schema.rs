@@ -162,7 +162,32 @@ impl<'a> Walker<'a> {
             if matches!(node.value, Node::Null) && any.iter().any(allows_null) {
                 return Some(Value::Null);
             }
-            let inner = any.iter().find(|s| !is_null_schema(s))?;
+            let alts: Vec<&'a Value> = any.iter().filter(|s| !is_null_schema(s)).collect();
+            if alts.len() > 1 {
+                // Untagged alternatives (e.g. one value or a list): the first
+                // that fits; else report against the one of the node's shape.
+                for alt in &alts {
+                    let mut trial = Walker {
+                        root: self.root,
+                        issues: Vec::new(),
+                        locs: Locations::default(),
+                    };
+                    if let Some(v) = trial.walk(node, alt, path) {
+                        if trial.issues.is_empty() {
+                            self.locs.values.extend(trial.locs.values);
+                            self.locs.keys.extend(trial.locs.keys);
+                            return Some(v);
+                        }
+                    }
+                }
+                let is_seq = matches!(node.value, Node::Seq(_));
+                let shaped = alts
+                    .iter()
+                    .find(|s| type_names(self.resolve(s)).contains(&"array") == is_seq)
+                    .unwrap_or(&alts[0]);
+                return self.walk(node, shaped, path);
+            }
+            let inner = alts.first()?;
             return self.walk(node, inner, path);
         }
 

@@ -1,0 +1,428 @@
+//! `kubeplan design` and `kubeplan profiles` without a terminal: answer
+//! resolution, output formats, writing files.
+
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn kubeplan() -> Command {
+    let mut c = Command::cargo_bin("kubeplan").unwrap();
+    c.env_remove("CI").env("NO_COLOR", "1");
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(args: &[&str]) -> Value {
+    let o = kubeplan().args(args).args(["-f", "json"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn closed_stdin_and_a_missing_answer_exit_2_naming_them() {
+    let o = StdCommand::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(["design", "--purpose", "production", "--platform", "aws"])
+        .env_remove("CI")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for want in [
+        "managed (--managed / --self-managed)",
+        "workload (--workload)",
+        "pods (--pods)",
+        "storage (--storage)",
+        "not asking: stdin is not a terminal",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert!(!err.contains("purpose (--purpose)"));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn an_open_stdin_that_never_ends_does_not_hang() {
+    // stdin is a pipe nobody writes to or closes: not a terminal, so no prompt.
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(["design", "--purpose", "learning"])
+        .env_remove("CI")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _keep_open = child.stdin.take();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait().map(|s| s.code())));
+    let code = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("design must not wait for input")
+        .unwrap();
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn yes_takes_the_defaults() {
+    let doc = json(&["design", "--yes", "--purpose", "production"]);
+    let a = &doc["answers"];
+    assert_eq!(a["purpose"], "production");
+    assert_eq!(a["zones"], 3, "production's default zones");
+    assert_eq!(a["tolerate"], 1, "production's default tolerance");
+    assert_eq!(a["platform"], "on-prem");
+    assert_eq!(a["podCpu"], 0.25, "web's default request");
+}
+
+#[test]
+fn flags_override_the_answers_file_which_overrides_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.yaml");
+    std::fs::write(&file, "pods: 700\nzones: 2\nworkload: batch\n").unwrap();
+    let doc = json(&[
+        "design",
+        "--profile",
+        "prod-gcp",
+        "--answers",
+        file.to_str().unwrap(),
+        "--pods",
+        "900",
+    ]);
+    let a = &doc["answers"];
+    assert_eq!(a["pods"], 900, "flag");
+    assert_eq!(a["zones"], 2, "file");
+    assert_eq!(a["workload"], "batch", "file");
+    assert_eq!(
+        a["podCpu"], 1.0,
+        "batch's default, as the file changed the workload"
+    );
+    assert_eq!(a["traffic"], "burst", "profile");
+    assert_eq!(a["platform"], "gcp", "profile");
+}
+
+#[test]
+fn answers_from_stdin() {
+    let o = kubeplan()
+        .args(["design", "--answers", "-", "-f", "json"])
+        .write_stdin("purpose: learning\nplatform: on-prem\nworkload: web\napps: 1\npods: 5\ntraffic: steady\nzones: 1\ntolerate: 0\nstorage: none\n")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["plans"][0]["spec"]["tooling"], "minikube");
+}
+
+#[test]
+fn a_bad_answers_file_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, want) in [
+        (
+            "purpose: production\nzone: 3\n",
+            "a.yaml:2:1: unknown field `zone`",
+        ),
+        ("purpose: prod\n", "a.yaml:1:10:"),
+        (
+            "pods: 12\ntolerate: 4\n",
+            "a.yaml:2:11: `tolerate` is 4; it must be between 0 and 3",
+        ),
+        (
+            "storage: [none, fast]\n",
+            "a.yaml:1:10: `storage` combines none",
+        ),
+        ("pods: [1\n", "a.yaml:"),
+        ("", "a.yaml: file is empty"),
+        (
+            "pods: 1\n---\npods: 2\n",
+            "a.yaml:3:1: a second YAML document",
+        ),
+    ] {
+        let file = dir.path().join("a.yaml");
+        std::fs::write(&file, text).unwrap();
+        let o = kubeplan()
+            .current_dir(dir.path())
+            .args(["design", "--answers", "a.yaml", "--yes"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        let err = stderr(&o);
+        assert!(err.contains(want), "{text:?}: want {want:?} in {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn bad_flags_and_unknown_profiles_exit_2() {
+    for (args, want) in [
+        (vec!["--profile", "prod-aw"], "did you mean `prod-aws`?"),
+        (
+            vec!["--pods", "0", "--yes"],
+            "--pods: `pods` is 0; it must be between 1",
+        ),
+        (vec!["--tolerate", "4", "--yes"], "--tolerate"),
+        (vec!["--storage", "none,fast", "--yes"], "combines none"),
+        (
+            vec!["--name", "Not_A_Label", "--yes"],
+            "not a valid cluster name",
+        ),
+        (
+            vec!["--yes", "--pod-cpu", "200", "--platform", "aws"],
+            "no aws machine fits one pod",
+        ),
+    ] {
+        let o = kubeplan().arg("design").args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+    }
+}
+
+fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let o = kubeplan().current_dir(dir).args(args).output().unwrap();
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn written_plans_lint_and_bom_and_are_never_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    run_ok(
+        d,
+        &["design", "--profile", "prod-onprem", "-o", "plan.yaml"],
+    );
+    let lint = run_ok(d, &["lint", "--fail-on", "warning", "plan.yaml"]);
+    assert!(lint.contains("no findings"), "{lint}");
+    let bom: Value = serde_json::from_str(&run_ok(d, &["bom", "plan.yaml", "-f", "json"])).unwrap();
+    assert_eq!(bom["cluster"], "prod-on-prem");
+    run_ok(d, &["quorum", "--plan", "plan.yaml"]);
+
+    let before = std::fs::read(d.join("plan.yaml")).unwrap();
+    let o = kubeplan()
+        .current_dir(d)
+        .args(["design", "--profile", "prod-aws", "-o", "plan.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("plan.yaml exists; pass --force"));
+    assert!(
+        o.stdout.is_empty(),
+        "nothing designed when the file is refused"
+    );
+    assert_eq!(
+        std::fs::read(d.join("plan.yaml")).unwrap(),
+        before,
+        "untouched"
+    );
+
+    run_ok(
+        d,
+        &[
+            "design",
+            "--profile",
+            "prod-aws",
+            "-o",
+            "plan.yaml",
+            "--force",
+        ],
+    );
+    let after = std::fs::read_to_string(d.join("plan.yaml")).unwrap();
+    assert!(after.contains("tooling: eks"));
+    let names: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, vec!["plan.yaml"], "no temporary file left behind");
+}
+
+#[test]
+fn several_clusters_are_one_document_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run_ok(
+        d,
+        &[
+            "design",
+            "--profile",
+            "prod-onprem",
+            "--pods",
+            "400000",
+            "-o",
+            "plans.yaml",
+        ],
+    );
+    assert!(out.contains("clusters: "), "{out}");
+    let text = std::fs::read_to_string(d.join("plans.yaml")).unwrap();
+    let docs = text.matches("kind: ClusterPlan").count();
+    assert!(docs >= 3, "{docs} plans");
+    let lint: Value = serde_json::from_str(&run_ok(
+        d,
+        &["lint", "--fail-on", "warning", "-f", "json", "plans.yaml"],
+    ))
+    .unwrap();
+    assert_eq!(lint["summary"]["plans"], docs as u64);
+    let bom: Value =
+        serde_json::from_str(&run_ok(d, &["bom", "plans.yaml", "-f", "json"])).unwrap();
+    assert_eq!(bom.as_array().unwrap().len(), docs);
+}
+
+#[test]
+fn json_and_yaml_have_the_spec_keys() {
+    let doc = json(&["design", "--profile", "prod-aws", "--pods", "200000"]);
+    for key in ["answers", "plans", "reasons", "bom"] {
+        assert!(doc.get(key).is_some(), "{key}");
+    }
+    let plans = doc["plans"].as_array().unwrap();
+    assert!(plans.len() >= 2);
+    let clusters = doc["bom"]["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), plans.len());
+    let machines: u64 = clusters
+        .iter()
+        .map(|b| b["totals"]["machines"].as_u64().unwrap())
+        .sum();
+    assert_eq!(doc["bom"]["totals"]["machines"], machines);
+    for r in doc["reasons"].as_array().unwrap() {
+        assert!(r["decision"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(r["reason"].as_str().is_some_and(|s| s.len() > 20));
+    }
+    let pods: u64 = plans
+        .iter()
+        .map(|p| p["spec"]["workload"]["pods"].as_u64().unwrap())
+        .sum();
+    assert_eq!(pods, 200_000);
+
+    let o = kubeplan()
+        .args(["design", "--profile", "learning", "-f", "yaml"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("answers:") && text.contains("plans:") && text.contains("reasons:"));
+}
+
+#[test]
+fn saved_answers_replay_the_same_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let first = run_ok(
+        d,
+        &[
+            "design",
+            "--profile",
+            "prod-azure",
+            "--pods",
+            "5000",
+            "--save-answers",
+            "a.yaml",
+            "-f",
+            "json",
+        ],
+    );
+    let again = run_ok(d, &["design", "--answers", "a.yaml", "-f", "json"]);
+    assert_eq!(first, again);
+}
+
+#[test]
+fn the_report_gives_reasons_quorum_bom_and_next_steps() {
+    let out = run_ok(Path::new("."), &["design", "--profile", "prod-onprem"]);
+    for want in [
+        "Decisions",
+        "etcd: 3 members",
+        "2f+1",
+        "Quorum",
+        "quorum 2, survives 1 failure",
+        "losing any one zone keeps quorum",
+        "Bill of materials",
+        "API load balancer",
+        "keepalived",
+        "Next",
+        "kubeplan lint prod-on-prem.yaml",
+        "kubeadm init --control-plane-endpoint",
+    ] {
+        assert!(out.contains(want), "{want} missing from\n{out}");
+    }
+}
+
+#[test]
+fn profiles_list_and_show() {
+    let out = run_ok(Path::new("."), &["profiles"]);
+    for name in [
+        "learning",
+        "dev-onprem",
+        "prod-onprem",
+        "prod-aws",
+        "prod-gcp",
+        "prod-azure",
+        "on-prem",
+        "aws",
+        "gcp",
+        "azure",
+    ] {
+        assert!(out.contains(name), "{name}");
+    }
+    let preset = run_ok(Path::new("."), &["profiles", "prod-aws"]);
+    assert!(preset.contains("platform: aws") && preset.contains("managed: true"));
+    let platform = run_ok(Path::new("."), &["profiles", "aws"]);
+    assert!(platform.contains("m6i.2xlarge") && platform.contains("eks"));
+    let all: Value =
+        serde_json::from_str(&run_ok(Path::new("."), &["profiles", "-f", "json"])).unwrap();
+    assert_eq!(all["presets"].as_object().unwrap().len(), 6);
+    let o = kubeplan().args(["profiles", "prod-awz"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `prod-aws`?"));
+}
+
+#[test]
+fn every_preset_designs_a_clean_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "learning",
+        "dev-onprem",
+        "prod-onprem",
+        "prod-aws",
+        "prod-gcp",
+        "prod-azure",
+    ] {
+        let file = format!("{name}.yaml");
+        run_ok(dir.path(), &["design", "--profile", name, "-o", &file]);
+        let lint = run_ok(dir.path(), &["lint", "--fail-on", "info", &file]);
+        assert!(lint.contains("no findings"), "{name}: {lint}");
+    }
+}
+
+#[test]
+fn a_profiles_dir_adds_presets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("presets")).unwrap();
+    std::fs::write(
+        dir.path().join("presets/team.yaml"),
+        "description: our team's default\nanswers: {purpose: testing, platform: gcp, managed: true, pods: 42}\n",
+    )
+    .unwrap();
+    let doc = json(&[
+        "--profiles-dir",
+        dir.path().to_str().unwrap(),
+        "design",
+        "--profile",
+        "team",
+        "--yes",
+    ]);
+    assert_eq!(doc["answers"]["pods"], 42);
+    assert_eq!(doc["plans"][0]["spec"]["tooling"], "gke");
+    std::fs::write(
+        dir.path().join("presets/broken.yaml"),
+        "description: x\nanswers: {tolerate: 9}\n",
+    )
+    .unwrap();
+    let o = kubeplan()
+        .args(["--profiles-dir", dir.path().to_str().unwrap(), "profiles"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("presets/broken.yaml"), "{}", stderr(&o));
+}

@@ -1,0 +1,272 @@
+//! The interactive questionnaire in a real pseudo-terminal (expectrl).
+#![cfg(unix)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+
+const DOWN: &str = "\x1b[B";
+
+fn session(dir: &Path, args: &[&str]) -> expectrl::session::OsSession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeplan"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm-256color");
+    let mut s = Session::spawn(cmd).expect("spawn kubeplan in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.get_process_mut()
+        .set_window_size(120, 40)
+        .expect("set the pty size");
+    s
+}
+
+fn ask(s: &mut expectrl::session::OsSession, question: &str, keys: &str) {
+    s.expect(question)
+        .unwrap_or_else(|e| panic!("waiting for {question:?}: {e}"));
+    s.send(keys).unwrap();
+}
+
+fn exit_code(s: &mut expectrl::session::OsSession) -> i32 {
+    s.expect(Eof).ok();
+    match s.get_process().wait().expect("wait for kubeplan") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("kubeplan did not exit normally: {other:?}"),
+    }
+}
+
+#[test]
+fn answering_every_question_writes_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path(), &["design", "-o", "plan.yaml"]);
+    ask(&mut s, "What is the cluster for?", "production\r");
+    ask(&mut s, "Where does it run?", "aws\r");
+    ask(&mut s, "Let the provider run the control plane", "y\r");
+    ask(&mut s, "What runs on it?", "stateful\r");
+    ask(&mut s, "How many applications?", "12\r");
+    ask(&mut s, "How many pods at peak", "3000\r");
+    ask(&mut s, "steady or bursty", "burst\r");
+    ask(&mut s, "How many failure domains", "3\r");
+    ask(&mut s, "failures must it survive", "2\r");
+    // none is preselected: untick it, tick fast and shared.
+    ask(
+        &mut s,
+        "What storage do the applications need?",
+        &format!(" {DOWN} {DOWN} \r"),
+    );
+    ask(&mut s, "Average CPU request per pod", "0.5\r");
+    ask(&mut s, "Average memory request per pod", "2\r");
+    s.expect("podMemoryGiB").unwrap();
+    ask(&mut s, "Design the cluster with these answers?", "y\r");
+    s.expect("Cluster design prod-aws").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+
+    let plan = std::fs::read_to_string(dir.path().join("plan.yaml")).unwrap();
+    for want in [
+        "tooling: eks",
+        "pods: 3000",
+        "kind: stateful",
+        "traffic: burst",
+        "efs-shared",
+        "gp3-ssd",
+    ] {
+        assert!(plan.contains(want), "{want} missing from\n{plan}");
+    }
+    let lint = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(["lint", "--fail-on", "warning"])
+        .arg(dir.path().join("plan.yaml"))
+        .output()
+        .unwrap();
+    assert!(lint.status.success(), "{lint:?}");
+}
+
+#[test]
+fn enter_takes_every_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path(), &["design", "--save-answers", "answers.yaml"]);
+    for q in [
+        "What is the cluster for?",
+        "Where does it run?",
+        "What runs on it?",
+        "How many applications?",
+        "How many pods at peak",
+        "steady or bursty",
+        "How many failure domains",
+        "failures must it survive",
+        "What storage do the applications need?",
+        "Average CPU request per pod",
+        "Average memory request per pod",
+        "Design the cluster with these answers?",
+    ] {
+        ask(&mut s, q, "\r");
+    }
+    s.expect("Cluster design dev-on-prem").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+    let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
+    for want in [
+        "purpose: development",
+        "platform: on-prem",
+        "apps: 10",
+        "pods: 100",
+        "podCpu: 0.25",
+    ] {
+        assert!(saved.contains(want), "{want} missing from\n{saved}");
+    }
+}
+
+#[test]
+fn a_bad_number_is_asked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "--purpose",
+            "development",
+            "--platform",
+            "on-prem",
+            "--workload",
+            "web",
+            "--pods",
+            "40",
+            "--traffic",
+            "steady",
+            "--zones",
+            "1",
+            "--tolerate",
+            "0",
+            "--storage",
+            "none",
+            "--save-answers",
+            "answers.yaml",
+        ],
+    );
+    ask(&mut s, "How many applications?", "abc\r");
+    s.expect("type a whole number").unwrap();
+    s.send("\x7f\x7f\x7f0\r").unwrap();
+    s.expect("must be between 1 and").unwrap();
+    s.send("\x7f7\r").unwrap();
+    ask(&mut s, "Average CPU request per pod", "\r");
+    ask(&mut s, "Average memory request per pod", "\r");
+    ask(&mut s, "Design the cluster with these answers?", "\r");
+    assert_eq!(exit_code(&mut s), 0);
+    let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
+    assert!(saved.contains("apps: 7"), "{saved}");
+}
+
+#[test]
+fn saying_no_at_the_summary_goes_round_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "--purpose",
+            "testing",
+            "--platform",
+            "on-prem",
+            "--workload",
+            "web",
+            "--apps",
+            "2",
+            "--traffic",
+            "steady",
+            "--zones",
+            "1",
+            "--tolerate",
+            "0",
+            "--storage",
+            "none",
+            "--save-answers",
+            "answers.yaml",
+        ],
+    );
+    ask(&mut s, "How many pods at peak", "20\r");
+    ask(&mut s, "Average CPU request per pod", "\r");
+    ask(&mut s, "Average memory request per pod", "\r");
+    ask(&mut s, "Design the cluster with these answers?", "n\r");
+    // Round two: every question, with the answers so far as defaults.
+    ask(&mut s, "What is the cluster for?", "\r");
+    ask(&mut s, "Where does it run?", "\r");
+    ask(&mut s, "What runs on it?", "\r");
+    ask(&mut s, "How many applications?", "\r");
+    ask(&mut s, "How many pods at peak", "\x7f\x7f60\r");
+    for q in [
+        "steady or bursty",
+        "How many failure domains",
+        "failures must it survive",
+        "What storage do the applications need?",
+        "Average CPU request per pod",
+        "Average memory request per pod",
+        "Design the cluster with these answers?",
+    ] {
+        ask(&mut s, q, "\r");
+    }
+    assert_eq!(exit_code(&mut s), 0);
+    let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
+    assert!(
+        saved.contains("pods: 60") && saved.contains("purpose: testing"),
+        "{saved}"
+    );
+}
+
+fn interrupted_at_first_question(keys: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "-o",
+            "plan.yaml",
+            "--save-answers",
+            "answers.yaml",
+        ],
+    );
+    ask(&mut s, "What is the cluster for?", "\x1b[B");
+    s.send(keys).unwrap();
+    s.expect("interrupted; nothing was written").unwrap();
+    assert_eq!(exit_code(&mut s), 130);
+    assert!(!dir.path().join("plan.yaml").exists());
+    assert!(!dir.path().join("answers.yaml").exists());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "no temporary file is left: {left:?}");
+}
+
+#[test]
+fn ctrl_c_exits_130_and_writes_nothing() {
+    interrupted_at_first_question("\x03");
+}
+
+#[test]
+fn end_of_input_exits_130_and_writes_nothing() {
+    interrupted_at_first_question("\x04");
+}
+
+#[test]
+fn ci_never_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeplan"));
+    cmd.args(["design", "--platform", "aws"])
+        .current_dir(dir.path())
+        .env("CI", "true");
+    let mut s = Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.expect("not asking: CI is set").unwrap();
+    assert_eq!(exit_code(&mut s), 2);
+}
+
+#[test]
+fn no_input_never_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &["design", "--no-input", "--purpose", "learning"],
+    );
+    s.expect("missing answers: platform (--platform)").unwrap();
+    s.expect("not asking: --no-input is set").unwrap();
+    assert_eq!(exit_code(&mut s), 2);
+}
