@@ -343,12 +343,22 @@ fn learning(b: &mut Builder, name: &str) -> Result<ClusterPlan, DesignError> {
                 .map(|i| format!(" ({i})"))
                 .unwrap_or_default()
         ),
-        format!(
-            "the smallest size that holds {} at {} CPU / {} GiB each after the node's own reservation",
-            plural(want, "pod", "pods"),
-            fmt_f(a.pod_cpu),
-            fmt_f(a.pod_memory_gib)
-        ),
+        if best.holds >= want {
+            format!(
+                "the smallest size that holds {} at {} CPU / {} GiB each after the node's own reservation",
+                plural(want, "pod", "pods"),
+                fmt_f(a.pod_cpu),
+                fmt_f(a.pod_memory_gib)
+            )
+        } else {
+            format!(
+                "no single node holds {} at {} CPU / {} GiB each: this size holds the most ({})",
+                plural(want, "pod", "pods"),
+                fmt_f(a.pod_cpu),
+                fmt_f(a.pod_memory_gib),
+                crate::lint::checks::num(best.holds)
+            )
+        },
     );
     if pods < a.pods {
         b.why(
@@ -721,9 +731,10 @@ impl StorageProfile {
 /// Pod and service CIDRs sized for the node count.
 fn network(b: &mut Builder, nodes: u64, max_pods: u32) -> Network {
     let np = &b.c.kubernetes.design.network;
-    // Each node's subnet holds twice its max pods (addresses are not reused
-    // at once when pods churn), never smaller than kubeadm's default /24.
-    let pod_bits = (f64::from(2 * max_pods + 2)).log2().ceil() as u8;
+    // Each node's subnet holds twice its max pods, as GKE sizes them (110
+    // pods: /24, 256: /23), so addresses are not reused at once when pods
+    // churn; never smaller than kubeadm's default /24.
+    let pod_bits = (f64::from(2 * max_pods.max(1))).log2().ceil() as u8;
     let mask = (32 - pod_bits.min(24)).min(24);
     let want = (nodes.max(1) * np.node_growth.max(1)) as f64;
     let subnet_bits = want.log2().ceil() as u8;
@@ -833,7 +844,7 @@ fn reasons_for_cluster(b: &mut Builder, plan: &ClusterPlan, f: ClusterFacts) {
             } else if a.zones == 1 {
                 "one zone: the members survive node failures, not the zone's loss (add zones to survive that)".to_string()
             } else {
-                "the members are spread round-robin over the zones".to_string()
+                format!("with {} zones the zone holding the most members takes quorum with it; a {} cluster accepts that, production adds a member in a third site", a.zones, a.purpose)
             };
             b.why(format!("etcd placement: {}", layout.join(", ")), zone_why);
         } else {
@@ -845,13 +856,13 @@ fn reasons_for_cluster(b: &mut Builder, plan: &ClusterPlan, f: ClusterFacts) {
         if let Some(m) = &plan.spec.control_plane.machine {
             b.why(
                 format!("control-plane machines: {} vCPU, {} GiB, SSD", fmt_f(m.cpu), fmt_f(m.memory_gib)),
-                format!("the kube-up size table for a {}-node cluster, never below kubeadm's 2 CPUs; SSD because etcd's writes wait on fsync", num(plan.k8s_nodes())),
+                format!("the kube-up size table for a cluster of {}, never below kubeadm's 2 CPUs; SSD because etcd's writes wait on fsync", plural(plan.k8s_nodes(), "node", "nodes")),
             );
         }
         if f.ha {
             b.why(
                 "control plane not schedulable",
-                "production control-plane nodes run no ordinary pods, so a busy application cannot starve the API server or etcd",
+                "the control-plane nodes of an HA cluster run no ordinary pods, so a busy application cannot starve the API server or etcd",
             );
         }
         if let Some(lb) = &plan.spec.api_load_balancer {
