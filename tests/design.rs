@@ -148,6 +148,13 @@ fn production_invariants() {
             }
             if p.etcd_topology() == Some(EtcdTopology::Stacked) {
                 assert_eq!(p.cp_nodes(), n);
+            } else {
+                let tool = c.tool(p.spec.tooling.unwrap()).unwrap();
+                assert!(
+                    tool.external_etcd,
+                    "{:?} cannot run external etcd",
+                    p.spec.tooling
+                );
             }
             assert!(fault_tolerance(n) >= a.tolerate && quorum(n) == n / 2 + 1);
         }

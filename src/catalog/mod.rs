@@ -146,6 +146,14 @@ pub struct ToolProfile {
     #[serde(default)]
     pub managed: Option<bool>,
     pub production: bool,
+    /// Whether it can join a control plane to etcd on its own machines
+    /// (kOps runs etcd on the control-plane nodes only).
+    #[serde(default = "yes")]
+    pub external_etcd: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -466,7 +466,11 @@ fn clusters(b: &mut Builder, name: &str) -> Result<Vec<ClusterPlan>, DesignError
         etcd_zones.push(dp.witness_zone.clone());
     }
 
-    let tooling = managed.unwrap_or(b.prof.tooling.self_managed);
+    let mut tooling = managed.unwrap_or(b.prof.tooling.self_managed);
+    let can_external = |t: Tooling| c.tool(t).is_none_or(|p| p.external_etcd);
+    if topo == EtcdTopology::External && !can_external(tooling) {
+        tooling = Tooling::Kubeadm;
+    }
     let mut proto = plan_shell(b, name, tooling, zones.clone());
 
     // Control plane, etcd and the API load balancer.
@@ -789,10 +793,15 @@ fn reasons_for_cluster(b: &mut Builder, plan: &ClusterPlan, f: ClusterFacts) {
             format!("the provider runs etcd, the API servers and their load balancer on {}: the plan has no control-plane machines, etcd or API load balancer to size", b.prof.title),
         ),
         None => {
+            let usual = b.prof.tooling.self_managed;
             let why = if a.platform == Platform::OnPrem {
                 "on your own machines kubeadm bootstraps each node; you provision the hosts".to_string()
             } else if a.managed {
                 format!("{} offers no managed service in the catalog: {tool} builds the control plane on VMs", b.prof.title)
+            } else if usual.as_str() != tool {
+                format!("{usual} keeps etcd on its control-plane nodes; kubeadm joins the control plane to external etcd members on {} VMs you provision", b.prof.title)
+            } else if tool == "kubeadm" {
+                format!("a self-managed control plane on {} VMs you provision: kubeadm bootstraps each node", b.prof.title)
             } else {
                 format!("a self-managed control plane on {}: {tool} provisions the VMs and bootstraps Kubernetes", b.prof.title)
             };

@@ -221,23 +221,27 @@ fn parse_options() -> serde_saphyr::Options {
     }
 }
 
+/// The YAML documents of a source, with positions; a syntax error is a
+/// located `LoadError`.
+fn parse_yaml(source: &Source) -> Result<Vec<Spanned<Node>>, LoadError> {
+    serde_saphyr::from_multiple_with_options(&source.text, parse_options()).map_err(|e| {
+        let reason = yaml_reason(&e.without_snippet().to_string());
+        match e.location().map(Pos::at) {
+            Some(p) if p.line > 0 => LoadError::Parse {
+                path: source.name.clone(),
+                line: p.line,
+                column: p.column.max(1),
+                reason,
+            },
+            _ => read_err(&source.name, reason),
+        }
+    })
+}
+
 /// Parses every document of a source and checks it against the schema.
 pub fn parse_documents(source: Source) -> Result<Vec<Document>, LoadError> {
     let source = Arc::new(source);
-    let docs: Vec<Spanned<Node>> =
-        serde_saphyr::from_multiple_with_options(&source.text, parse_options()).map_err(|e| {
-            let pos = e.location().map(Pos::at);
-            let reason = yaml_reason(&e.without_snippet().to_string());
-            match pos {
-                Some(p) if p.line > 0 => LoadError::Parse {
-                    path: source.name.clone(),
-                    line: p.line,
-                    column: p.column.max(1),
-                    reason,
-                },
-                _ => read_err(&source.name, reason),
-            }
-        })?;
+    let docs = parse_yaml(&source)?;
     let mut out = Vec::new();
     for (index, doc) in docs.iter().enumerate() {
         if matches!(doc.value, Node::Null) {
@@ -309,19 +313,7 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
     root: &serde_json::Value,
     what: &str,
 ) -> Result<(T, Locations), LoadError> {
-    let docs: Vec<Spanned<Node>> =
-        serde_saphyr::from_multiple_with_options(&source.text, parse_options()).map_err(|e| {
-            let reason = yaml_reason(&e.without_snippet().to_string());
-            match e.location().map(Pos::at) {
-                Some(p) if p.line > 0 => LoadError::Parse {
-                    path: source.name.clone(),
-                    line: p.line,
-                    column: p.column.max(1),
-                    reason,
-                },
-                _ => read_err(&source.name, reason),
-            }
-        })?;
+    let docs = parse_yaml(source)?;
     let mut docs = docs.into_iter().filter(|d| !matches!(d.value, Node::Null));
     let Some(doc) = docs.next() else {
         return Err(read_err(&source.name, format!("file is empty: no {what}")));

@@ -83,7 +83,10 @@ pub fn bootstrap(plan: &ClusterPlan) -> Vec<String> {
         Some(Tooling::Kubeadm) => {
             let mut out = Vec::new();
             let lb = plan.spec.api_load_balancer.as_ref();
-            let endpoint = lb.map(|l| format!("<virtual-ip>:{}", l.port));
+            let endpoint = lb.map(|l| match l.kind {
+                LbType::Cloud => format!("<load-balancer-address>:{}", l.port),
+                _ => format!("<virtual-ip>:{}", l.port),
+            });
             if plan.etcd_topology() == Some(EtcdTopology::External) {
                 out.push(format!(
                     "# bring up the {} etcd members first (kubeadm's external etcd guide)",
