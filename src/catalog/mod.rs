@@ -85,6 +85,7 @@ pub struct DesignPolicy {
     pub external_etcd_from_members: u32,
     pub load_balancer_replicas: u32,
     pub load_balancer_port_on_control_plane: u32,
+    pub api_server_port: u32,
     pub witness_zone: String,
     pub network: NetworkPolicy,
 }

@@ -136,6 +136,12 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     }
     if let Some(save) = &args.save_answers {
         refuse_existing(save, args.force, "answers")?;
+        if args.output.as_deref() == Some(save.as_path()) {
+            bail!(
+                "-o and --save-answers both name {}; give them different files",
+                save.display()
+            );
+        }
     }
     if let Some(name) = &args.name {
         if !crate::design::engine::is_dns_label(name) {

@@ -360,37 +360,47 @@ impl PartialAnswers {
 
     /// The complete answers, or the keys still missing.
     pub fn complete(&self) -> Result<Answers, Vec<&'static str>> {
-        let mut missing = Vec::new();
-        macro_rules! need {
-            ($field:ident, $key:literal) => {
-                match self.$field.clone() {
-                    Some(v) => Some(v),
-                    None => {
-                        missing.push($key);
-                        None
-                    }
-                }
-            };
-        }
-        let purpose = need!(purpose, "purpose");
-        let platform = need!(platform, "platform");
-        let managed = match platform {
-            Some(Platform::OnPrem) | None => Some(false),
-            Some(_) => need!(managed, "managed"),
+        let managed = match self.platform {
+            Some(Platform::OnPrem) => Some(false),
+            _ => self.managed,
         };
-        let workload = need!(workload, "workload");
-        let apps = need!(apps, "apps");
-        let pods = need!(pods, "pods");
-        let traffic = need!(traffic, "traffic");
-        let zones = need!(zones, "zones");
-        let tolerate = need!(tolerate, "tolerate");
-        let storage = need!(storage, "storage");
-        let pod_cpu = need!(pod_cpu, "podCpu");
-        let pod_memory_gib = need!(pod_memory_gib, "podMemoryGiB");
-        if !missing.is_empty() {
-            return Err(missing);
-        }
-        let mut needs: Vec<StorageNeed> = storage.map(|s| s.needs()).unwrap_or_default();
+        let (
+            Some(purpose),
+            Some(platform),
+            Some(managed),
+            Some(workload),
+            Some(apps),
+            Some(pods),
+            Some(traffic),
+            Some(zones),
+            Some(tolerate),
+            Some(storage),
+            Some(pod_cpu),
+            Some(pod_memory_gib),
+        ) = (
+            self.purpose,
+            self.platform,
+            managed,
+            self.workload,
+            self.apps,
+            self.pods,
+            self.traffic,
+            self.zones,
+            self.tolerate,
+            self.storage.as_ref(),
+            self.pod_cpu,
+            self.pod_memory_gib,
+        )
+        else {
+            let mut with = self.clone();
+            with.managed = managed;
+            return Err(KEYS
+                .iter()
+                .copied()
+                .filter(|k| get(&with, k).is_none())
+                .collect());
+        };
+        let mut needs = storage.needs();
         needs.sort();
         needs.dedup();
         if needs.len() > 1 {
@@ -399,20 +409,19 @@ impl PartialAnswers {
         if needs.is_empty() {
             needs.push(StorageNeed::None);
         }
-        // `need!` pushed every None above, so each unwrap below is Some.
         Ok(Answers {
-            purpose: purpose.unwrap_or(Purpose::Development),
-            platform: platform.unwrap_or(Platform::OnPrem),
-            managed: managed.unwrap_or(false),
-            workload: workload.unwrap_or(WorkloadKind::Web),
-            apps: apps.unwrap_or(1),
-            pods: pods.unwrap_or(1),
-            traffic: traffic.unwrap_or(Traffic::Steady),
-            zones: zones.unwrap_or(1),
-            tolerate: tolerate.unwrap_or(0),
+            purpose,
+            platform,
+            managed,
+            workload,
+            apps,
+            pods,
+            traffic,
+            zones,
+            tolerate,
             storage: needs,
-            pod_cpu: pod_cpu.unwrap_or(0.25),
-            pod_memory_gib: pod_memory_gib.unwrap_or(0.5),
+            pod_cpu,
+            pod_memory_gib,
         })
     }
 }

@@ -632,7 +632,7 @@ fn load_balancer(b: &mut Builder, cp_nodes: u32, production: bool) -> Option<Api
             replicas: None,
             virtual_ip: false,
             placement: None,
-            port: 6443,
+            port: dp.api_server_port,
             machine: None,
         },
         kind if production => {
@@ -642,7 +642,7 @@ fn load_balancer(b: &mut Builder, cp_nodes: u32, production: bool) -> Option<Api
                 replicas: Some(dp.load_balancer_replicas.max(2)),
                 virtual_ip: true,
                 placement: Some(LbPlacement::Dedicated),
-                port: 6443,
+                port: dp.api_server_port,
                 machine: Some(Machine {
                     cpu: m.cpu,
                     memory_gib: m.memory_gib,
@@ -878,7 +878,7 @@ fn reasons_for_cluster(b: &mut Builder, plan: &ClusterPlan, f: ClusterFacts) {
             let why = match (lb.kind, lb.placement) {
                 (LbType::Cloud, _) => format!("{} in front of the {} API servers: the provider keeps it highly available, so it is no single point of failure", b.prof.load_balancer.title, f.cp_nodes),
                 (_, Some(LbPlacement::Dedicated)) => format!("{}: two {} machines share a keepalived virtual IP on port {}, so losing one balancer (or any control-plane node) keeps the API reachable", b.prof.load_balancer.title, lb.kind, lb.port),
-                _ => format!("{} and keepalived on each control-plane node share a virtual IP; {} listens on {} because kube-apiserver holds 6443 on the same machines", lb.kind, lb.kind, lb.port),
+                _ => format!("{} and keepalived on each control-plane node share a virtual IP; {} listens on {} because kube-apiserver holds {} on the same machines", lb.kind, lb.kind, lb.port, c.kubernetes.design.api_server_port),
             };
             let what = match lb.kind {
                 LbType::Cloud => "API load balancer: cloud".to_string(),
@@ -892,12 +892,14 @@ fn reasons_for_cluster(b: &mut Builder, plan: &ClusterPlan, f: ClusterFacts) {
         } else if f.cp_nodes == 1 {
             b.why(
                 "API load balancer: none",
-                "one control-plane node: clients reach its API server on port 6443 directly; a load balancer comes with a second control plane",
+                format!("one control-plane node: clients reach its API server on port {} directly; a load balancer comes with a second control plane", c.kubernetes.design.api_server_port),
             );
         }
     }
     // Workers.
-    let pool = &plan.spec.workers[0];
+    let Some(pool) = plan.spec.workers.first() else {
+        return;
+    };
     let total: u64 = plan.spec.workers.iter().map(|w| u64::from(w.nodes)).sum();
     let burst_note = if a.traffic == Traffic::Burst {
         format!(

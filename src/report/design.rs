@@ -62,7 +62,7 @@ pub fn quorum_line(plan: &ClusterPlan) -> String {
 }
 
 /// Commands that build the cluster with its tool.
-pub fn bootstrap(plan: &ClusterPlan) -> Vec<String> {
+pub fn bootstrap(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
     let name = &plan.metadata.name;
     let pool = plan.spec.workers.first();
     let workers: u64 = plan.worker_nodes();
@@ -107,7 +107,10 @@ pub fn bootstrap(plan: &ClusterPlan) -> Vec<String> {
             }
             out.push(format!(
                 "kubeadm join {} ...   # on each of the {} workers",
-                endpoint.unwrap_or_else(|| "<control-plane>:6443".into()),
+                endpoint.unwrap_or_else(|| format!(
+                    "<control-plane>:{}",
+                    c.kubernetes.design.api_server_port
+                )),
                 num(workers)
             ));
             out
@@ -159,12 +162,22 @@ pub fn bootstrap(plan: &ClusterPlan) -> Vec<String> {
                 } else {
                     String::new()
                 };
-                vec![format!(
+                let mut out = vec![format!(
                     "az aks create --resource-group <group> --name {name} --node-count {} --node-vm-size {} --max-pods {}{zone_flag}",
-                    workers.min(1000),
+                    p.nodes,
                     p.instance_type.clone().unwrap_or_default(),
                     p.max_pods
-                )]
+                )];
+                for extra in plan.spec.workers.iter().skip(1) {
+                    out.push(format!(
+                        "az aks nodepool add --resource-group <group> --cluster-name {name} --name {} --node-count {} --node-vm-size {} --max-pods {}{zone_flag}",
+                        extra.name.replace('-', ""),
+                        extra.nodes,
+                        extra.instance_type.clone().unwrap_or_default(),
+                        extra.max_pods
+                    ));
+                }
+                out
             })
             .unwrap_or_default(),
         _ => Vec::new(),
@@ -275,7 +288,7 @@ pub fn text(
         out.push_str(&format!("  kubeplan quorum --plan {file}\n"));
     }
     out.push_str(&lb_note);
-    let cmds = bootstrap(first);
+    let cmds = bootstrap(c, first);
     if k > 1 && !cmds.is_empty() {
         out.push_str(&format!(
             "  # for each cluster, {} .. {}:\n",
