@@ -1,0 +1,9 @@
+//! The integration tests: one crate (one link) with a module per area.
+
+mod cli;
+mod design;
+mod design_cli;
+mod pty;
+mod rules;
+mod sizing;
+mod snapshots;

@@ -1,0 +1,307 @@
+//! Behaviour pinned before the inside was rebuilt: every command's output
+//! (exit status, stdout, stderr) for the presets, the examples, every format
+//! and every `--help`. A change here is a change users see: review it with
+//! `cargo insta review` (or `INSTA_UPDATE=always cargo test`) and say why.
+
+use std::process::Command;
+
+const EXAMPLES: &[&str] = &[
+    "dev-1cp-2w",
+    "learning-minikube",
+    "prod-aks",
+    "prod-eks",
+    "prod-gke",
+    "prod-onprem-external-etcd",
+    "prod-onprem-stacked",
+    "seed-2cp-2w-1lb",
+    "seed-haproxy-on-control-plane",
+];
+
+const PRESETS: &[&str] = &[
+    "learning",
+    "dev-onprem",
+    "prod-onprem",
+    "prod-aws",
+    "prod-gcp",
+    "prod-azure",
+];
+
+/// Runs kubeplan from the repository root, as a pipe (no terminal), and
+/// returns what a user sees.
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("kubeplan runs");
+    format!(
+        "$ kubeplan {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn snap(name: &str, args: &[&str]) {
+    insta::assert_snapshot!(name.to_string(), run(args));
+}
+
+#[test]
+fn design_presets() {
+    for p in PRESETS {
+        for f in ["text", "json", "yaml"] {
+            snap(
+                &format!("design-{p}-{f}"),
+                &["design", "--profile", p, "--yes", "--format", f],
+            );
+        }
+    }
+}
+
+#[test]
+fn design_flag_sets() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "design-onprem-2000",
+            &["design", "--profile", "prod-onprem", "--pods", "2000"],
+        ),
+        (
+            "design-aws-400k-split",
+            &[
+                "design",
+                "--profile",
+                "prod-aws",
+                "--pods",
+                "400000",
+                "--yes",
+            ],
+        ),
+        (
+            "design-onprem-2-zones-stateful",
+            &[
+                "design",
+                "--purpose",
+                "production",
+                "--platform",
+                "on-prem",
+                "--zones",
+                "2",
+                "--tolerate",
+                "2",
+                "--workload",
+                "stateful",
+                "--storage",
+                "fast,shared",
+                "--yes",
+            ],
+        ),
+        (
+            "design-gcp-dev-self-managed-ha",
+            &[
+                "design",
+                "--purpose",
+                "development",
+                "--platform",
+                "gcp",
+                "--self-managed",
+                "--tolerate",
+                "1",
+                "--zones",
+                "3",
+                "--yes",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "design-azure-big-split-pools",
+            &[
+                "design",
+                "--profile",
+                "prod-azure",
+                "--pods",
+                "60000",
+                "--yes",
+            ],
+        ),
+        (
+            "design-learning-aws-managed",
+            &[
+                "design",
+                "--purpose",
+                "learning",
+                "--platform",
+                "aws",
+                "--managed",
+                "--yes",
+            ],
+        ),
+        (
+            "design-missing-answers",
+            &["design", "--purpose", "production", "--platform", "aws"],
+        ),
+        (
+            "design-bad-bound",
+            &["design", "--profile", "prod-aws", "--zones", "0", "--yes"],
+        ),
+        (
+            "design-unknown-profile",
+            &["design", "--profile", "prod-awz", "--yes"],
+        ),
+    ];
+    for (name, args) in cases {
+        snap(name, args);
+    }
+}
+
+#[test]
+fn lint_every_example() {
+    for e in EXAMPLES {
+        let path = format!("docs/examples/{e}.yaml");
+        snap(&format!("lint-{e}"), &["lint", &path]);
+    }
+    snap(
+        "lint-folder-json",
+        &["lint", "--format", "json", "docs/examples/"],
+    );
+    snap(
+        "lint-seed-sarif",
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "docs/examples/seed-2cp-2w-1lb.yaml",
+        ],
+    );
+}
+
+#[test]
+fn bom_every_format() {
+    for e in EXAMPLES {
+        let path = format!("docs/examples/{e}.yaml");
+        for f in ["table", "csv", "json", "markdown"] {
+            snap(&format!("bom-{e}-{f}"), &["bom", "--format", f, &path]);
+        }
+    }
+}
+
+#[test]
+fn size_quorum_profiles() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "size-aws-3000",
+            &[
+                "size",
+                "--platform",
+                "aws",
+                "--pods",
+                "3000",
+                "--pod-cpu",
+                "0.25",
+                "--pod-memory",
+                "0.5",
+                "--zones",
+                "3",
+            ],
+        ),
+        (
+            "size-gcp-json",
+            &[
+                "size",
+                "--platform",
+                "gcp",
+                "--pods",
+                "500",
+                "--pod-cpu",
+                "0.5",
+                "--pod-memory",
+                "1",
+                "--traffic",
+                "burst",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "size-onprem-instance",
+            &[
+                "size",
+                "--platform",
+                "on-prem",
+                "--pods",
+                "100",
+                "--pod-cpu",
+                "0.1",
+                "--pod-memory",
+                "0.1",
+                "--purpose",
+                "development",
+            ],
+        ),
+        ("quorum-default", &["quorum"]),
+        ("quorum-json", &["quorum", "--format", "json", "3", "4"]),
+        ("quorum-zones-ok", &["quorum", "--zones", "a=2,b=2,c=1"]),
+        ("quorum-zones-lost", &["quorum", "--zones", "a=2,b=1"]),
+        (
+            "quorum-plan",
+            &[
+                "quorum",
+                "--plan",
+                "docs/examples/prod-onprem-external-etcd.yaml",
+            ],
+        ),
+        ("profiles", &["profiles"]),
+        ("profiles-prod-aws", &["profiles", "prod-aws"]),
+        ("profiles-aws", &["profiles", "aws"]),
+        (
+            "profiles-on-prem-json",
+            &["profiles", "on-prem", "-f", "json"],
+        ),
+    ];
+    for (name, args) in cases {
+        snap(name, args);
+    }
+}
+
+#[test]
+fn rules_and_explain() {
+    snap("rules-table", &["rules"]);
+    snap("rules-json", &["rules", "--format", "json"]);
+    snap("rules-markdown", &["rules", "--format", "markdown"]);
+    let ids: Vec<String> = kubeplan::lint::RULES
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect();
+    let mut all = String::new();
+    for id in &ids {
+        all.push_str(&run(&["explain", id]));
+        all.push_str(&run(&["explain", "--format", "json", id]));
+    }
+    insta::assert_snapshot!("explain-every-rule", all);
+    snap("explain-unknown", &["explain", "etcd-even"]);
+}
+
+#[test]
+fn every_help() {
+    snap("help", &["--help"]);
+    for cmd in [
+        "design",
+        "lint",
+        "bom",
+        "size",
+        "quorum",
+        "rules",
+        "explain",
+        "profiles",
+        "schema",
+        "completions",
+    ] {
+        snap(&format!("help-{cmd}"), &[cmd, "--help"]);
+    }
+    snap("schema", &["schema"]);
+}
