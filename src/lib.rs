@@ -9,7 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod design;
 pub mod diag;
-pub mod docs;
+pub mod fmt;
 pub mod lint;
 pub mod plan;
 pub mod quorum;

@@ -12,6 +12,27 @@ pub fn fault_tolerance(members: u32) -> u32 {
     members - quorum(members)
 }
 
+/// Members etcd needs to survive `failures` member failures: 2f + 1.
+pub fn members_to_survive(failures: u32) -> u32 {
+    2 * failures + 1
+}
+
+/// The member count for a design that must survive `failures`: 2f + 1, at
+/// least `min`, odd (an even count adds no tolerance), and at most the
+/// largest odd count within `max`.
+pub fn members_for(failures: u32, min: u32, max: u32) -> u32 {
+    let mut m = members_to_survive(failures).max(min);
+    if m.is_multiple_of(2) {
+        m += 1;
+    }
+    let cap = if max.is_multiple_of(2) {
+        max.saturating_sub(1)
+    } else {
+        max
+    };
+    m.min(cap.max(1))
+}
+
 /// One row of the quorum table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,6 +115,23 @@ mod tests {
         }
         assert_eq!((quorum(4), fault_tolerance(4)), (3, 1));
         assert_eq!((quorum(7), fault_tolerance(7)), (4, 3));
+    }
+
+    #[test]
+    fn design_member_counts() {
+        // 2f+1, at least 3, odd, at most 7.
+        assert_eq!(members_for(0, 3, 7), 3);
+        assert_eq!(members_for(1, 3, 7), 3);
+        assert_eq!(members_for(2, 3, 7), 5);
+        assert_eq!(members_for(3, 3, 7), 7);
+        assert_eq!(members_for(5, 3, 7), 7);
+        assert_eq!(members_for(1, 4, 7), 5);
+        assert_eq!(members_for(4, 3, 8), 7);
+        for f in 0..10 {
+            let m = members_for(f, 3, 7);
+            assert!(m % 2 == 1 && (3..=7).contains(&m));
+            assert!(fault_tolerance(m) >= f.min(3));
+        }
     }
 
     #[test]

@@ -248,7 +248,7 @@ pub fn plans_yaml(a: &Answers, plans: &[crate::plan::ClusterPlan]) -> anyhow::Re
         a.platform,
         if a.managed { " (managed)" } else { "" },
         a.workload,
-        crate::lint::checks::num(a.pods),
+        crate::fmt::num(a.pods),
         a.traffic,
         a.zones,
         a.tolerate

@@ -33,7 +33,7 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let text = match args.format {
         LintFormat::Text => out::text(&reports, env.paint),
         LintFormat::Json => format!("{:#}\n", out::json(&reports)),
-        LintFormat::Sarif => format!("{:#}\n", out::sarif(&reports)),
+        LintFormat::Sarif => format!("{:#}\n", out::sarif(&reports, &env.catalog)),
     };
     emit(&text)?;
     let failing = reports

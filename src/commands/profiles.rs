@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{emit, exit, Env};
 use crate::catalog::{Limits, PlatformProfile};
 use crate::cli::{ProfilesArgs, ProfilesFormat};
-use crate::lint::checks::num;
+use crate::fmt::num;
 
 fn table(header: Vec<&str>, width: Option<u16>) -> Table {
     let mut t = Table::new();

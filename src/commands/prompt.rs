@@ -32,7 +32,7 @@ fn range_text(q: &Question) -> String {
     let (lo, hi) = bounds(q);
     let f = |v: f64| {
         if v.fract() == 0.0 {
-            crate::lint::checks::num(v as u64)
+            crate::fmt::num(v as u64)
         } else {
             format!("{v}")
         }

@@ -173,7 +173,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("{n} {one}")
     } else {
-        format!("{} {many}", crate::lint::checks::num(n))
+        format!("{} {many}", crate::fmt::num(n))
     }
 }
 
@@ -356,14 +356,14 @@ fn learning(b: &mut Builder, name: &str) -> Result<ClusterPlan, DesignError> {
                 plural(want, "pod", "pods"),
                 fmt_f(a.pod_cpu),
                 fmt_f(a.pod_memory_gib),
-                crate::lint::checks::num(best.holds)
+                crate::fmt::num(best.holds)
             )
         },
     );
     if pods < a.pods {
         b.why(
-            format!("workload: {} of the {} pods", crate::lint::checks::num(pods), crate::lint::checks::num(a.pods)),
-            format!("one node holds at most {} of these pods; a learning cluster stays one node, so answer `--purpose development` to size workers for all of them", crate::lint::checks::num(best.holds)),
+            format!("workload: {} of the {} pods", crate::fmt::num(pods), crate::fmt::num(a.pods)),
+            format!("one node holds at most {} of these pods; a learning cluster stays one node, so answer `--purpose development` to size workers for all of them", crate::fmt::num(best.holds)),
         );
     }
     if a.tolerate > 0 || a.zones > 1 {
@@ -759,7 +759,7 @@ fn network(b: &mut Builder, nodes: u64, max_pods: u32) -> Network {
             "a /{mask} gives each node {} addresses for its {} pods; {pod} holds {} node subnets for {}",
             (1u64 << (32 - mask)) - 2,
             max_pods,
-            crate::lint::checks::num(subnets),
+            crate::fmt::num(subnets),
             plural(nodes, "node", "nodes")
         ),
     );
@@ -785,7 +785,7 @@ struct ClusterFacts {
 
 fn reasons_for_cluster(b: &mut Builder, plan: &ClusterPlan, f: ClusterFacts) {
     let (c, a) = (b.c, b.a);
-    let num = crate::lint::checks::num;
+    let num = crate::fmt::num;
     let tool = plan.spec.tooling.map(|t| t.as_str()).unwrap_or("kubeadm");
     match f.managed {
         Some(t) => b.why(

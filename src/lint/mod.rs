@@ -1,14 +1,17 @@
-//! Linting: the rule registry, the checks, and running them over documents.
+//! Linting: what a rule is (`rule`), the rules by family (`rules/`), the
+//! list of them all (`registry`), and running them over documents (here).
 
-pub mod checks;
 pub mod registry;
+pub mod rule;
+pub mod rules;
 
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Severity};
 use crate::plan::schema::IssueKind;
-use crate::plan::{ClusterPlan, Document, Purpose};
+use crate::plan::{ClusterPlan, Document};
 
-pub use registry::{rule, Policy, Rule, RULES};
+pub use registry::{rule, RULES};
+pub use rule::{Docs, Policy, Rule};
 
 /// The annotation that silences rules for one plan.
 pub const IGNORE_ANNOTATION: &str = "kubeplan.io/ignore";
@@ -138,37 +141,4 @@ pub fn ignored_rules(plan: &ClusterPlan) -> Vec<String> {
 /// Lints a plan with no file behind it (positions are 0:0): for `design`.
 pub fn lint_plan(plan: &ClusterPlan, catalog: &Catalog) -> Vec<Finding> {
     check_plan(plan, catalog, &|_| (0, 0))
-}
-
-impl Policy {
-    /// The severity for a plan of this purpose, or None when silent.
-    pub fn severity(self, purpose: Purpose) -> Option<Severity> {
-        let prod = purpose == Purpose::Production;
-        match self {
-            Policy::Always(s) => Some(s),
-            Policy::ErrorInProduction => Some(if prod {
-                Severity::Error
-            } else {
-                Severity::Warning
-            }),
-            Policy::ProductionOnly(s) => prod.then_some(s),
-        }
-    }
-
-    /// How the docs describe the policy.
-    pub fn describe(self) -> String {
-        match self {
-            Policy::Always(s) => s.to_string(),
-            Policy::ErrorInProduction => "error in production, warning otherwise".into(),
-            Policy::ProductionOnly(s) => format!("{s} (production only)"),
-        }
-    }
-
-    /// The most severe level the rule can report (for SARIF defaults).
-    pub fn default_severity(self) -> Severity {
-        match self {
-            Policy::Always(s) | Policy::ProductionOnly(s) => s,
-            Policy::ErrorInProduction => Severity::Error,
-        }
-    }
 }

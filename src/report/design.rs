@@ -9,7 +9,7 @@ use super::Paint;
 use crate::bom::Bom;
 use crate::catalog::Catalog;
 use crate::design::{Answers, Design};
-use crate::lint::checks::num;
+use crate::fmt::num;
 use crate::plan::{ClusterPlan, EtcdTopology, LbType, Tooling};
 use crate::quorum::{fault_tolerance, quorum, zone_report};
 

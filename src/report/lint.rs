@@ -181,18 +181,19 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 /// The SARIF 2.1.0 log, with every rule's metadata in tool.driver.rules.
-pub fn sarif(files: &[FileReport]) -> Value {
+pub fn sarif(files: &[FileReport], c: &crate::catalog::Catalog) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
+            let d = r.docs(c);
             json!({
                 "id": r.id,
                 "name": r.id,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.what},
+                "shortDescription": {"text": d.summary},
+                "fullDescription": {"text": d.what},
                 "help": {
-                    "text": format!("{}\n\nWhy it matters: {}\n\nFix: {}", r.what, r.why, r.fix),
-                    "markdown": crate::docs::rule_markdown(r, 3),
+                    "text": format!("{}\n\nWhy it matters: {}\n\nFix: {}", d.what, d.why, d.fix),
+                    "markdown": super::rules::rule_markdown(r, c, 3),
                 },
                 "helpUri": format!("https://github.com/kubeplan/kubeplan/blob/main/docs/rules.md#{}", r.id),
                 "defaultConfiguration": {"level": sarif_level(r.policy.default_severity())},

@@ -58,134 +58,6 @@ const SPEC_IDS: &[&str] = &[
     "network-node-cidr-too-small",
 ];
 
-/// Near misses: replacements that turn each example into a plan the rule accepts.
-const NEAR_MISSES: &[(&str, &[(&str, &str)])] = &[
-    ("schema-unknown-field", &[("contolPlane:", "controlPlane:")]),
-    ("schema-invalid-value", &[("prodution", "production")]),
-    (
-        "schema-missing-field",
-        &[("spec:  # <- fires here\n", "spec:\n  purpose: testing\n")],
-    ),
-    (
-        "etcd-even-members",
-        &[("members: 4", "members: 3"), ("nodes: 4", "nodes: 3")],
-    ),
-    ("etcd-no-fault-tolerance", &[("nodes: 2", "nodes: 3")]),
-    ("etcd-too-many-members", &[("members: 9", "members: 7")]),
-    (
-        "etcd-stacked-member-mismatch",
-        &[("members: 5", "members: 3")],
-    ),
-    (
-        "etcd-zone-quorum-loss",
-        &[("[zone-a, zone-b]", "[zone-a, zone-b, zone-c]")],
-    ),
-    (
-        "etcd-undersized",
-        &[(
-            "cpu: 2  # <- fires here\n      memoryGiB: 8",
-            "cpu: 8\n      memoryGiB: 32",
-        )],
-    ),
-    ("etcd-disk-not-ssd", &[("disk: hdd", "disk: ssd")]),
-    (
-        "managed-control-plane-conflict",
-        &[("  etcd:  # <- fires here\n    members: 3\n", "")],
-    ),
-    ("control-plane-single", &[("nodes: 1", "nodes: 3")]),
-    (
-        "control-plane-schedulable",
-        &[("schedulable: true", "schedulable: false")],
-    ),
-    ("control-plane-undersized", &[("cpu: 2", "cpu: 8")]),
-    ("machine-below-minimum", &[("cpu: 1", "cpu: 2")]),
-    (
-        "leader-election-disabled",
-        &[("enabled: false", "enabled: true")],
-    ),
-    (
-        "leader-election-timing",
-        &[("leaseDuration: 10s", "leaseDuration: 15s")],
-    ),
-    (
-        "api-lb-missing",
-        &[(
-            "disk: ssd}\n",
-            "disk: ssd}\n  apiLoadBalancer: {type: haproxy, replicas: 1}\n",
-        )],
-    ),
-    (
-        "api-lb-single-point-of-failure",
-        &[("replicas: 1", "replicas: 2\n    virtualIP: true")],
-    ),
-    (
-        "cluster-nodes-over-limit",
-        &[("nodes: 5200", "nodes: 4997")],
-    ),
-    (
-        "pods-per-node-over-limit",
-        &[("maxPods: 110", "maxPods: 29")],
-    ),
-    (
-        "pods-per-node-over-cores",
-        &[("maxPods: 110", "maxPods: 20")],
-    ),
-    (
-        "cluster-pods-over-limit",
-        &[("pods: 160000", "pods: 150000")],
-    ),
-    (
-        "cluster-containers-over-limit",
-        &[("pods: 120000", "pods: 100000")],
-    ),
-    ("worker-capacity-insufficient", &[("pods: 100", "pods: 30")]),
-    ("worker-no-failure-headroom", &[("pods: 150", "pods: 124")]),
-    (
-        "production-single-zone",
-        &[("[dc-1]", "[dc-1, dc-2, dc-3]")],
-    ),
-    (
-        "tooling-platform-mismatch",
-        &[("tooling: kops", "tooling: kubeadm")],
-    ),
-    (
-        "tooling-purpose-mismatch",
-        &[("tooling: kind", "tooling: kubeadm")],
-    ),
-    ("node-arch-32-bit", &[("arch: arm ", "arch: arm64 ")]),
-    (
-        "storage-rwx-unsupported",
-        &[("medium: ssd", "medium: network")],
-    ),
-    (
-        "storage-slow-for-workload",
-        &[("medium: hdd", "medium: ssd")],
-    ),
-    (
-        "storage-missing-for-stateful",
-        &[("kind: stateful", "kind: web")],
-    ),
-    (
-        "storage-default-class",
-        &[(
-            "[ReadWriteOnce]\n      - name: shared",
-            "[ReadWriteOnce]\n        default: true\n      - name: shared",
-        )],
-    ),
-    (
-        "network-cidr-overlap",
-        &[("podCIDR: 10.96.0.0/16", "podCIDR: 10.244.0.0/16")],
-    ),
-    (
-        "network-pod-cidr-too-small",
-        &[("10.244.0.0/20", "10.244.0.0/19")],
-    ),
-    (
-        "network-node-cidr-too-small",
-        &[("nodeCIDRMaskSize: 26", "nodeCIDRMaskSize: 25")],
-    ),
-];
-
 #[test]
 fn every_spec_rule_exists_and_ids_are_unique() {
     for id in SPEC_IDS {
@@ -210,12 +82,18 @@ fn every_rule_is_documented() {
             "{} is not kebab-case",
             r.id
         );
+        let d = r.docs(Catalog::builtin());
         for (what, text) in [
-            ("summary", r.summary),
-            ("what", r.what),
-            ("why", r.why),
-            ("fix", r.fix),
+            ("summary", d.summary.as_str()),
+            ("what", d.what.as_str()),
+            ("why", d.why.as_str()),
+            ("fix", d.fix.as_str()),
         ] {
+            assert!(
+                !text.contains('{'),
+                "{}: {what} has a placeholder the catalog does not fill: {text}",
+                r.id
+            );
             assert!(text.len() > 15, "{}: {what} is too thin", r.id);
             assert!(
                 text.trim_end().ends_with('.'),
@@ -263,12 +141,9 @@ fn every_example_fires_its_rule_at_the_marked_line() {
 #[test]
 fn every_rule_has_a_near_miss_that_does_not_fire() {
     for r in RULES {
-        let (_, edits) = NEAR_MISSES
-            .iter()
-            .find(|(id, _)| *id == r.id)
-            .unwrap_or_else(|| panic!("{} has no near miss", r.id));
+        assert!(!r.near_miss.is_empty(), "{} has no near miss", r.id);
         let mut text = r.example.to_string();
-        for (from, to) in *edits {
+        for (from, to) in r.near_miss {
             assert!(
                 text.contains(from),
                 "{}: near miss edit `{from}` does not apply",
@@ -291,9 +166,56 @@ fn every_rule_has_a_near_miss_that_does_not_fire() {
 fn rule_reference_is_current() {
     let on_disk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
         .unwrap_or_default();
-    let generated = kubeplan::docs::rules_markdown();
+    let generated = kubeplan::report::rules::rules_markdown(Catalog::builtin());
     assert!(
         on_disk == generated,
         "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
     );
+}
+
+/// A limit changed in a `--profiles-dir` copy of `profiles/` changes the
+/// number `explain` prints for the rule that uses it (and SARIF's help).
+#[test]
+fn explain_follows_the_profiles_in_force() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let k8s = std::fs::read_to_string(format!("{root}/profiles/kubernetes.yaml")).unwrap();
+    assert!(k8s.contains("maxMembers: 7"));
+    std::fs::write(
+        dir.path().join("kubernetes.yaml"),
+        k8s.replace("maxMembers: 7", "maxMembers: 9")
+            .replace("podsPerCore: 10", "podsPerCore: 12"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("platforms")).unwrap();
+    let gcp = std::fs::read_to_string(format!("{root}/profiles/platforms/gcp.yaml")).unwrap();
+    assert!(gcp.contains("managed: {maxNodes: 15000"));
+    std::fs::write(
+        dir.path().join("platforms/gcp.yaml"),
+        gcp.replace("managed: {maxNodes: 15000", "managed: {maxNodes: 20000"),
+    )
+    .unwrap();
+    let explain = |profiles: Option<&std::path::Path>, rule: &str| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"));
+        if let Some(p) = profiles {
+            cmd.arg("--profiles-dir").arg(p);
+        }
+        let out = cmd
+            .args(["explain", rule])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let builtin = explain(None, "etcd-too-many-members");
+    assert!(builtin.contains("More than 7 etcd members"), "{builtin}");
+    let mine = explain(Some(dir.path()), "etcd-too-many-members");
+    assert!(mine.contains("More than 9 etcd members"), "{mine}");
+    assert!(mine.contains("(or 9 at most)"), "{mine}");
+    let nodes = explain(Some(dir.path()), "cluster-nodes-over-limit");
+    assert!(nodes.contains("20,000 on GKE"), "{nodes}");
+    assert!(!nodes.contains("15,000"), "{nodes}");
+    let cores = explain(Some(dir.path()), "pods-per-node-over-cores");
+    assert!(cores.contains("above 12 pods per core"), "{cores}");
 }

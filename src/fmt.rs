@@ -1,0 +1,70 @@
+//! How numbers read in every message, table and report: one set of
+//! formatters, so a count or a size looks the same in `lint`, `design`,
+//! `bom` and the prompts.
+
+/// A count with thousands separators: `150,000`.
+pub fn num(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A count and its noun: `1 node`, `5,000 nodes`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", num(n))
+    }
+}
+
+/// A quantity (vCPUs, GiB, a bound) as a figure a program can read back:
+/// whole numbers plain (`1024`), fractions as written when they have up to 3
+/// decimals (`0.125`), else rounded to 2 (`7.33`).
+pub fn decimal(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{}", v as i64);
+    }
+    let plain = format!("{v}");
+    match plain.split_once('.') {
+        Some((_, decimals)) if decimals.len() <= 3 => plain,
+        _ if !v.is_finite() => plain,
+        _ => {
+            let s = format!("{v:.2}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    }
+}
+
+/// An optional quantity for tables: `-` when absent.
+pub fn decimal_or_dash(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), decimal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_the_same_everywhere() {
+        assert_eq!(num(0), "0");
+        assert_eq!(num(999), "999");
+        assert_eq!(num(1000), "1,000");
+        assert_eq!(num(150_000), "150,000");
+        assert_eq!(plural(1, "node", "nodes"), "1 node");
+        assert_eq!(plural(5000, "node", "nodes"), "5,000 nodes");
+        assert_eq!(decimal(4.0), "4");
+        assert_eq!(decimal(6193.0), "6193");
+        assert_eq!(decimal(0.125), "0.125");
+        assert_eq!(decimal(7.5), "7.5");
+        assert_eq!(decimal(22.0 / 3.0), "7.33");
+        assert_eq!(decimal(-2.0), "-2");
+        assert_eq!(decimal_or_dash(None), "-");
+    }
+}

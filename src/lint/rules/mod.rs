@@ -1,0 +1,41 @@
+//! The rules, one file per family. Each rule is declared once, with its id,
+//! severity policy, docs, example and near miss, beside its check.
+
+/// Declares one rule of the family (the file's `GROUP`); its example is
+/// `lint/rules/examples/<id>.yaml`.
+macro_rules! rule {
+    ($name:ident: $id:literal, $policy:expr, $check:expr,
+     summary: $summary:literal, what: $what:literal, why: $why:literal, fix: $fix:literal,
+     near_miss: [$(($from:literal, $to:literal $(,)?)),* $(,)?] $(,)?) => {
+        pub static $name: Rule = Rule {
+            id: $id,
+            group: GROUP,
+            policy: $policy,
+            check: $check,
+            summary: $summary,
+            what: $what,
+            why: $why,
+            fix: $fix,
+            example: include_str!(concat!("examples/", $id, ".yaml")),
+            near_miss: &[$(($from, $to)),*],
+        };
+    };
+}
+
+mod prelude {
+    pub use crate::diag::Severity::{Error, Info, Warning};
+    pub use crate::fmt::{decimal, num, plural};
+    pub use crate::lint::rule::Policy::{Always, ErrorInProduction, ProductionOnly};
+    pub use crate::lint::rule::Rule;
+    pub use crate::lint::{Ctx, Hit};
+}
+
+pub mod capacity;
+pub mod control_plane;
+pub mod etcd;
+pub mod load_balancer;
+pub mod network;
+pub mod scale;
+pub mod schema;
+pub mod storage;
+pub mod tooling;
