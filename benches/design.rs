@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use kubeplan::catalog::Catalog;
-use kubeplan::design::{engine::default_name, recommend};
+use kubeplan::design::{default_name, recommend};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

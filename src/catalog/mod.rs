@@ -94,6 +94,9 @@ pub struct DesignPolicy {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicy {
     pub pod_base: std::net::Ipv4Addr,
+    pub pod_prefix_min: u8,
+    pub pod_prefix_max: u8,
+    pub node_mask_max: u8,
     #[serde(rename = "serviceCIDR")]
     pub service_cidr: ipnet::Ipv4Net,
     #[serde(rename = "alternateServiceCIDR")]

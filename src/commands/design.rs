@@ -13,7 +13,7 @@ use crate::design::answers::{
     answers_schema, check_bounds, get, set, Answers, PartialAnswers, Question, QuestionKind,
     StorageAnswer,
 };
-use crate::design::engine::{default_name, recommend};
+use crate::design::{default_name, recommend};
 use crate::plan::Platform;
 
 /// The questionnaire was interrupted (Ctrl-C, Esc, end of input).
@@ -144,7 +144,7 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         }
     }
     if let Some(name) = &args.name {
-        if !crate::design::engine::is_dns_label(name) {
+        if crate::plan::dns_label_problem(name).is_some() {
             bail!("--name `{name}` is not a valid cluster name: use lower-case letters, digits and `-` (a DNS label, at most 63 characters)");
         }
     }

@@ -1,7 +1,71 @@
-//! `kubeplan design`: the questionnaire's answers and the recommendation engine.
+//! The recommendation engine: answers in, cluster plans and the reason for
+//! every decision out. Pure (no I/O); every figure comes from the catalog
+//! (`profiles/`), and every plan it returns lints with zero errors and zero
+//! warnings (the answer-space test checks the whole grid).
+//!
+//! The engine is a pipeline of stages ([`STAGES`]), one module each. A stage
+//! reads the facts decided so far from the [`Draft`], decides one thing, and
+//! writes its decision into the draft together with its reason. A new stage
+//! is one new file and one line in [`STAGES`].
 
 pub mod answers;
-pub mod engine;
+mod control_plane;
+mod draft;
+mod etcd;
+mod learning;
+mod load_balancer;
+mod network;
+mod pools;
+mod shape;
+mod split;
+mod storage;
+mod tooling;
 
 pub use answers::{Answers, PartialAnswers};
-pub use engine::{recommend, Design, Reason};
+pub use draft::{Design, DesignError, Draft, Input, Reason, Topic};
+
+use crate::catalog::Catalog;
+use crate::plan::Purpose;
+
+/// One step of the pipeline.
+pub type Stage = fn(&Input, &mut Draft) -> Result<(), DesignError>;
+
+/// The stages in the order they run. Reasons are told by [`Topic`], not in
+/// this order.
+pub const STAGES: &[Stage] = &[
+    shape::run,
+    learning::run,
+    etcd::members,
+    split::run,
+    tooling::run,
+    control_plane::run,
+    etcd::placement,
+    load_balancer::run,
+    pools::run,
+    storage::run,
+    network::run,
+    split::replicate,
+];
+
+/// A default cluster name for the answers: `prod-aws`, `dev-on-prem`, `learning`.
+pub fn default_name(a: &Answers) -> String {
+    match a.purpose {
+        Purpose::Learning => "learning".into(),
+        Purpose::Development => format!("dev-{}", a.platform),
+        Purpose::Testing => format!("test-{}", a.platform),
+        Purpose::Production => format!("prod-{}", a.platform),
+    }
+}
+
+/// Recommends the cluster(s) for a set of answers.
+pub fn recommend(c: &Catalog, a: &Answers, name: &str) -> Result<Design, DesignError> {
+    if crate::plan::dns_label_problem(name).is_some() {
+        return Err(DesignError::BadName(name.to_string()));
+    }
+    let input = Input::new(c, a, name);
+    let mut draft = Draft::new(&input);
+    for stage in STAGES {
+        stage(&input, &mut draft)?;
+    }
+    Ok(draft.finish())
+}

@@ -9,3 +9,18 @@ pub mod view;
 pub use load::{load_path_list, parse_documents, Document, LoadError, Source};
 pub use model::*;
 pub use view::spread;
+
+/// Why a name is not a DNS label (what `metadata.name` must be), or None.
+pub fn dns_label_problem(s: &str) -> Option<String> {
+    if s.is_empty() {
+        return Some("empty".into());
+    }
+    if s.len() > 63 {
+        return Some(format!("{} characters long (at most 63)", s.len()));
+    }
+    let ok_chars = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let ends_ok = !s.starts_with('-') && !s.ends_with('-');
+    (!ok_chars || !ends_ok).then(|| "not a DNS label".into())
+}

@@ -418,7 +418,7 @@ impl<'a> Walker<'a> {
             "cidr" => s.parse::<ipnet::IpNet>().err().map(|_| {
                 ("not a CIDR block".to_string(), "write an address and prefix length such as `10.244.0.0/16`".to_string())
             }),
-            "dns-label" => dns_label_problem(s).map(|e| (e, "use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters".to_string())),
+            "dns-label" => crate::plan::dns_label_problem(s).map(|e| (e, "use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters".to_string())),
             _ => None,
         };
         match problem {
@@ -548,20 +548,6 @@ fn missing_help(field: &str) -> String {
         "spec.platform" => "add `platform:` (on-prem, aws, gcp or azure) under `spec`".into(),
         other => format!("add `{}`", other.rsplit('.').next().unwrap_or(other)),
     }
-}
-
-fn dns_label_problem(s: &str) -> Option<String> {
-    if s.is_empty() {
-        return Some("empty".into());
-    }
-    if s.len() > 63 {
-        return Some(format!("{} characters long (at most 63)", s.len()));
-    }
-    let ok_chars = s
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    let ends_ok = !s.starts_with('-') && !s.ends_with('-');
-    (!ok_chars || !ends_ok).then(|| "not a DNS label".into())
 }
 
 fn is_null_schema(s: &Value) -> bool {

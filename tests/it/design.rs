@@ -1,7 +1,7 @@
 //! The recommendation engine over the whole answer space, and its invariants.
 
 use kubeplan::catalog::Catalog;
-use kubeplan::design::{engine::default_name, recommend, Answers};
+use kubeplan::design::{default_name, recommend, Answers};
 use kubeplan::diag::Severity;
 use kubeplan::lint::lint_plan;
 use kubeplan::plan::{

@@ -1,0 +1,61 @@
+//! The control plane: its nodes, their machines (the kube-up size table,
+//! never below kubeadm's minimum) and whether they run pods.
+
+use super::{etcd, DesignError, Draft, Input, Topic};
+use crate::fmt::{decimal, plural};
+use crate::plan::{ControlPlane, EtcdTopology, LeaderElection, Machine, Medium};
+use crate::sizing::control_plane_machine;
+
+pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
+    if i.learning() {
+        return Ok(());
+    }
+    if d.managed.is_some() {
+        d.plan.spec.control_plane.managed = true;
+        return Ok(());
+    }
+    let k8s_nodes = d.workers + u64::from(d.cp_nodes);
+    let (cpu, memory_gib) = control_plane_machine(i.c, k8s_nodes);
+    let machine = Machine {
+        cpu,
+        memory_gib,
+        disk_gib: Some(i.c.kubernetes.design.control_plane_disk_gib),
+        disk: Some(Medium::Ssd),
+    };
+    d.plan.spec.control_plane = ControlPlane {
+        managed: false,
+        nodes: Some(d.cp_nodes),
+        zones: if d.witness && d.topology == EtcdTopology::Stacked {
+            etcd::etcd_zones(i, d)
+        } else {
+            Vec::new()
+        },
+        machine: Some(machine),
+        schedulable: Some(false),
+        leader_election: (d.cp_nodes > 1).then(LeaderElection::default),
+    };
+    if !d.ha {
+        d.why(
+            Topic::ControlPlane,
+            "control plane: 1 node, stacked etcd (1 member)",
+            format!("a {} cluster needs no HA: one control-plane node and several workers; if it fails, running pods keep serving but nothing is rescheduled until it is back (answer --tolerate 1 for 3)", i.a.purpose),
+        );
+    }
+    d.why(
+        Topic::ControlPlane,
+        format!(
+            "control-plane machines: {} vCPU, {} GiB, SSD",
+            decimal(cpu),
+            decimal(memory_gib)
+        ),
+        format!("the kube-up size table for a cluster of {}, never below kubeadm's 2 CPUs; SSD because etcd's writes wait on fsync", plural(k8s_nodes, "node", "nodes")),
+    );
+    if d.ha {
+        d.why(
+            Topic::ControlPlane,
+            "control plane not schedulable",
+            "the control-plane nodes of an HA cluster run no ordinary pods, so a busy application cannot starve the API server or etcd",
+        );
+    }
+    Ok(())
+}

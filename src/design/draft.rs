@@ -1,0 +1,221 @@
+//! What the stages share: the answers and catalog they read ([`Input`]),
+//! the facts decided so far ([`Draft`]), and the reasons.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::answers::Answers;
+use crate::catalog::{Catalog, PlatformProfile};
+use crate::plan::{
+    ApiVersion, ClusterPlan, ControlPlane, EtcdTopology, Kind, Metadata, Platform, PodRequests,
+    Purpose, Spec, Tooling, Workload,
+};
+use crate::sizing::Choice;
+
+/// What a reason is about; the order of the variants is the order in which
+/// the report tells them: shape and tool, control plane, workers, storage,
+/// network, and the cluster split last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Topic {
+    Shape,
+    Tooling,
+    Node,
+    Workload,
+    Tolerance,
+    Etcd,
+    ControlPlane,
+    ApiLoadBalancer,
+    Workers,
+    WorkerPools,
+    Zones,
+    Storage,
+    Network,
+    Clusters,
+}
+
+/// One decision and why it was made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    #[serde(skip)]
+    pub topic: Topic,
+    /// What was decided, e.g. "etcd: 3 members".
+    pub decision: String,
+    /// Why, in a sentence.
+    pub reason: String,
+}
+
+/// The recommendation: one plan per cluster, and the reasons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Design {
+    pub plans: Vec<ClusterPlan>,
+    pub reasons: Vec<Reason>,
+}
+
+/// Answers the engine cannot design for.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DesignError {
+    #[error("no {platform} machine fits one pod of {cpu} CPU / {memory} GiB; lower --pod-cpu or --pod-memory")]
+    NothingFits {
+        platform: Platform,
+        cpu: f64,
+        memory: f64,
+    },
+    #[error("`{0}` is not a valid cluster name: use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters")]
+    BadName(String),
+}
+
+/// What every stage reads.
+pub struct Input<'a> {
+    pub c: &'a Catalog,
+    pub a: &'a Answers,
+    pub prof: &'a PlatformProfile,
+    pub name: &'a str,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(c: &'a Catalog, a: &'a Answers, name: &'a str) -> Input<'a> {
+        Input {
+            c,
+            a,
+            prof: c.platform(a.platform),
+            name,
+        }
+    }
+
+    pub fn production(&self) -> bool {
+        self.a.purpose == Purpose::Production
+    }
+
+    pub fn learning(&self) -> bool {
+        self.a.purpose == Purpose::Learning
+    }
+
+    pub fn requests(&self) -> PodRequests {
+        PodRequests {
+            cpu: self.a.pod_cpu,
+            memory_gib: self.a.pod_memory_gib,
+        }
+    }
+
+    /// Zone names for `n` failure domains: the platform's, then `zone-N`.
+    pub fn zone_names(&self, n: u32) -> Vec<String> {
+        (0..n as usize)
+            .map(|i| {
+                self.prof
+                    .zone_names
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("zone-{}", i + 1))
+            })
+            .collect()
+    }
+
+    /// The workload block of a plan carrying `pods` of `apps` applications.
+    pub fn workload(&self, pods: u64, apps: u64) -> Workload {
+        Workload {
+            kind: self.a.workload,
+            applications: Some(apps),
+            pods,
+            containers_per_pod: 1,
+            traffic: Some(self.a.traffic),
+            pod_requests: Some(self.requests()),
+        }
+    }
+
+    pub fn nothing_fits(&self) -> DesignError {
+        DesignError::NothingFits {
+            platform: self.a.platform,
+            cpu: self.a.pod_cpu,
+            memory: self.a.pod_memory_gib,
+        }
+    }
+}
+
+/// The facts decided so far. Each stage fills its own; the plan is the
+/// prototype of every cluster of the design.
+pub struct Draft {
+    pub plan: ClusterPlan,
+    pub reasons: Vec<Reason>,
+    /// The managed service that runs the control plane, if any.
+    pub managed: Option<Tooling>,
+    /// Whether the control plane is highly available.
+    pub ha: bool,
+    pub members: u32,
+    /// The worker instance type (development, testing, production).
+    pub choice: Option<Choice>,
+    /// Clusters the workload is split over, and each one's share of the pods.
+    pub clusters: u64,
+    pub share: u64,
+    pub workers: u64,
+    pub topology: EtcdTopology,
+    pub cp_nodes: u32,
+    /// Production over exactly 2 zones: one member in a third site.
+    pub witness: bool,
+    /// Max pods per node of the nodes that run pods (for the network).
+    pub max_pods: u32,
+    /// The finished plans (the last stage copies the prototype per cluster).
+    pub plans: Vec<ClusterPlan>,
+}
+
+impl Draft {
+    pub fn new(i: &Input) -> Draft {
+        Draft {
+            plan: ClusterPlan {
+                api_version: ApiVersion::V1,
+                kind: Kind::ClusterPlan,
+                metadata: Metadata {
+                    name: i.name.to_string(),
+                    annotations: BTreeMap::new(),
+                    labels: BTreeMap::new(),
+                },
+                spec: Spec {
+                    purpose: i.a.purpose,
+                    platform: i.a.platform,
+                    tooling: None,
+                    zones: Vec::new(),
+                    control_plane: ControlPlane::default(),
+                    etcd: None,
+                    api_load_balancer: None,
+                    workers: Vec::new(),
+                    workload: None,
+                    storage: None,
+                    network: None,
+                },
+            },
+            reasons: Vec::new(),
+            managed: None,
+            ha: false,
+            members: 1,
+            choice: None,
+            clusters: 1,
+            share: i.a.pods,
+            workers: 0,
+            topology: EtcdTopology::Stacked,
+            cp_nodes: 1,
+            witness: false,
+            max_pods: 0,
+            plans: Vec::new(),
+        }
+    }
+
+    /// Records a decision and its reason.
+    pub fn why(&mut self, topic: Topic, decision: impl Into<String>, reason: impl Into<String>) {
+        self.reasons.push(Reason {
+            topic,
+            decision: decision.into(),
+            reason: reason.into(),
+        });
+    }
+
+    pub fn finish(mut self) -> Design {
+        self.reasons.sort_by_key(|r| r.topic);
+        if self.plans.is_empty() {
+            self.plans.push(self.plan);
+        }
+        Design {
+            plans: self.plans,
+            reasons: self.reasons,
+        }
+    }
+}

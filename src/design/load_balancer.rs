@@ -1,0 +1,76 @@
+//! The API load balancer: the cloud's, a dedicated pair sharing a
+//! keepalived virtual IP (production on-prem), or one on each control-plane
+//! node beside kube-apiserver (development and testing).
+
+use super::{DesignError, Draft, Input, Topic};
+use crate::plan::{ApiLoadBalancer, LbPlacement, LbType, Machine, Medium};
+
+pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
+    if i.learning() || d.managed.is_some() {
+        return Ok(());
+    }
+    let port = i.c.kubernetes.design.api_server_port;
+    if d.cp_nodes <= 1 {
+        d.why(
+            Topic::ApiLoadBalancer,
+            "API load balancer: none",
+            format!("one control-plane node: clients reach its API server on port {port} directly; a load balancer comes with a second control plane"),
+        );
+        return Ok(());
+    }
+    let lb = choose(i, d.cp_nodes);
+    let title = &i.prof.load_balancer.title;
+    let why = match (lb.kind, lb.placement) {
+        (LbType::Cloud, _) => format!("{title} in front of the {} API servers: the provider keeps it highly available, so it is no single point of failure", d.cp_nodes),
+        (_, Some(LbPlacement::Dedicated)) => format!("{title}: two {} machines share a keepalived virtual IP on port {}, so losing one balancer (or any control-plane node) keeps the API reachable", lb.kind, lb.port),
+        _ => format!("{} and keepalived on each control-plane node share a virtual IP; {} listens on {} because kube-apiserver holds {port} on the same machines", lb.kind, lb.kind, lb.port),
+    };
+    let what = match lb.kind {
+        LbType::Cloud => "API load balancer: cloud".to_string(),
+        k => format!(
+            "API load balancer: {k} x{} with a virtual IP",
+            lb.replicas.unwrap_or(1)
+        ),
+    };
+    d.why(Topic::ApiLoadBalancer, what, why);
+    d.plan.spec.api_load_balancer = Some(lb);
+    Ok(())
+}
+
+fn choose(i: &Input, cp_nodes: u32) -> ApiLoadBalancer {
+    let dp = &i.c.kubernetes.design;
+    match i.prof.load_balancer.kind {
+        LbType::Cloud | LbType::None => ApiLoadBalancer {
+            kind: LbType::Cloud,
+            replicas: None,
+            virtual_ip: false,
+            placement: None,
+            port: dp.api_server_port,
+            machine: None,
+        },
+        kind if i.production() => {
+            let m = &i.c.kubernetes.sizing.load_balancer_machine;
+            ApiLoadBalancer {
+                kind,
+                replicas: Some(dp.load_balancer_replicas),
+                virtual_ip: true,
+                placement: Some(LbPlacement::Dedicated),
+                port: dp.api_server_port,
+                machine: Some(Machine {
+                    cpu: m.cpu,
+                    memory_gib: m.memory_gib,
+                    disk_gib: m.disk_gib,
+                    disk: Some(Medium::Ssd),
+                }),
+            }
+        }
+        kind => ApiLoadBalancer {
+            kind,
+            replicas: Some(cp_nodes),
+            virtual_ip: true,
+            placement: Some(LbPlacement::ControlPlane),
+            port: dp.load_balancer_port_on_control_plane,
+            machine: None,
+        },
+    }
+}

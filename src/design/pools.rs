@@ -1,0 +1,124 @@
+//! The worker pools: the chosen instance type, within the provider's
+//! per-pool limit, and the reason for their count.
+
+use super::{DesignError, Draft, Input, Topic};
+use crate::fmt::{decimal, num, plural};
+use crate::plan::{Machine, Medium, Os, Platform, Purpose, Traffic, WorkerPool};
+use crate::sizing::Choice;
+
+pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
+    let Some(choice) = d.choice.clone().filter(|_| !i.learning()) else {
+        return Ok(());
+    };
+    let a = i.a;
+    let limits = i.c.limits(a.platform, d.managed.is_some());
+    // Pools hold a whole number of nodes per zone where the limit allows.
+    let zones = u64::from(a.zones.max(1));
+    let per_pool = limits
+        .max_nodes_per_pool
+        .map(|m| if m >= zones { m / zones * zones } else { m })
+        .unwrap_or(u64::MAX)
+        .max(1);
+    let pool_count = d.workers.div_ceil(per_pool).max(1);
+    let machine = Machine {
+        cpu: choice.cpu,
+        memory_gib: choice.memory_gib,
+        disk_gib: Some(i.c.kubernetes.design.worker_disk_gib),
+        disk: Some(Medium::Ssd),
+    };
+    let mut left = d.workers;
+    for n in 0..pool_count {
+        let nodes = left.min(per_pool);
+        left -= nodes;
+        d.plan.spec.workers.push(WorkerPool {
+            name: if pool_count == 1 {
+                a.workload.as_str().to_string()
+            } else {
+                format!("{}-{}", a.workload, n + 1)
+            },
+            nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
+            zones: if d.witness {
+                d.plan.spec.zones.clone()
+            } else {
+                Vec::new()
+            },
+            machine: machine.clone(),
+            instance_type: (a.platform != Platform::OnPrem).then(|| choice.instance_type.clone()),
+            max_pods: choice.max_pods,
+            os: Os::Linux,
+            arch: choice.arch,
+        });
+    }
+    d.max_pods = choice.max_pods;
+    workers_reason(i, d, &choice);
+    if pool_count > 1 {
+        let tool = d.plan.spec.tooling.map_or("", |t| t.as_str());
+        d.why(
+            Topic::WorkerPools,
+            format!("worker pools: {pool_count}"),
+            format!(
+                "{} allows at most {} nodes per pool",
+                tool.to_uppercase(),
+                limits.max_nodes_per_pool.unwrap_or(0)
+            ),
+        );
+    }
+    if a.purpose == Purpose::Production && a.zones == 1 {
+        d.why(
+            Topic::Zones,
+            "zones: 1",
+            "only one failure domain is available: the design survives node failures but not the loss of the zone",
+        );
+    }
+    Ok(())
+}
+
+fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
+    let (c, a) = (i.c, i.a);
+    let burst_note = if a.traffic == Traffic::Burst {
+        format!(
+            " plus {}% burst headroom",
+            (c.kubernetes.sizing.burst_headroom * 100.0).round()
+        )
+    } else {
+        String::new()
+    };
+    let headroom = if a.purpose == Purpose::Production && a.zones >= 2 {
+        format!(
+            "enough that losing the largest of the {} zones still leaves room for every pod",
+            a.zones
+        )
+    } else {
+        "one spare node (N+1)".to_string()
+    };
+    let size = format!("{} vCPU", decimal(choice.cpu));
+    let memory = format!("{} GiB", decimal(choice.memory_gib));
+    let shape = if a.platform == Platform::OnPrem {
+        format!("{size} / {memory} servers")
+    } else {
+        format!("{} ({size}, {memory})", choice.instance_type)
+    };
+    let priced = i.prof.instances.iter().any(|t| t.price_per_hour.is_some());
+    let rank = match (priced, d.clusters > 1) {
+        (true, false) => "the cheapest per month of the catalog",
+        (true, true) => "of the types needing the fewest clusters, the cheapest per month",
+        (false, false) => "the fewest vCPUs in total of the catalog's server shapes",
+        (false, true) => "of the shapes needing the fewest clusters, the fewest vCPUs in total",
+    };
+    d.why(
+        Topic::Workers,
+        format!(
+            "workers: {} x {shape}{}",
+            num(d.workers),
+            if d.clusters > 1 { " per cluster" } else { "" }
+        ),
+        format!(
+            "{rank} for {} at {} CPU / {} GiB{burst_note}: {} per node (maxPods {}), and {headroom}",
+            plural(d.share, "pod", "pods"),
+            decimal(a.pod_cpu),
+            decimal(a.pod_memory_gib),
+            choice.pods_per_node,
+            choice.max_pods
+        ),
+    );
+}

@@ -1,0 +1,20 @@
+//! The shape: who runs the control plane, whether it is highly available,
+//! and the failure domains the cluster spans.
+
+use super::{DesignError, Draft, Input};
+use crate::plan::Platform;
+
+pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
+    let a = i.a;
+    d.managed = if a.managed && a.platform != Platform::OnPrem {
+        i.prof.tooling.managed
+    } else {
+        None
+    };
+    d.ha = !i.learning() && d.managed.is_none() && (i.production() || a.tolerate >= 1);
+    d.plan.spec.zones = i.zone_names(if i.learning() { 1 } else { a.zones });
+    // With exactly 2 zones no etcd layout survives losing either: production
+    // adds a member in a third site (the etcd placement stage says why).
+    d.witness = d.ha && i.production() && a.zones == 2;
+    Ok(())
+}

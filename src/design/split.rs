@@ -1,0 +1,92 @@
+//! The worker instance type, and the split into clusters: as few clusters
+//! as the platform's limits allow, each a copy of the same plan.
+
+use super::{etcd, DesignError, Draft, Input, Topic};
+use crate::fmt::{num, plural};
+use crate::plan::Traffic;
+use crate::sizing::{effective_pods, rank_instances, workers_for, Demand};
+
+pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
+    if i.learning() {
+        return Ok(());
+    }
+    let (c, a) = (i.c, i.a);
+    let production = i.production();
+    let burst = a.traffic == Traffic::Burst;
+    let demand = Demand {
+        pods: a.pods,
+        requests: i.requests(),
+        zones: a.zones,
+        burst,
+        production,
+        managed: d.managed.is_some(),
+    };
+    // Fewest clusters first (each is one more control plane to run), then cost.
+    let choice = rank_instances(c, a.platform, &demand)
+        .into_iter()
+        .min_by_key(|c| c.clusters)
+        .ok_or_else(|| i.nothing_fits())?;
+    let limits = c.limits(a.platform, d.managed.is_some());
+    // The sizing engine's count already respects the limits; a topology with
+    // more control-plane nodes than it assumed may need one cluster more.
+    // Every cluster holds at least one pod, so the search ends by `pods`.
+    let first = choice.clusters.max(1);
+    let fits = (first..=a.pods.max(first)).find_map(|count| {
+        let share = a.pods.div_ceil(count);
+        let workers = workers_for(
+            effective_pods(c, share, burst),
+            choice.pods_per_node,
+            a.zones,
+            production,
+        );
+        let (topo, cp) = etcd::topology(i, d, workers);
+        let nodes = workers + u64::from(cp);
+        let ok =
+            nodes <= limits.max_nodes && share <= limits.max_pods && share <= limits.max_containers;
+        ok.then_some((count, share, workers, topo, cp))
+    });
+    let (count, share, workers, topo, cp) = fits.ok_or_else(|| i.nothing_fits())?;
+    (d.clusters, d.share, d.workers, d.topology, d.cp_nodes) = (count, share, workers, topo, cp);
+    d.plan.spec.workload = Some(i.workload(share, a.apps.div_ceil(count)));
+    d.choice = Some(choice);
+    Ok(())
+}
+
+/// The finished plans: one per cluster, named `-1`, `-2`, …, the pods
+/// shared out exactly.
+pub fn replicate(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
+    let (a, count) = (i.a, d.clusters);
+    if count > 1 {
+        let limits = i.c.limits(a.platform, d.managed.is_some());
+        d.why(
+            Topic::Clusters,
+            format!("clusters: {count}"),
+            format!(
+                "{} at peak is more than one cluster holds on {} (at most {} pods and {} nodes each): {count} clusters of up to {} pods on {} nodes, each a plan; spread the applications over them",
+                plural(a.pods, "pod", "pods"),
+                d.managed
+                    .map(|t| t.as_str().to_uppercase())
+                    .unwrap_or_else(|| format!("{} (upstream limits)", a.platform)),
+                num(limits.max_pods),
+                num(limits.max_nodes),
+                num(a.pods.div_ceil(count)),
+                num(d.plan.k8s_nodes())
+            ),
+        );
+    }
+    d.plans = (0..count)
+        .map(|n| {
+            let mut p = d.plan.clone();
+            if count > 1 {
+                let suffix = format!("-{}", n + 1);
+                let base: String = i.name.chars().take(63 - suffix.len()).collect();
+                p.metadata.name = format!("{}{suffix}", base.trim_end_matches('-'));
+                if let Some(w) = p.spec.workload.as_mut() {
+                    w.pods = a.pods / count + u64::from(n < a.pods % count);
+                }
+            }
+            p
+        })
+        .collect();
+    Ok(())
+}
