@@ -28,8 +28,9 @@ fn main() {
         "answers", "plans", "design (µs)", "+ lint (µs)"
     );
     for (name, partial) in sets {
-        let answers = partial
-            .with_defaults(&c.questions, false)
+        let answers = c
+            .questions
+            .with_defaults(&partial, false)
             .complete()
             .expect("presets are complete with defaults");
         let cluster = default_name(&answers);

@@ -209,45 +209,9 @@ kubeplan design --purpose development --platform aws --self-managed --workload w
 --pods 200 --traffic steady --zones 1 --tolerate 0 --storage fast --format json"
 )]
 pub struct DesignArgs {
-    /// What the cluster is for: learning, development, testing, production
-    #[arg(long, value_parser = parse_purpose, help_heading = "Answers")]
-    pub purpose: Option<crate::plan::Purpose>,
-    /// Where it runs: on-prem, aws, gcp, azure
-    #[arg(long, value_parser = parse_platform, help_heading = "Answers")]
-    pub platform: Option<crate::plan::Platform>,
-    /// Cloud only: the provider runs the control plane (EKS, GKE, AKS)
-    #[arg(long, conflicts_with = "self_managed", help_heading = "Answers")]
-    pub managed: bool,
-    /// Cloud only: run the control plane yourself (kOps, kubeadm)
-    #[arg(long, help_heading = "Answers")]
-    pub self_managed: bool,
-    /// What runs on it: web, batch, big-data, analytics, stateful, mixed
-    #[arg(long, value_parser = parse_workload, help_heading = "Answers")]
-    pub workload: Option<crate::plan::WorkloadKind>,
-    /// How many applications
-    #[arg(long, value_name = "N", help_heading = "Answers")]
-    pub apps: Option<u64>,
-    /// Pods at peak, all applications together
-    #[arg(long, value_name = "N", help_heading = "Answers")]
-    pub pods: Option<u64>,
-    /// Network traffic pattern: steady, burst
-    #[arg(long, value_parser = parse_traffic, help_heading = "Answers")]
-    pub traffic: Option<crate::plan::Traffic>,
-    /// Failure domains (zones, racks, rooms) available
-    #[arg(long, value_name = "N", help_heading = "Answers")]
-    pub zones: Option<u32>,
-    /// Control-plane / etcd failures to survive (0-3)
-    #[arg(long, value_name = "N", help_heading = "Answers")]
-    pub tolerate: Option<u32>,
-    /// Storage needs, comma-separated: none, or fast and/or shared
-    #[arg(long, value_delimiter = ',', value_parser = parse_storage, value_name = "NEED,...", help_heading = "Answers")]
-    pub storage: Option<Vec<crate::plan::StorageNeed>>,
-    /// Average CPU request per pod, in cores (default by workload)
-    #[arg(long, value_name = "CORES", help_heading = "Answers")]
-    pub pod_cpu: Option<f64>,
-    /// Average memory request per pod, in GiB (default by workload)
-    #[arg(long, value_name = "GIB", help_heading = "Answers")]
-    pub pod_memory: Option<f64>,
+    /// The answers (one list in `questionnaire/fields.rs`)
+    #[command(flatten)]
+    pub given: crate::questionnaire::AnswerFlags,
 
     /// Read answers from a YAML file (- for stdin); flags override it
     #[arg(long, value_name = "FILE")]
@@ -294,12 +258,6 @@ pub enum ProfilesFormat {
     Yaml,
 }
 
-fn parse_workload(s: &str) -> Result<crate::plan::WorkloadKind, String> {
-    s.parse()
-}
-fn parse_storage(s: &str) -> Result<crate::plan::StorageNeed, String> {
-    s.parse()
-}
 fn parse_platform(s: &str) -> Result<crate::plan::Platform, String> {
     s.parse()
 }

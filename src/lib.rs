@@ -12,6 +12,7 @@ pub mod diag;
 pub mod fmt;
 pub mod lint;
 pub mod plan;
+pub mod questionnaire;
 pub mod quorum;
 pub mod report;
 pub mod sizing;

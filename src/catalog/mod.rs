@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::design::answers::{check_bounds, Preset, Questionnaire};
 use crate::plan::{Arch, Medium, Platform, Tooling};
+use crate::questionnaire::{check_bounds, Preset, Questionnaire};
 
 const KUBERNETES: &str = include_str!("../../profiles/kubernetes.yaml");
 const QUESTIONS: &str = include_str!("../../profiles/questions.yaml");
@@ -152,12 +152,8 @@ pub struct ToolProfile {
     pub production: bool,
     /// Whether it can join a control plane to etcd on its own machines
     /// (kOps runs etcd on the control-plane nodes only).
-    #[serde(default = "yes")]
+    #[serde(default = "crate::plan::model::yes")]
     pub external_etcd: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::answers::Answers;
 use crate::catalog::{Catalog, PlatformProfile};
 use crate::plan::{
     ApiVersion, ClusterPlan, ControlPlane, EtcdTopology, Kind, Metadata, Platform, PodRequests,
     Purpose, Spec, Tooling, Workload,
 };
+use crate::questionnaire::Answers;
 use crate::sizing::Choice;
 
 /// What a reason is about; the order of the variants is the order in which

@@ -8,7 +8,6 @@
 //! writes its decision into the draft together with its reason. A new stage
 //! is one new file and one line in [`STAGES`].
 
-pub mod answers;
 mod control_plane;
 mod draft;
 mod etcd;
@@ -21,7 +20,7 @@ mod split;
 mod storage;
 mod tooling;
 
-pub use answers::{Answers, PartialAnswers};
+pub use crate::questionnaire::{Answers, PartialAnswers};
 pub use draft::{Design, DesignError, Draft, Input, Reason, Topic};
 
 use crate::catalog::Catalog;

@@ -260,7 +260,8 @@ pub struct LeaderElection {
     pub retry_period: String,
 }
 
-fn yes() -> bool {
+/// serde default for flags that are on unless a file turns them off.
+pub(crate) fn yes() -> bool {
     true
 }
 fn default_lease() -> String {

@@ -11,6 +11,7 @@ use crate::catalog::Catalog;
 use crate::design::{Answers, Design};
 use crate::fmt::num;
 use crate::plan::{ClusterPlan, EtcdTopology, LbType, Tooling};
+use crate::questionnaire::{PartialAnswers, Questionnaire};
 use crate::quorum::{fault_tolerance, quorum, zone_report};
 
 fn f(v: f64) -> String {
@@ -300,4 +301,66 @@ pub fn text(
         out.push_str(&format!("  {cmd}\n"));
     }
     out
+}
+
+/// The answers so far, as the questionnaire's summary shows them.
+pub fn answers_table(a: &PartialAnswers, qs: &Questionnaire) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec!["answer", "value", "flag"]);
+    for q in qs.questions.iter().filter(|q| q.applies(a)) {
+        t.add_row(vec![q.key.clone(), a.text(&q.key), q.flag().to_string()]);
+    }
+    t.to_string()
+}
+
+/// `design --format json|yaml`: the answers, plans, reasons and bills of
+/// materials.
+pub fn document(a: &Answers, d: &Design, boms: &[Bom]) -> serde_json::Result<serde_json::Value> {
+    Ok(serde_json::json!({
+        "answers": serde_json::to_value(a)?,
+        "plans": serde_json::to_value(&d.plans)?,
+        "reasons": serde_json::to_value(&d.reasons)?,
+        "bom": {
+            "clusters": serde_json::to_value(boms)?,
+            "totals": serde_json::to_value(crate::bom::sum_totals(boms))?,
+        },
+    }))
+}
+
+/// The resolved answers as a file that `--answers` replays.
+pub fn answers_yaml(a: &Answers, path: &Path) -> Result<String, serde_saphyr::SerializeError> {
+    Ok(format!(
+        "# kubeplan design answers; replay with: kubeplan design --answers {}\n{}",
+        path.display(),
+        serde_saphyr::to_string(a)?
+    ))
+}
+
+/// The plans as a YAML file: a header saying how they were made, then one
+/// document per cluster.
+pub fn plans_yaml(
+    a: &Answers,
+    plans: &[ClusterPlan],
+) -> Result<String, serde_saphyr::SerializeError> {
+    let mut out = format!(
+        "# Designed by kubeplan {}: {} on {}{}, {} {} pods at peak ({} traffic), {} zone(s), tolerate {}.\n# Check it with `kubeplan lint` and price it with `kubeplan bom`.\n",
+        env!("CARGO_PKG_VERSION"),
+        a.purpose,
+        a.platform,
+        if a.managed { " (managed)" } else { "" },
+        a.workload,
+        num(a.pods),
+        a.traffic,
+        a.zones,
+        a.tolerate
+    );
+    for (i, p) in plans.iter().enumerate() {
+        if i > 0 || plans.len() > 1 {
+            out.push_str("---\n");
+        }
+        out.push_str(&serde_saphyr::to_string(p)?);
+    }
+    Ok(out)
 }

@@ -4,6 +4,7 @@ mod cli;
 mod design;
 mod design_cli;
 mod pty;
+mod questionnaire;
 mod rules;
 mod sizing;
 mod snapshots;

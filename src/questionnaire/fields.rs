@@ -1,0 +1,255 @@
+//! The answers, declared once. The one list below generates the answers
+//! file's fields and keys ([`PartialAnswers`], `--answers FILE`, its JSON
+//! Schema), the resolved [`Answers`] the engine reads, and the command-line
+//! flags ([`AnswerFlags`], `kubeplan design --help`, "Answers"). The prompts,
+//! defaults and bounds of each answer are data, keyed by the same key, in
+//! `profiles/questions.yaml`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::plan::{Platform, Purpose, StorageNeed, Traffic, WorkloadKind};
+
+/// Declares every answer: its field, the type a source gives and the type
+/// the engine reads (with the function between them), its answers-file key,
+/// and its flag (type, clap attributes, and the function to the answer).
+macro_rules! answers {
+    ($(
+        $(#[doc = $doc:literal])*
+        $field:ident: $given:ty => $resolved:ty = $resolve:path,
+        key $key:literal, flag $flag:literal $flag_ty:ty = $from_flag:path,
+        [$(#[$flag_attr:meta])*];
+    )*) => {
+        /// Answers as one source gives them: any of them may be missing.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        #[schemars(
+            title = "kubeplan design answers",
+            description = "Answers to the `kubeplan design` questionnaire (`--answers FILE`)."
+        )]
+        pub struct PartialAnswers {
+            $(
+                $(#[doc = $doc])*
+                #[serde(rename = $key, default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$given>,
+            )*
+        }
+
+        /// Every answer, resolved: what the recommendation engine reads.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct Answers {
+            $(
+                $(#[doc = $doc])*
+                #[serde(rename = $key)]
+                pub $field: $resolved,
+            )*
+        }
+
+        /// The answers as flags of `kubeplan design`.
+        #[derive(Debug, Clone, Default, clap::Args)]
+        pub struct AnswerFlags {
+            $(
+                $(#[doc = $doc])*
+                $(#[$flag_attr])*
+                pub $field: $flag_ty,
+            )*
+        }
+
+        /// Every answer's key and flag, in the order of the questionnaire.
+        pub const FIELDS: &[(&str, &str)] = &[$(($key, $flag)),*];
+
+        impl AnswerFlags {
+            /// The answers the flags give.
+            pub fn layer(&self) -> PartialAnswers {
+                PartialAnswers { $($field: $from_flag(&self.$field),)* }
+            }
+        }
+
+        impl PartialAnswers {
+            /// This layer over a lower one: its answers win.
+            pub fn over(&self, lower: &PartialAnswers) -> PartialAnswers {
+                PartialAnswers {
+                    $($field: self.$field.clone().or_else(|| lower.$field.clone()),)*
+                }
+            }
+
+            /// One answer as JSON (None when missing or unknown).
+            pub fn get(&self, key: &str) -> Option<Value> {
+                match key {
+                    $($key => self.$field.as_ref().and_then(|v| serde_json::to_value(v).ok()),)*
+                    _ => None,
+                }
+            }
+
+            /// Sets one answer from JSON, checked against its type.
+            pub fn set(&mut self, key: &str, value: Value) -> Result<(), String> {
+                match key {
+                    $($key => {
+                        self.$field = Some(serde_json::from_value(value).map_err(|e| e.to_string())?)
+                    })*
+                    _ => return Err(format!("no answer `{key}`")),
+                }
+                Ok(())
+            }
+
+            fn resolve_fields(&self) -> Result<Answers, Vec<&'static str>> {
+                let ($(Some($field),)*) = ($(self.$field.clone(),)*) else {
+                    return Err(FIELDS
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .filter(|k| self.get(k).is_none())
+                        .collect());
+                };
+                Ok(Answers { $($field: $resolve($field),)* })
+            }
+        }
+    };
+}
+
+answers! {
+    /// What the cluster is for: learning, development, testing, production
+    purpose: Purpose => Purpose = same, key "purpose", flag "--purpose" Option<Purpose> = Option::clone,
+        [#[arg(long, value_parser = parse::<Purpose>, help_heading = "Answers")]];
+    /// Where it runs: on-prem, aws, gcp, azure
+    platform: Platform => Platform = same, key "platform", flag "--platform" Option<Platform> = Option::clone,
+        [#[arg(long, value_parser = parse::<Platform>, help_heading = "Answers")]];
+    /// Cloud only: the provider runs the control plane (EKS, GKE, AKS); always false on-prem
+    managed: bool => bool = same, key "managed", flag "--managed / --self-managed" ManagedFlags = ManagedFlags::answer,
+        [#[command(flatten)]];
+    /// What runs on it: web, batch, big-data, analytics, stateful, mixed
+    workload: WorkloadKind => WorkloadKind = same, key "workload", flag "--workload" Option<WorkloadKind> = Option::clone,
+        [#[arg(long, value_parser = parse::<WorkloadKind>, help_heading = "Answers")]];
+    /// How many applications
+    apps: u64 => u64 = same, key "apps", flag "--apps" Option<u64> = Option::clone,
+        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+    /// Pods at peak, all applications together
+    pods: u64 => u64 = same, key "pods", flag "--pods" Option<u64> = Option::clone,
+        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+    /// Network traffic pattern: steady, burst
+    traffic: Traffic => Traffic = same, key "traffic", flag "--traffic" Option<Traffic> = Option::clone,
+        [#[arg(long, value_parser = parse::<Traffic>, help_heading = "Answers")]];
+    /// Failure domains (zones, racks, rooms) available
+    zones: u32 => u32 = same, key "zones", flag "--zones" Option<u32> = Option::clone,
+        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+    /// Control-plane / etcd failures to survive (0-3)
+    tolerate: u32 => u32 = same, key "tolerate", flag "--tolerate" Option<u32> = Option::clone,
+        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+    /// Storage needs, comma-separated: none, or fast and/or shared
+    storage: StorageAnswer => Vec<StorageNeed> = StorageAnswer::normalized, key "storage",
+        flag "--storage" Option<Vec<StorageNeed>> = storage_flag,
+        [#[arg(long, value_delimiter = ',', value_parser = parse::<StorageNeed>, value_name = "NEED,...", help_heading = "Answers")]];
+    /// Average CPU request per pod, in cores (default by workload)
+    pod_cpu: f64 => f64 = same, key "podCpu", flag "--pod-cpu" Option<f64> = Option::clone,
+        [#[arg(long, value_name = "CORES", help_heading = "Answers")]];
+    /// Average memory request per pod, in GiB (default by workload)
+    pod_memory_gib: f64 => f64 = same, key "podMemoryGiB", flag "--pod-memory" Option<f64> = Option::clone,
+        [#[arg(long = "pod-memory", value_name = "GIB", help_heading = "Answers")]];
+}
+
+fn same<T>(v: T) -> T {
+    v
+}
+
+fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
+    s.parse()
+}
+
+fn storage_flag(v: &Option<Vec<StorageNeed>>) -> Option<StorageAnswer> {
+    v.clone().map(StorageAnswer::Many)
+}
+
+/// `--managed` and `--self-managed`: the one answer `managed`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ManagedFlags {
+    /// Cloud only: the provider runs the control plane (EKS, GKE, AKS)
+    #[arg(long, conflicts_with = "self_managed", help_heading = "Answers")]
+    pub managed: bool,
+    /// Cloud only: run the control plane yourself (kOps, kubeadm)
+    #[arg(long, help_heading = "Answers")]
+    pub self_managed: bool,
+}
+
+impl ManagedFlags {
+    fn answer(&self) -> Option<bool> {
+        match (self.managed, self.self_managed) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// `storage:` as one need or a list of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StorageAnswer {
+    One(StorageNeed),
+    Many(Vec<StorageNeed>),
+}
+
+impl StorageAnswer {
+    pub fn needs(&self) -> Vec<StorageNeed> {
+        match self {
+            StorageAnswer::One(n) => vec![*n],
+            StorageAnswer::Many(v) => v.clone(),
+        }
+    }
+
+    /// Sorted, without duplicates, `none` dropped beside another need;
+    /// `[none]` when nothing is needed.
+    pub fn normalized(self) -> Vec<StorageNeed> {
+        let mut needs = self.needs();
+        needs.sort();
+        needs.dedup();
+        if needs.len() > 1 {
+            needs.retain(|n| *n != StorageNeed::None);
+        }
+        if needs.is_empty() {
+            needs.push(StorageNeed::None);
+        }
+        needs
+    }
+}
+
+impl PartialAnswers {
+    /// The complete answers, or the keys still missing. `managed` is false
+    /// on-prem whatever was answered.
+    pub fn complete(&self) -> Result<Answers, Vec<&'static str>> {
+        let mut a = self.clone();
+        if a.platform == Some(Platform::OnPrem) {
+            a.managed = Some(false);
+        }
+        a.resolve_fields()
+    }
+
+    /// One answer as display text (`-` when missing).
+    pub fn text(&self, key: &str) -> String {
+        match self.get(key) {
+            Some(Value::Array(v)) => v
+                .iter()
+                .map(|x| x.as_str().unwrap_or("?").to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(Value::String(s)) => s,
+            Some(Value::Bool(true)) => "yes".into(),
+            Some(Value::Bool(false)) => "no".into(),
+            Some(v) => v.to_string(),
+            None => "-".into(),
+        }
+    }
+}
+
+impl Answers {
+    pub fn wants(&self, need: StorageNeed) -> bool {
+        self.storage.contains(&need)
+    }
+}
+
+/// The flag that gives an answer, as messages name it.
+pub fn flag_of(key: &str) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, f)| f)
+}
