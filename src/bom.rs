@@ -300,7 +300,7 @@ pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
     }
     for w in &plan.spec.workers {
         let zones = distinct_zones(crate::plan::spread(w.nodes, &plan.pool_zones(w)));
-        let note = format!("maxPods {}, {}/{}", w.max_pods, w.os, w.arch);
+        let note = format!("maxPods {}, {}/{}", c.max_pods(w), w.os, w.arch);
         b.machine_row(
             format!("workers: {}", w.name),
             u64::from(w.nodes),

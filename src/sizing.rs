@@ -136,7 +136,7 @@ pub fn node_pod_limit(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u32
 
 /// Pods one node of a pool holds in this plan.
 pub fn pool_pods_per_node(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u64 {
-    let max_pods = pool.max_pods.min(node_pod_limit(c, plan, pool));
+    let max_pods = c.max_pods(pool).min(node_pod_limit(c, plan, pool));
     let alloc = allocatable(
         c.platform(plan.spec.platform),
         pool.machine.cpu,

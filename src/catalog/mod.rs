@@ -67,6 +67,7 @@ pub struct Kubernetes {
     pub etcd_tiers: Vec<SizeTier>,
     pub etcd: EtcdFigures,
     pub pods_per_core: u32,
+    pub kubelet_max_pods: u32,
     pub tooling: BTreeMap<String, ToolProfile>,
     pub sizing: SizingPolicy,
     pub design: DesignPolicy,
@@ -526,6 +527,17 @@ impl Catalog {
 
     pub fn control_plane_size(&self, nodes: u64) -> &SizeTier {
         Catalog::tier(&self.kubernetes.control_plane_sizes, nodes)
+    }
+
+    /// A pool's max pods: its own, else kubelet's default.
+    pub fn max_pods(&self, pool: &crate::plan::WorkerPool) -> u32 {
+        pool.max_pods.unwrap_or(self.kubernetes.kubelet_max_pods)
+    }
+
+    /// The port a load balancer serves the API on: its own, else
+    /// kube-apiserver's secure port.
+    pub fn lb_port(&self, lb: &crate::plan::ApiLoadBalancer) -> u32 {
+        lb.port.unwrap_or(self.kubernetes.design.api_server_port)
     }
 
     pub fn etcd_tier(&self, nodes: u64) -> &SizeTier {

@@ -158,7 +158,7 @@ fn place(d: &mut Draft, best: &OneNode, tooling: crate::plan::Tooling) {
                 zones: Vec::new(),
                 machine: best.machine.clone(),
                 instance_type: best.instance.clone(),
-                max_pods: best.max_pods,
+                max_pods: Some(best.max_pods),
                 os: Os::Linux,
                 arch: best.arch,
             });

@@ -22,8 +22,8 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let title = &i.prof.load_balancer.title;
     let why = match (lb.kind, lb.placement) {
         (LbType::Cloud, _) => format!("{title} in front of the {} API servers: the provider keeps it highly available, so it is no single point of failure", d.cp_nodes),
-        (_, Some(LbPlacement::Dedicated)) => format!("{title}: two {} machines share a keepalived virtual IP on port {}, so losing one balancer (or any control-plane node) keeps the API reachable", lb.kind, lb.port),
-        _ => format!("{} and keepalived on each control-plane node share a virtual IP; {} listens on {} because kube-apiserver holds {port} on the same machines", lb.kind, lb.kind, lb.port),
+        (_, Some(LbPlacement::Dedicated)) => format!("{title}: two {} machines share a keepalived virtual IP on port {}, so losing one balancer (or any control-plane node) keeps the API reachable", lb.kind, i.c.lb_port(&lb)),
+        _ => format!("{} and keepalived on each control-plane node share a virtual IP; {} listens on {} because kube-apiserver holds {port} on the same machines", lb.kind, lb.kind, i.c.lb_port(&lb)),
     };
     let what = match lb.kind {
         LbType::Cloud => "API load balancer: cloud".to_string(),
@@ -45,7 +45,7 @@ fn choose(i: &Input, cp_nodes: u32) -> ApiLoadBalancer {
             replicas: None,
             virtual_ip: false,
             placement: None,
-            port: dp.api_server_port,
+            port: Some(dp.api_server_port),
             machine: None,
         },
         kind if i.production() => {
@@ -55,7 +55,7 @@ fn choose(i: &Input, cp_nodes: u32) -> ApiLoadBalancer {
                 replicas: Some(dp.load_balancer_replicas),
                 virtual_ip: true,
                 placement: Some(LbPlacement::Dedicated),
-                port: dp.api_server_port,
+                port: Some(dp.api_server_port),
                 machine: Some(Machine {
                     cpu: m.cpu,
                     memory_gib: m.memory_gib,
@@ -69,7 +69,7 @@ fn choose(i: &Input, cp_nodes: u32) -> ApiLoadBalancer {
             replicas: Some(cp_nodes),
             virtual_ip: true,
             placement: Some(LbPlacement::ControlPlane),
-            port: dp.load_balancer_port_on_control_plane,
+            port: Some(dp.load_balancer_port_on_control_plane),
             machine: None,
         },
     }

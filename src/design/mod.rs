@@ -8,6 +8,7 @@
 //! writes its decision into the draft together with its reason. A new stage
 //! is one new file and one line in [`STAGES`].
 
+pub mod bootstrap;
 mod control_plane;
 mod draft;
 mod etcd;

@@ -44,7 +44,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             },
             machine: machine.clone(),
             instance_type: (a.platform != Platform::OnPrem).then(|| choice.instance_type.clone()),
-            max_pods: choice.max_pods,
+            max_pods: Some(choice.max_pods),
             os: Os::Linux,
             arch: choice.arch,
         });

@@ -11,11 +11,6 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The current plan format version.
-pub const API_VERSION: &str = "kubeplan/v1";
-/// The only kind of document in the format.
-pub const KIND: &str = "ClusterPlan";
-
 /// One cluster design.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -316,16 +311,13 @@ pub struct ApiLoadBalancer {
     pub virtual_ip: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<LbPlacement>,
-    #[serde(default = "default_port")]
+    /// The API port clients connect to (default: kube-apiserver's secure port, 6443).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
-    pub port: u32,
+    pub port: Option<u32>,
     /// A dedicated balancer machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine: Option<Machine>,
-}
-
-fn default_port() -> u32 {
-    6443
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -341,18 +333,16 @@ pub struct WorkerPool {
     /// A catalog entry of the platform, e.g. m6i.2xlarge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
-    #[serde(default = "default_max_pods")]
+    /// Pods per node (default: kubelet's `--max-pods`, 110).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 10000))]
-    pub max_pods: u32,
+    pub max_pods: Option<u32>,
     #[serde(default = "default_os")]
     pub os: Os,
     #[serde(default = "default_arch")]
     pub arch: Arch,
 }
 
-fn default_max_pods() -> u32 {
-    110
-}
 fn default_os() -> Os {
     Os::Linux
 }

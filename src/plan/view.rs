@@ -32,10 +32,6 @@ impl ClusterPlan {
         self.spec.purpose
     }
 
-    pub fn is_production(&self) -> bool {
-        self.spec.purpose == Purpose::Production
-    }
-
     /// The cluster's failure domains (default: one zone named `default`).
     pub fn zones(&self) -> Vec<String> {
         if self.spec.zones.is_empty() {
@@ -130,54 +126,6 @@ impl ClusterPlan {
     /// Kubernetes nodes: self-managed control plane plus workers.
     pub fn k8s_nodes(&self) -> u64 {
         u64::from(self.cp_nodes()) + self.worker_nodes()
-    }
-
-    /// The plan with every default written out, so a plan on disk says
-    /// everything it means.
-    pub fn normalized(&self) -> ClusterPlan {
-        let mut p = self.clone();
-        if p.spec.zones.is_empty() {
-            p.spec.zones = self.zones();
-        }
-        let cp = &mut p.spec.control_plane;
-        cp.nodes = Some(self.cp_nodes());
-        if !self.managed() {
-            if cp.zones.is_empty() {
-                cp.zones = self.cp_zones();
-            }
-            cp.schedulable = Some(self.cp_schedulable());
-            cp.leader_election = Some(self.leader_election());
-            if p.spec.etcd.is_none() {
-                p.spec.etcd = Some(Etcd {
-                    topology: Some(EtcdTopology::Stacked),
-                    members: Some(self.etcd_members()),
-                    zones: Vec::new(),
-                    machine: None,
-                });
-            }
-        }
-        if let Some(e) = p.spec.etcd.as_mut() {
-            e.topology = Some(e.topology.unwrap_or(EtcdTopology::Stacked));
-            e.members = Some(e.members.unwrap_or(self.cp_nodes()));
-        }
-        if let Some(lb) = p.spec.api_load_balancer.as_mut() {
-            lb.replicas = Some(lb.replicas.unwrap_or(1));
-            if matches!(lb.kind, LbType::Haproxy | LbType::Nginx) {
-                lb.placement = Some(lb.placement.unwrap_or(LbPlacement::Dedicated));
-            }
-        }
-        let pools: Vec<Vec<String>> = self
-            .spec
-            .workers
-            .iter()
-            .map(|w| self.pool_zones(w))
-            .collect();
-        for (w, zones) in p.spec.workers.iter_mut().zip(pools) {
-            if w.zones.is_empty() {
-                w.zones = zones;
-            }
-        }
-        p
     }
 }
 

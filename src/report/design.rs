@@ -10,7 +10,7 @@ use crate::bom::Bom;
 use crate::catalog::Catalog;
 use crate::design::{Answers, Design};
 use crate::fmt::num;
-use crate::plan::{ClusterPlan, EtcdTopology, LbType, Tooling};
+use crate::plan::{ClusterPlan, EtcdTopology, LbType};
 use crate::questionnaire::{PartialAnswers, Questionnaire};
 use crate::quorum::{fault_tolerance, quorum, zone_report};
 
@@ -60,129 +60,6 @@ pub fn quorum_line(plan: &ClusterPlan) -> String {
         line.push('.');
     }
     line
-}
-
-/// Commands that build the cluster with its tool.
-pub fn bootstrap(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
-    let name = &plan.metadata.name;
-    let pool = plan.spec.workers.first();
-    let workers: u64 = plan.worker_nodes();
-    let zones = plan.zones();
-    let net = plan.spec.network.as_ref();
-    let pod = net.map_or("10.244.0.0/16", |n| n.pod_cidr.as_str());
-    let svc = net.map_or("10.96.0.0/12", |n| n.service_cidr.as_str());
-    match plan.spec.tooling {
-        Some(Tooling::Minikube) => {
-            let m = plan.spec.control_plane.machine.as_ref();
-            vec![format!(
-                "minikube start --cpus {} --memory {}g --disk-size {}g",
-                m.map_or("2".into(), |m| f(m.cpu)),
-                m.map_or("4".into(), |m| f(m.memory_gib)),
-                m.and_then(|m| m.disk_gib).map_or("20".into(), f)
-            )]
-        }
-        Some(Tooling::Kubeadm) => {
-            let mut out = Vec::new();
-            let lb = plan.spec.api_load_balancer.as_ref();
-            let endpoint = lb.map(|l| match l.kind {
-                LbType::Cloud => format!("<load-balancer-address>:{}", l.port),
-                _ => format!("<virtual-ip>:{}", l.port),
-            });
-            if plan.etcd_topology() == Some(EtcdTopology::External) {
-                out.push(format!(
-                    "# bring up the {} etcd members first (kubeadm's external etcd guide)",
-                    plan.etcd_members()
-                ));
-            }
-            match &endpoint {
-                Some(ep) => {
-                    out.push(format!("kubeadm init --control-plane-endpoint {ep} --upload-certs --pod-network-cidr {pod} --service-cidr {svc}"));
-                    out.push(format!(
-                        "kubeadm join {ep} --control-plane ...   # on the other {} control-plane nodes",
-                        plan.cp_nodes().saturating_sub(1)
-                    ));
-                }
-                None => out.push(format!(
-                    "kubeadm init --pod-network-cidr {pod} --service-cidr {svc}"
-                )),
-            }
-            out.push(format!(
-                "kubeadm join {} ...   # on each of the {} workers",
-                endpoint.unwrap_or_else(|| format!(
-                    "<control-plane>:{}",
-                    c.kubernetes.design.api_server_port
-                )),
-                num(workers)
-            ));
-            out
-        }
-        Some(Tooling::Kops) => {
-            let size = pool.and_then(|p| p.instance_type.clone()).unwrap_or_default();
-            let cp_zones = plan.cp_zones();
-            vec![format!(
-                "kops create cluster --name {name}.k8s.local --zones {} --control-plane-zones {} --control-plane-count {} --node-count {} --node-size {size}",
-                zones.join(","),
-                cp_zones.iter().take(plan.cp_nodes() as usize).cloned().collect::<Vec<_>>().join(","),
-                plan.cp_nodes(),
-                workers
-            )]
-        }
-        Some(Tooling::Eks) => pool
-            .map(|p| {
-                vec![format!(
-                    "eksctl create cluster --name {name} --zones {} --node-type {} --nodes {} --max-pods-per-node {}",
-                    zones.join(","),
-                    p.instance_type.clone().unwrap_or_default(),
-                    workers,
-                    p.max_pods
-                )]
-            })
-            .unwrap_or_default(),
-        Some(Tooling::Gke) => pool
-            .map(|p| {
-                let region = zones[0]
-                    .rsplit_once('-')
-                    .map_or(zones[0].clone(), |(r, _)| r.to_string());
-                vec![format!(
-                    "gcloud container clusters create {name} --region {region} --node-locations {} --machine-type {} --num-nodes {} --max-pods-per-node {}",
-                    zones.join(","),
-                    p.instance_type.clone().unwrap_or_default(),
-                    workers.div_ceil(zones.len() as u64),
-                    p.max_pods
-                )]
-            })
-            .unwrap_or_default(),
-        Some(Tooling::Aks) => pool
-            .map(|p| {
-                let ids: Vec<&str> = zones
-                    .iter()
-                    .map(|z| z.rsplit('-').next().unwrap_or(z))
-                    .collect();
-                let zone_flag = if ids.len() > 1 {
-                    format!(" --zones {}", ids.join(" "))
-                } else {
-                    String::new()
-                };
-                let mut out = vec![format!(
-                    "az aks create --resource-group <group> --name {name} --node-count {} --node-vm-size {} --max-pods {}{zone_flag}",
-                    p.nodes,
-                    p.instance_type.clone().unwrap_or_default(),
-                    p.max_pods
-                )];
-                for extra in plan.spec.workers.iter().skip(1) {
-                    out.push(format!(
-                        "az aks nodepool add --resource-group <group> --cluster-name {name} --name {} --node-count {} --node-vm-size {} --max-pods {}{zone_flag}",
-                        extra.name.replace('-', ""),
-                        extra.nodes,
-                        extra.instance_type.clone().unwrap_or_default(),
-                        extra.max_pods
-                    ));
-                }
-                out
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    }
 }
 
 /// The whole human report.
@@ -269,7 +146,8 @@ pub fn text(
         .map(|l| {
             format!(
                 "  # set up {} with keepalived for the virtual IP (port {}) before kubeadm init\n",
-                l.kind, l.port
+                l.kind,
+                c.lb_port(l)
             )
         })
         .unwrap_or_default();
@@ -289,7 +167,7 @@ pub fn text(
         out.push_str(&format!("  kubeplan quorum --plan {file}\n"));
     }
     out.push_str(&lb_note);
-    let cmds = bootstrap(c, first);
+    let cmds = crate::design::bootstrap::commands(c, first);
     if k > 1 && !cmds.is_empty() {
         out.push_str(&format!(
             "  # for each cluster, {} .. {}:\n",

@@ -94,17 +94,19 @@ fn network_node_cidr_too_small(ctx: &Ctx) -> Vec<Hit> {
     } else {
         (1u128 << u32::from(bits - mask).min(100)).saturating_sub(2)
     };
-    let Some(pool) = ctx.plan.spec.workers.iter().max_by_key(|w| w.max_pods) else {
+    let max_pods = |w: &&crate::plan::WorkerPool| ctx.catalog.max_pods(w);
+    let Some(pool) = ctx.plan.spec.workers.iter().max_by_key(max_pods) else {
         return vec![];
     };
-    if u128::from(pool.max_pods) <= addresses {
+    let most = ctx.catalog.max_pods(pool);
+    if u128::from(most) <= addresses {
         return vec![];
     }
     vec![Hit::new(
         "spec.network.nodeCIDRMaskSize",
         format!(
             "a /{mask} node subnet holds {addresses} pod addresses but pool `{}` sets maxPods {}",
-            pool.name, pool.max_pods
+            pool.name, most
         ),
         "use a shorter nodeCIDRMaskSize (/24 holds 254 addresses) or lower maxPods",
     )]

@@ -41,7 +41,7 @@ fn pods_per_node_over_limit(ctx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (i, w) in p.spec.workers.iter().enumerate() {
         let limit = sizing::node_pod_limit(ctx.catalog, p, w);
-        if w.max_pods > limit {
+        if ctx.catalog.max_pods(w) > limit {
             let source = match &w.instance_type {
                 Some(t)
                     if p.managed()
@@ -56,7 +56,8 @@ fn pods_per_node_over_limit(ctx: &Ctx) -> Vec<Hit> {
                 format!("spec.workers[{i}].maxPods"),
                 format!(
                     "pool `{}` sets maxPods {}; a node on {source} holds at most {limit} pods",
-                    w.name, w.max_pods
+                    w.name,
+                    ctx.catalog.max_pods(w)
                 ),
                 format!("set `maxPods: {limit}` and add nodes, or pick a larger instance type"),
             ));
@@ -79,13 +80,13 @@ fn pods_per_node_over_cores(ctx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (i, w) in ctx.plan.spec.workers.iter().enumerate() {
         let cap = (per_core * w.machine.cpu).floor();
-        if f64::from(w.max_pods) > cap {
+        if f64::from(ctx.catalog.max_pods(w)) > cap {
             hits.push(Hit::new(
                 format!("spec.workers[{i}].maxPods"),
                 format!(
                     "pool `{}` sets maxPods {} on {} vCPU machines: more than {} pods per core ({} here)",
                     w.name,
-                    w.max_pods,
+                    ctx.catalog.max_pods(w),
                     decimal(w.machine.cpu),
                     decimal(per_core),
                     decimal(cap)

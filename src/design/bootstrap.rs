@@ -1,0 +1,176 @@
+//! The commands that build a designed cluster with its tool, filled in
+//! from the plan (what `design` prints under "Next"). One function per tool;
+//! `export` will extend this with the files those tools read.
+
+use crate::catalog::Catalog;
+use crate::fmt::{decimal, num};
+use crate::plan::{ClusterPlan, EtcdTopology, LbType, Tooling, WorkerPool};
+
+/// Commands that build the cluster, in order (comments start with `#`).
+pub fn commands(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
+    let pool = plan.spec.workers.first();
+    match (plan.spec.tooling, pool) {
+        (Some(Tooling::Minikube), _) => minikube(c, plan),
+        (Some(Tooling::Kubeadm), _) => kubeadm(c, plan),
+        (Some(Tooling::Kops), _) => kops(plan),
+        (Some(Tooling::Eks), Some(p)) => eks(c, plan, p),
+        (Some(Tooling::Gke), Some(p)) => gke(c, plan, p),
+        (Some(Tooling::Aks), Some(_)) => aks(c, plan),
+        _ => Vec::new(),
+    }
+}
+
+fn instance(p: &WorkerPool) -> String {
+    p.instance_type.clone().unwrap_or_default()
+}
+
+/// The one node's size; a plan without one gets the smallest learning size.
+fn minikube(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
+    let ladder = c.kubernetes.design.learning_machines.first();
+    let m = plan.spec.control_plane.machine.as_ref();
+    let cpu = m.map(|m| m.cpu).or(ladder.map(|t| t.cpu)).unwrap_or(0.0);
+    let memory = m
+        .map(|m| m.memory_gib)
+        .or(ladder.map(|t| t.memory_gib))
+        .unwrap_or(0.0);
+    let disk = m
+        .and_then(|m| m.disk_gib)
+        .or(ladder.and_then(|t| t.disk_gib));
+    let mut cmd = format!(
+        "minikube start --cpus {} --memory {}g",
+        decimal(cpu),
+        decimal(memory)
+    );
+    if let Some(d) = disk {
+        cmd.push_str(&format!(" --disk-size {}g", decimal(d)));
+    }
+    vec![cmd]
+}
+
+fn kubeadm(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
+    let mut out = Vec::new();
+    let endpoint = plan.spec.api_load_balancer.as_ref().map(|l| match l.kind {
+        LbType::Cloud => format!("<load-balancer-address>:{}", c.lb_port(l)),
+        _ => format!("<virtual-ip>:{}", c.lb_port(l)),
+    });
+    if plan.etcd_topology() == Some(EtcdTopology::External) {
+        out.push(format!(
+            "# bring up the {} etcd members first (kubeadm's external etcd guide)",
+            plan.etcd_members()
+        ));
+    }
+    let network = plan
+        .spec
+        .network
+        .as_ref()
+        .map(|n| {
+            format!(
+                " --pod-network-cidr {} --service-cidr {}",
+                n.pod_cidr, n.service_cidr
+            )
+        })
+        .unwrap_or_default();
+    match &endpoint {
+        Some(ep) => {
+            out.push(format!(
+                "kubeadm init --control-plane-endpoint {ep} --upload-certs{network}"
+            ));
+            out.push(format!(
+                "kubeadm join {ep} --control-plane ...   # on the other {} control-plane nodes",
+                plan.cp_nodes().saturating_sub(1)
+            ));
+        }
+        None => out.push(format!("kubeadm init{network}")),
+    }
+    let direct = format!("<control-plane>:{}", c.kubernetes.design.api_server_port);
+    out.push(format!(
+        "kubeadm join {} ...   # on each of the {} workers",
+        endpoint.unwrap_or(direct),
+        num(plan.worker_nodes())
+    ));
+    out
+}
+
+fn kops(plan: &ClusterPlan) -> Vec<String> {
+    let size = plan.spec.workers.first().map(instance).unwrap_or_default();
+    let cp_zones: Vec<String> = plan
+        .cp_zones()
+        .into_iter()
+        .take(plan.cp_nodes() as usize)
+        .collect();
+    vec![format!(
+        "kops create cluster --name {}.k8s.local --zones {} --control-plane-zones {} --control-plane-count {} --node-count {} --node-size {size}",
+        plan.metadata.name,
+        plan.zones().join(","),
+        cp_zones.join(","),
+        plan.cp_nodes(),
+        plan.worker_nodes()
+    )]
+}
+
+fn eks(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
+    vec![format!(
+        "eksctl create cluster --name {} --zones {} --node-type {} --nodes {} --max-pods-per-node {}",
+        plan.metadata.name,
+        plan.zones().join(","),
+        instance(p),
+        plan.worker_nodes(),
+        c.max_pods(p)
+    )]
+}
+
+fn gke(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
+    let zones = plan.zones();
+    let region = zones[0]
+        .rsplit_once('-')
+        .map_or(zones[0].clone(), |(r, _)| r.to_string());
+    vec![format!(
+        "gcloud container clusters create {} --region {region} --node-locations {} --machine-type {} --num-nodes {} --max-pods-per-node {}",
+        plan.metadata.name,
+        zones.join(","),
+        instance(p),
+        plan.worker_nodes().div_ceil(zones.len() as u64),
+        c.max_pods(p)
+    )]
+}
+
+fn aks(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
+    let name = &plan.metadata.name;
+    let ids: Vec<String> = plan
+        .zones()
+        .iter()
+        .map(|z| z.rsplit('-').next().unwrap_or(z).to_string())
+        .collect();
+    let zone_flag = if ids.len() > 1 {
+        format!(" --zones {}", ids.join(" "))
+    } else {
+        String::new()
+    };
+    let pool = |p: &WorkerPool| {
+        format!(
+            "--node-count {} --node-vm-size {} --max-pods {}{zone_flag}",
+            p.nodes,
+            instance(p),
+            c.max_pods(p)
+        )
+    };
+    let mut pools = plan.spec.workers.iter();
+    let mut out: Vec<String> = pools
+        .next()
+        .map(|p| {
+            format!(
+                "az aks create --resource-group <group> --name {name} {}",
+                pool(p)
+            )
+        })
+        .into_iter()
+        .collect();
+    out.extend(pools.map(|p| {
+        format!(
+            "az aks nodepool add --resource-group <group> --cluster-name {name} --name {} {}",
+            p.name.replace('-', ""),
+            pool(p)
+        )
+    }));
+    out
+}
