@@ -32,14 +32,26 @@ pub fn decimal(v: f64) -> String {
         return format!("{}", v as i64);
     }
     let plain = format!("{v}");
-    match plain.split_once('.') {
-        Some((_, decimals)) if decimals.len() <= 3 => plain,
-        _ if !v.is_finite() => plain,
-        _ => {
-            let s = format!("{v:.2}");
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
-    }
+    let places = match plain.split_once('.') {
+        Some((_, decimals)) if decimals.len() <= 3 => return plain,
+        _ if !v.is_finite() => return plain,
+        // Below 1, three significant digits (0.0005, 0.333); else 2 places.
+        _ if v.abs() < 1.0 => (2 - v.abs().log10().floor() as i64).clamp(2, 12) as usize,
+        _ => 2,
+    };
+    let s = format!("{v:.places$}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The closest candidate to a misspelt word, if any is close enough (for
+/// "did you mean" hints).
+pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let lower = word.to_lowercase();
+    candidates
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// An optional quantity for tables: `-` when absent.
@@ -65,6 +77,8 @@ mod tests {
         assert_eq!(decimal(7.5), "7.5");
         assert_eq!(decimal(22.0 / 3.0), "7.33");
         assert_eq!(decimal(-2.0), "-2");
+        assert_eq!(decimal(0.0005), "0.0005");
+        assert_eq!(decimal(1.0 / 3.0), "0.333");
         assert_eq!(decimal_or_dash(None), "-");
     }
 }

@@ -81,3 +81,58 @@ fn every_answer_has_a_question_a_flag_and_a_schema_key() {
     }
     assert_eq!(c.questions.questions.len(), FIELDS.len());
 }
+
+#[test]
+fn flags_win_over_file_over_preset() {
+    let preset = PartialAnswers {
+        pods: Some(10),
+        zones: Some(3),
+        apps: Some(1),
+        ..Default::default()
+    };
+    let file = PartialAnswers {
+        pods: Some(20),
+        zones: Some(2),
+        ..Default::default()
+    };
+    let flags = PartialAnswers {
+        pods: Some(30),
+        ..Default::default()
+    };
+    let merged = flags.over(&file.over(&preset));
+    assert_eq!(merged.pods, Some(30));
+    assert_eq!(merged.zones, Some(2));
+    assert_eq!(merged.apps, Some(1));
+}
+
+#[test]
+fn storage_answer_is_normalized_and_managed_is_false_on_prem() {
+    use kubeplan::plan::{Platform, Purpose, StorageNeed, Traffic, WorkloadKind};
+    use kubeplan::questionnaire::StorageAnswer;
+    let a = PartialAnswers {
+        purpose: Some(Purpose::Development),
+        platform: Some(Platform::OnPrem),
+        workload: Some(WorkloadKind::Web),
+        apps: Some(1),
+        pods: Some(1),
+        traffic: Some(Traffic::Steady),
+        zones: Some(1),
+        tolerate: Some(0),
+        storage: Some(StorageAnswer::Many(vec![
+            StorageNeed::Shared,
+            StorageNeed::Fast,
+            StorageNeed::Shared,
+        ])),
+        pod_cpu: Some(0.1),
+        pod_memory_gib: Some(0.1),
+        managed: None,
+    };
+    let done = a.complete().unwrap();
+    assert_eq!(done.storage, vec![StorageNeed::Fast, StorageNeed::Shared]);
+    assert!(!done.managed);
+    let cloud = PartialAnswers {
+        platform: Some(Platform::Aws),
+        ..a
+    };
+    assert_eq!(cloud.complete().unwrap_err(), vec!["managed"]);
+}
