@@ -1,5 +1,3 @@
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-
 use super::{emit, exit, Env};
 use crate::cli::{BomArgs, BomFormat, SizeArgs, TableFormat};
 use crate::plan::{PodRequests, Traffic};
@@ -77,82 +75,16 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
         );
     }
     let shown: Vec<_> = choices.into_iter().take(args.top.max(1)).collect();
-    let pods = crate::sizing::effective_pods(c, args.pods, demand.burst);
+    let sized = crate::report::size::Sized {
+        platform: args.platform,
+        demand: &demand,
+        sized_for: crate::sizing::effective_pods(c, args.pods, demand.burst),
+        prices: c.platform(args.platform).prices.as_ref(),
+        choices: &shown,
+    };
     let text = match args.format {
-        TableFormat::Json => format!(
-            "{:#}\n",
-            serde_json::json!({
-                "platform": args.platform, "pods": args.pods, "sizedFor": pods, "zones": args.zones,
-                "podRequests": {"cpu": args.pod_cpu, "memoryGiB": args.pod_memory},
-                "prices": c.platform(args.platform).prices,
-                "choices": shown,
-            })
-        ),
-        TableFormat::Table => {
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(vec![
-                    "#",
-                    "instance",
-                    "vCPU",
-                    "GiB",
-                    "maxPods",
-                    "pods/node",
-                    "nodes",
-                    "CPU used",
-                    "memory used",
-                    "$/month",
-                    "$/pod/month",
-                ]);
-            if let Some(w) = env.width {
-                t.set_width(w.max(120));
-            }
-            for (i, ch) in shown.iter().enumerate() {
-                t.add_row(vec![
-                    (i + 1).to_string(),
-                    if ch.clusters > 1 {
-                        format!("{} ({} clusters)", ch.instance_type, ch.clusters)
-                    } else {
-                        ch.instance_type.clone()
-                    },
-                    format!("{}", ch.cpu),
-                    format!("{}", ch.memory_gib),
-                    ch.max_pods.to_string(),
-                    ch.pods_per_node.to_string(),
-                    ch.nodes.to_string(),
-                    format!("{:.0}%", ch.cpu_efficiency * 100.0),
-                    format!("{:.0}%", ch.memory_efficiency * 100.0),
-                    ch.monthly_cost.map_or("-".into(), |m| format!("{m:.0}")),
-                    ch.monthly_cost_per_pod
-                        .map_or("-".into(), |m| format!("{m:.2}")),
-                ]);
-            }
-            let spare = if demand.production && args.zones >= 2 {
-                "N+1 and enough to lose the largest zone"
-            } else {
-                "N+1"
-            };
-            let burst = if demand.burst {
-                format!(" (burst headroom: sized for {pods})")
-            } else {
-                String::new()
-            };
-            let prices = c
-                .platform(args.platform)
-                .prices
-                .as_ref()
-                .map_or(String::new(), |p| {
-                    format!(
-                        "\nPrices: on-demand, {} {}, as of {}.",
-                        p.currency, p.region, p.date
-                    )
-                });
-            format!(
-                "{} pods{burst} at {} CPU / {} GiB each on {}, {} zone(s), spare: {spare}.\n{t}{prices}\n",
-                args.pods, args.pod_cpu, args.pod_memory, args.platform, args.zones
-            )
-        }
+        TableFormat::Json => format!("{:#}\n", crate::report::size::json(&sized)),
+        TableFormat::Table => crate::report::size::table(&sized, env.width),
     };
     emit(&text)?;
     Ok(exit::OK)

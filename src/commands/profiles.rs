@@ -1,37 +1,11 @@
 //! `kubeplan profiles [NAME]`: the questionnaire presets and platform catalogs.
 
 use anyhow::bail;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde_json::json;
 
 use super::{emit, exit, Env};
-use crate::catalog::{Limits, PlatformProfile};
 use crate::cli::{ProfilesArgs, ProfilesFormat};
-use crate::fmt::num;
-
-fn table(header: Vec<&str>, width: Option<u16>) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header);
-    if let Some(w) = width {
-        t.set_width(w);
-    }
-    t
-}
-
-fn limits_text(l: &Limits) -> String {
-    format!(
-        "{} nodes, {} pods/node, {} pods",
-        num(l.max_nodes),
-        l.max_pods_per_node,
-        num(l.max_pods)
-    )
-}
-
-fn answer(v: Option<impl ToString>) -> String {
-    v.map_or("-".into(), |x| x.to_string())
-}
+use crate::report::profiles as out;
 
 pub fn run(args: &ProfilesArgs, env: &Env) -> anyhow::Result<u8> {
     let c = &env.catalog;
@@ -44,7 +18,7 @@ pub fn run(args: &ProfilesArgs, env: &Env) -> anyhow::Result<u8> {
             ProfilesFormat::Yaml => {
                 serde_saphyr::to_string(&json!({"presets": c.presets, "platforms": c.platforms}))?
             }
-            ProfilesFormat::Table => overview(env),
+            ProfilesFormat::Table => out::overview(c, env.width),
         },
         Some(name) => {
             if let Some(p) = c.presets.get(name) {
@@ -60,7 +34,7 @@ pub fn run(args: &ProfilesArgs, env: &Env) -> anyhow::Result<u8> {
                 match args.format {
                     ProfilesFormat::Json => format!("{:#}\n", serde_json::to_value(p)?),
                     ProfilesFormat::Yaml => serde_saphyr::to_string(p)?,
-                    ProfilesFormat::Table => platform(p, env),
+                    ProfilesFormat::Table => out::platform(p, env.width),
                 }
             } else {
                 let names: Vec<&str> = c
@@ -81,116 +55,4 @@ pub fn run(args: &ProfilesArgs, env: &Env) -> anyhow::Result<u8> {
     };
     emit(&text)?;
     Ok(exit::OK)
-}
-
-fn overview(env: &Env) -> String {
-    let c = &env.catalog;
-    let mut t = table(
-        vec![
-            "preset",
-            "purpose",
-            "platform",
-            "pods",
-            "zones",
-            "description",
-        ],
-        env.width,
-    );
-    for (name, p) in &c.presets {
-        let a = &p.answers;
-        t.add_row(vec![
-            name.clone(),
-            answer(a.purpose),
-            match (a.platform, a.managed) {
-                (Some(pl), Some(true)) => format!("{pl} (managed)"),
-                (pl, _) => answer(pl),
-            },
-            answer(a.pods.map(num)),
-            answer(a.zones),
-            p.description.clone(),
-        ]);
-    }
-    let mut u = table(
-        vec!["platform", "title", "tools", "limits", "instances"],
-        env.width,
-    );
-    for (name, p) in &c.platforms {
-        let tools = match p.tooling.managed {
-            Some(m) => format!("{m} (managed), {}", p.tooling.self_managed),
-            None => p.tooling.self_managed.to_string(),
-        };
-        let limits = match &p.limits.managed {
-            Some(m) => format!(
-                "{}; managed: {}",
-                limits_text(&p.limits.self_managed),
-                limits_text(m)
-            ),
-            None => limits_text(&p.limits.self_managed),
-        };
-        u.add_row(vec![
-            name.clone(),
-            p.title.clone(),
-            tools,
-            limits,
-            p.instances.len().to_string(),
-        ]);
-    }
-    format!(
-        "Presets (kubeplan design --profile NAME)\n{t}\n\nPlatform catalogs (kubeplan profiles NAME shows one)\n{u}\n"
-    )
-}
-
-fn platform(p: &PlatformProfile, env: &Env) -> String {
-    let mut out = format!("{} ({})\n", p.title, p.name);
-    out.push_str(&format!(
-        "  limits, self-managed: {}\n",
-        limits_text(&p.limits.self_managed)
-    ));
-    if let Some(m) = &p.limits.managed {
-        out.push_str(&format!("  limits, managed:      {}\n", limits_text(m)));
-    }
-    out.push_str(&format!(
-        "  tools: {}self-managed {}, learning {}\n",
-        p.tooling
-            .managed
-            .map(|m| format!("managed {m}, "))
-            .unwrap_or_default(),
-        p.tooling.self_managed,
-        p.tooling.learning
-    ));
-    out.push_str(&format!("  API load balancer: {}\n", p.load_balancer.title));
-    for (role, s) in [
-        ("fast", &p.storage.fast),
-        ("shared", &p.storage.shared),
-        ("standard", &p.storage.standard),
-    ] {
-        out.push_str(&format!(
-            "  storage {role}: {} ({}, {})\n",
-            s.name, s.medium, s.provisioner
-        ));
-    }
-    if !p.zone_names.is_empty() {
-        out.push_str(&format!("  zones: {}\n", p.zone_names.join(", ")));
-    }
-    if let Some(pr) = &p.prices {
-        out.push_str(&format!(
-            "  prices: {} on-demand, {}, as of {}\n",
-            pr.currency, pr.region, pr.date
-        ));
-    }
-    let mut t = table(
-        vec!["instance", "vCPU", "memory GiB", "arch", "family", "$/hour"],
-        env.width,
-    );
-    for i in &p.instances {
-        t.add_row(vec![
-            i.name.clone(),
-            format!("{}", i.cpu),
-            format!("{}", i.memory_gib),
-            i.arch.to_string(),
-            i.family.clone(),
-            i.price_per_hour.map_or("-".into(), |x| format!("{x:.4}")),
-        ]);
-    }
-    format!("{out}{t}\n")
 }

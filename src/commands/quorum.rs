@@ -1,9 +1,8 @@
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-
 use super::{emit, Env};
 use crate::cli::{QuorumArgs, TableFormat};
 use crate::plan::spread;
-use crate::quorum::{row, zone_report, ZoneReport};
+use crate::quorum::{row, zone_report};
+use crate::report::quorum as out;
 
 pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
     let max = env.catalog.kubernetes.etcd.max_members;
@@ -17,7 +16,7 @@ pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
             let report = zone_report(&pl);
             match args.format {
                 TableFormat::Json => format!("{:#}\n", serde_json::to_value(&report)?),
-                TableFormat::Table => zone_table(&report, env),
+                TableFormat::Table => out::zones(&report, env.paint),
             }
         }
         None => {
@@ -29,24 +28,7 @@ pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
             let rows: Vec<_> = sizes.iter().map(|n| row(*n, max)).collect();
             match args.format {
                 TableFormat::Json => format!("{:#}\n", serde_json::to_value(&rows)?),
-                TableFormat::Table => {
-                    let mut t = Table::new();
-                    t.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
-                        "members",
-                        "quorum",
-                        "fault tolerance",
-                        "note",
-                    ]);
-                    for r in &rows {
-                        t.add_row(vec![
-                            r.members.to_string(),
-                            r.quorum.to_string(),
-                            r.fault_tolerance.to_string(),
-                            r.note.clone(),
-                        ]);
-                    }
-                    format!("{t}\nquorum = floor(N/2) + 1; fault tolerance = N - quorum.\n")
-                }
+                TableFormat::Table => out::members(&rows),
             }
         }
     };
@@ -92,49 +74,4 @@ fn plan_placement(path: &str) -> anyhow::Result<Vec<(String, u32)>> {
         anyhow::bail!("{path}: the control plane is managed by the provider; the plan has no etcd members to place");
     }
     Ok(spread(plan.etcd_members(), &plan.etcd_zones()))
-}
-
-fn zone_table(r: &ZoneReport, env: &Env) -> String {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
-        "zone lost",
-        "members lost",
-        "members left",
-        "quorum",
-        "survives",
-    ]);
-    for z in &r.zones {
-        t.add_row(vec![
-            z.zone.clone(),
-            z.members.to_string(),
-            (r.members - z.members).to_string(),
-            r.quorum.to_string(),
-            if z.survives {
-                "yes".into()
-            } else {
-                "NO".to_string()
-            },
-        ]);
-    }
-    let verdict = if r.survives_any_zone_loss {
-        env.paint.color(
-            anstyle::AnsiColor::Green,
-            "survives the loss of any one zone",
-        )
-    } else {
-        let lost: Vec<&str> = r
-            .zones
-            .iter()
-            .filter(|z| !z.survives)
-            .map(|z| z.zone.as_str())
-            .collect();
-        env.paint.color(
-            anstyle::AnsiColor::Red,
-            &format!("does NOT survive losing zone {}", lost.join(" or ")),
-        )
-    };
-    format!(
-        "{} members, quorum {}, tolerates {} member failure(s).\n{t}\nverdict: {verdict}\n",
-        r.members, r.quorum, r.fault_tolerance
-    )
 }

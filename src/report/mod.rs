@@ -3,7 +3,10 @@
 pub mod bom;
 pub mod design;
 pub mod lint;
+pub mod profiles;
+pub mod quorum;
 pub mod rules;
+pub mod size;
 
 use anstyle::{AnsiColor, Style};
 

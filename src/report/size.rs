@@ -1,0 +1,95 @@
+//! `kubeplan size` output: the ranked instance types as a table or JSON.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use serde_json::{json, Value};
+
+use crate::catalog::PriceInfo;
+use crate::plan::Platform;
+use crate::sizing::{Choice, Demand};
+
+/// What was sized, for the heading and the JSON.
+pub struct Sized<'a> {
+    pub platform: Platform,
+    pub demand: &'a Demand,
+    /// Pods sized for (the peak plus any burst headroom).
+    pub sized_for: u64,
+    pub prices: Option<&'a PriceInfo>,
+    pub choices: &'a [Choice],
+}
+
+pub fn json(s: &Sized) -> Value {
+    let d = s.demand;
+    json!({
+        "platform": s.platform, "pods": d.pods, "sizedFor": s.sized_for, "zones": d.zones,
+        "podRequests": {"cpu": d.requests.cpu, "memoryGiB": d.requests.memory_gib},
+        "prices": s.prices,
+        "choices": s.choices,
+    })
+}
+
+fn row(i: usize, ch: &Choice) -> Vec<String> {
+    vec![
+        (i + 1).to_string(),
+        if ch.clusters > 1 {
+            format!("{} ({} clusters)", ch.instance_type, ch.clusters)
+        } else {
+            ch.instance_type.clone()
+        },
+        format!("{}", ch.cpu),
+        format!("{}", ch.memory_gib),
+        ch.max_pods.to_string(),
+        ch.pods_per_node.to_string(),
+        ch.nodes.to_string(),
+        format!("{:.0}%", ch.cpu_efficiency * 100.0),
+        format!("{:.0}%", ch.memory_efficiency * 100.0),
+        ch.monthly_cost.map_or("-".into(), |m| format!("{m:.0}")),
+        ch.monthly_cost_per_pod
+            .map_or("-".into(), |m| format!("{m:.2}")),
+    ]
+}
+
+pub fn table(s: &Sized, width: Option<u16>) -> String {
+    let d = s.demand;
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "#",
+            "instance",
+            "vCPU",
+            "GiB",
+            "maxPods",
+            "pods/node",
+            "nodes",
+            "CPU used",
+            "memory used",
+            "$/month",
+            "$/pod/month",
+        ]);
+    if let Some(w) = width {
+        t.set_width(w.max(120));
+    }
+    for (i, ch) in s.choices.iter().enumerate() {
+        t.add_row(row(i, ch));
+    }
+    let spare = if d.production && d.zones >= 2 {
+        "N+1 and enough to lose the largest zone"
+    } else {
+        "N+1"
+    };
+    let burst = if d.burst {
+        format!(" (burst headroom: sized for {})", s.sized_for)
+    } else {
+        String::new()
+    };
+    let prices = s.prices.map_or(String::new(), |p| {
+        format!(
+            "\nPrices: on-demand, {} {}, as of {}.",
+            p.currency, p.region, p.date
+        )
+    });
+    format!(
+        "{} pods{burst} at {} CPU / {} GiB each on {}, {} zone(s), spare: {spare}.\n{t}{prices}\n",
+        d.pods, d.requests.cpu, d.requests.memory_gib, s.platform, d.zones
+    )
+}
