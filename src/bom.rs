@@ -172,23 +172,22 @@ impl Builder<'_> {
     }
 }
 
-/// Builds the bill of materials of a plan.
-pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
-    let prof = c.platform(plan.spec.platform);
-    let mut b = Builder {
-        c,
-        plan,
-        rows: Vec::new(),
-    };
-    if plan.managed() {
-        let (title, price) = prof
-            .managed_control_plane
-            .as_ref()
-            .map_or(("managed control plane".to_string(), None), |m| {
-                (m.title.clone(), m.price_per_hour)
-            });
-        b.service_row("managed control plane", &title, price, plan.zones());
-    } else if plan.cp_nodes() > 0 {
+impl Builder<'_> {
+    fn control_plane(&mut self, prof: &crate::catalog::PlatformProfile) {
+        let (c, plan) = (self.c, self.plan);
+        if plan.managed() {
+            let (title, price) = prof
+                .managed_control_plane
+                .as_ref()
+                .map_or(("managed control plane".to_string(), None), |m| {
+                    (m.title.clone(), m.price_per_hour)
+                });
+            self.service_row("managed control plane", &title, price, plan.zones());
+            return;
+        }
+        if plan.cp_nodes() == 0 {
+            return;
+        }
         let m = plan.spec.control_plane.machine.clone().unwrap_or_else(|| {
             let (cpu, mem) = crate::sizing::control_plane_machine(c, plan.k8s_nodes());
             Machine {
@@ -198,23 +197,21 @@ pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
                 disk: None,
             }
         });
-        let stacked = plan.etcd_topology() == Some(EtcdTopology::Stacked);
-        let note = if stacked {
+        let note = if plan.etcd_topology() == Some(EtcdTopology::Stacked) {
             "runs stacked etcd".to_string()
         } else {
             String::new()
         };
         let zones = distinct_zones(crate::plan::spread(plan.cp_nodes(), &plan.cp_zones()));
-        b.machine_row(
-            "control plane".into(),
-            u64::from(plan.cp_nodes()),
-            &m,
-            zones,
-            None,
-            note,
-        );
+        let count = u64::from(plan.cp_nodes());
+        self.machine_row("control plane".into(), count, &m, zones, None, note);
     }
-    if plan.etcd_topology() == Some(EtcdTopology::External) {
+
+    fn etcd(&mut self) {
+        let (c, plan) = (self.c, self.plan);
+        if plan.etcd_topology() != Some(EtcdTopology::External) {
+            return;
+        }
         let n = plan.etcd_members();
         let m = plan
             .spec
@@ -231,129 +228,136 @@ pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
                 }
             });
         let zones = distinct_zones(crate::plan::spread(n, &plan.etcd_zones()));
-        b.machine_row("etcd".into(), u64::from(n), &m, zones, None, String::new());
+        self.machine_row("etcd".into(), u64::from(n), &m, zones, None, String::new());
     }
-    if let Some(lb) = plan
-        .spec
-        .api_load_balancer
-        .as_ref()
-        .filter(|_| !plan.managed())
-    {
-        match lb.kind {
-            LbType::Cloud => {
-                let price = (prof.load_balancer.kind == LbType::Cloud)
-                    .then_some(prof.load_balancer.price_per_hour)
-                    .flatten();
-                let title = if prof.load_balancer.kind == LbType::Cloud {
+
+    fn load_balancer(&mut self, prof: &crate::catalog::PlatformProfile) {
+        let plan = self.plan;
+        let Some(lb) = plan
+            .spec
+            .api_load_balancer
+            .as_ref()
+            .filter(|_| !plan.managed())
+        else {
+            return;
+        };
+        let role = "API load balancer";
+        let vip = if lb.virtual_ip {
+            " with a keepalived virtual IP"
+        } else {
+            ""
+        };
+        let replicas = u64::from(lb.replicas.unwrap_or(1));
+        match (lb.kind, lb.placement) {
+            (LbType::None, _) => {}
+            (LbType::Cloud, _) => {
+                let own = prof.load_balancer.kind == LbType::Cloud;
+                let price = own.then_some(prof.load_balancer.price_per_hour).flatten();
+                let title = if own {
                     prof.load_balancer.title.clone()
                 } else {
                     "cloud load balancer".into()
                 };
-                b.service_row("API load balancer", &title, price, plan.zones());
+                self.service_row(role, &title, price, plan.zones());
             }
-            LbType::Haproxy | LbType::Nginx => {
-                let replicas = u64::from(lb.replicas.unwrap_or(1));
-                let vip = if lb.virtual_ip {
-                    " with a keepalived virtual IP"
-                } else {
-                    ""
-                };
-                if lb.placement == Some(LbPlacement::ControlPlane) {
-                    b.rows.push(BomRow {
-                        role: "API load balancer".into(),
-                        count: replicas,
-                        cpu: None,
-                        memory_gib: None,
-                        disk_gib: None,
+            (kind, Some(LbPlacement::ControlPlane)) => self.rows.push(BomRow {
+                role: role.into(),
+                count: replicas,
+                cpu: None,
+                memory_gib: None,
+                disk_gib: None,
+                disk: None,
+                zones: Vec::new(),
+                instance_type: None,
+                instance_matched: false,
+                machines: false,
+                price_per_hour: None,
+                monthly_cost: None,
+                note: format!("{kind}{vip}, on control-plane nodes"),
+            }),
+            (kind, _) => {
+                let m = lb.machine.clone().unwrap_or_else(|| {
+                    let t = &self.c.kubernetes.sizing.load_balancer_machine;
+                    Machine {
+                        cpu: t.cpu,
+                        memory_gib: t.memory_gib,
+                        disk_gib: t.disk_gib,
                         disk: None,
-                        zones: Vec::new(),
-                        instance_type: None,
-                        instance_matched: false,
-                        machines: false,
-                        price_per_hour: None,
-                        monthly_cost: None,
-                        note: format!("{}{vip}, on control-plane nodes", lb.kind),
-                    });
-                } else {
-                    let m = lb.machine.clone().unwrap_or_else(|| {
-                        let t = &c.kubernetes.sizing.load_balancer_machine;
-                        Machine {
-                            cpu: t.cpu,
-                            memory_gib: t.memory_gib,
-                            disk_gib: t.disk_gib,
-                            disk: None,
-                        }
-                    });
-                    let zones = distinct_zones(crate::plan::spread(replicas as u32, &plan.zones()));
-                    b.machine_row(
-                        "API load balancer".into(),
-                        replicas,
-                        &m,
-                        zones,
-                        None,
-                        format!("{}{vip}", lb.kind),
-                    );
-                }
+                    }
+                });
+                let zones = distinct_zones(crate::plan::spread(replicas as u32, &plan.zones()));
+                let note = format!("{kind}{vip}");
+                self.machine_row(role.into(), replicas, &m, zones, None, note);
             }
-            LbType::None => {}
         }
     }
-    for w in &plan.spec.workers {
-        let zones = distinct_zones(crate::plan::spread(w.nodes, &plan.pool_zones(w)));
-        let note = format!("maxPods {}, {}/{}", c.max_pods(w), w.os, w.arch);
-        b.machine_row(
-            format!("workers: {}", w.name),
-            u64::from(w.nodes),
-            &w.machine,
-            zones,
-            w.instance_type.as_deref(),
-            note,
-        );
+
+    fn workers(&mut self) {
+        let (c, plan) = (self.c, self.plan);
+        for w in &plan.spec.workers {
+            let zones = distinct_zones(crate::plan::spread(w.nodes, &plan.pool_zones(w)));
+            let note = format!("maxPods {}, {}/{}", c.max_pods(w), w.os, w.arch);
+            self.machine_row(
+                format!("workers: {}", w.name),
+                u64::from(w.nodes),
+                &w.machine,
+                zones,
+                w.instance_type.as_deref(),
+                note,
+            );
+        }
     }
-    let rows = b.rows;
+}
+
+/// The totals over the rows: machines you run, and the monthly cost.
+fn totals(rows: &[BomRow]) -> Totals {
     let run: Vec<&BomRow> = rows.iter().filter(|r| r.machines).collect();
-    let priced = rows
-        .iter()
-        .filter_map(|r| r.monthly_cost)
-        .collect::<Vec<_>>();
-    let totals = Totals {
+    let sum = |f: fn(&BomRow) -> Option<f64>| -> f64 {
+        run.iter()
+            .map(|r| f(r).unwrap_or(0.0) * r.count as f64)
+            .sum()
+    };
+    let priced: Vec<f64> = rows.iter().filter_map(|r| r.monthly_cost).collect();
+    Totals {
         machines: run.iter().map(|r| r.count).sum(),
-        cpu: run
-            .iter()
-            .map(|r| r.cpu.unwrap_or(0.0) * r.count as f64)
-            .sum(),
-        memory_gib: run
-            .iter()
-            .map(|r| r.memory_gib.unwrap_or(0.0) * r.count as f64)
-            .sum(),
-        disk_gib: run
-            .iter()
-            .map(|r| r.disk_gib.unwrap_or(0.0) * r.count as f64)
-            .sum(),
+        cpu: sum(|r| r.cpu),
+        memory_gib: sum(|r| r.memory_gib),
+        disk_gib: sum(|r| r.disk_gib),
         monthly_cost: (!priced.is_empty()).then(|| priced.iter().sum()),
         cost_incomplete: !priced.is_empty() && run.iter().any(|r| r.monthly_cost.is_none()),
+    }
+}
+
+fn storage_classes(plan: &ClusterPlan) -> Vec<BomStorageClass> {
+    let classes = plan.spec.storage.iter().flat_map(|s| s.classes.iter());
+    classes
+        .map(|c| BomStorageClass {
+            name: c.name.clone(),
+            medium: c.medium,
+            access_modes: c.access_modes.clone(),
+            provisioner: c.provisioner.clone(),
+            default: c.default,
+        })
+        .collect()
+}
+
+/// Builds the bill of materials of a plan.
+pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
+    let prof = c.platform(plan.spec.platform);
+    let mut b = Builder {
+        c,
+        plan,
+        rows: Vec::new(),
     };
+    b.control_plane(prof);
+    b.etcd();
+    b.load_balancer(prof);
+    b.workers();
     Bom {
         cluster: plan.metadata.name.clone(),
-        rows,
-        totals,
-        storage_classes: plan
-            .spec
-            .storage
-            .as_ref()
-            .map(|s| {
-                s.classes
-                    .iter()
-                    .map(|c| BomStorageClass {
-                        name: c.name.clone(),
-                        medium: c.medium,
-                        access_modes: c.access_modes.clone(),
-                        provisioner: c.provisioner.clone(),
-                        default: c.default,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        totals: totals(&b.rows),
+        rows: b.rows,
+        storage_classes: storage_classes(plan),
         tooling: Tooling {
             tool: plan.spec.tooling,
             platform: plan.spec.platform,

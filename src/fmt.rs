@@ -43,6 +43,16 @@ pub fn decimal(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A quantity in prose: whole numbers as counts (`1,552`), else
+/// [`decimal`].
+pub fn amount(v: f64) -> String {
+    if v.fract() == 0.0 && (0.0..1e15).contains(&v) {
+        num(v as u64)
+    } else {
+        decimal(v)
+    }
+}
+
 /// The closest candidate to a misspelt word, if any is close enough (for
 /// "did you mean" hints).
 pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {

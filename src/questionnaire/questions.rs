@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fields::{flag_of, PartialAnswers, FIELDS};
-use crate::fmt::{decimal, num};
+use crate::fmt::amount;
 use crate::plan::{Platform, Purpose, WorkloadKind};
 
 /// How a question is answered.
@@ -77,11 +77,7 @@ impl Question {
     /// `between 1 and 64`.
     pub fn range_text(&self) -> String {
         let (lo, hi) = self.bounds();
-        let show = |v: f64| match v {
-            v if v.fract() == 0.0 && (0.0..1e15).contains(&v) => num(v as u64),
-            v => decimal(v),
-        };
-        format!("between {} and {}", show(lo), show(hi))
+        format!("between {} and {}", amount(lo), amount(hi))
     }
 
     /// Whether the question applies to the answers so far.

@@ -3,17 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
 
 use crate::bom::{Bom, BomRow};
-
-fn num(v: Option<f64>) -> String {
-    match v {
-        Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
-        Some(x) => format!("{x:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string(),
-        None => "-".into(),
-    }
-}
+use crate::fmt::{decimal, decimal_or_dash};
 
 fn money(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| format!("{x:.2}"))
@@ -36,9 +26,9 @@ fn cells(r: &BomRow) -> [String; 10] {
     [
         r.role.clone(),
         r.count.to_string(),
-        num(r.cpu),
-        num(r.memory_gib),
-        num(r.disk_gib),
+        decimal_or_dash(r.cpu),
+        decimal_or_dash(r.memory_gib),
+        decimal_or_dash(r.disk_gib),
         r.disk.map_or("-".into(), |d| d.to_string()),
         if r.zones.is_empty() {
             "-".into()
@@ -60,9 +50,9 @@ fn totals_cells(b: &Bom) -> [String; 10] {
     [
         "total (machines you run)".into(),
         t.machines.to_string(),
-        num(Some(t.cpu)),
-        num(Some(t.memory_gib)),
-        num(Some(t.disk_gib)),
+        decimal(t.cpu),
+        decimal(t.memory_gib),
+        decimal(t.disk_gib),
         String::new(),
         String::new(),
         String::new(),

@@ -9,18 +9,10 @@ use super::Paint;
 use crate::bom::Bom;
 use crate::catalog::Catalog;
 use crate::design::{Answers, Design};
-use crate::fmt::num;
+use crate::fmt::{amount, num};
 use crate::plan::{ClusterPlan, EtcdTopology, LbType};
 use crate::questionnaire::{PartialAnswers, Questionnaire};
 use crate::quorum::{fault_tolerance, quorum, zone_report};
-
-fn f(v: f64) -> String {
-    if v.fract() == 0.0 && (0.0..1e15).contains(&v) {
-        return num(v as u64);
-    }
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
 
 /// The quorum line for a plan's etcd.
 pub fn quorum_line(plan: &ClusterPlan) -> String {
@@ -73,24 +65,31 @@ pub fn text(
     width: Option<u16>,
 ) -> String {
     let first = &d.plans[0];
-    let k = d.plans.len();
-    let mut out = String::new();
-    let title = &c.platform(a.platform).title;
-    out.push_str(&format!(
-        "{} {}: {} on {}{}, {} pods at peak{}\n\n",
+    [
+        heading(c, a, d, paint),
+        decisions(d, paint, width),
+        format!("{}\n{}\n\n", paint.bold("Quorum"), quorum_line(first)),
+        bill(d, boms, paint, width),
+        next(c, d, written, paint),
+    ]
+    .concat()
+}
+
+/// `Cluster design prod-aws: production on AWS, managed, 1,000 pods at peak`.
+fn heading(c: &Catalog, a: &Answers, d: &Design, paint: Paint) -> String {
+    let (first, last) = (&d.plans[0], &d.plans[d.plans.len() - 1]);
+    let name = match d.plans.len() {
+        1 => first.metadata.name.clone(),
+        k => format!(
+            "{k} clusters ({} .. {})",
+            first.metadata.name, last.metadata.name
+        ),
+    };
+    format!(
+        "{} {name}: {} on {}{}, {} pods at peak{}\n\n",
         paint.bold("Cluster design"),
-        if k == 1 {
-            first.metadata.name.clone()
-        } else {
-            format!(
-                "{} clusters ({} .. {})",
-                k,
-                first.metadata.name,
-                d.plans[k - 1].metadata.name
-            )
-        },
         a.purpose,
-        title,
+        c.platform(a.platform).title,
         if a.managed { ", managed" } else { "" },
         num(a.pods),
         if a.traffic == crate::plan::Traffic::Burst {
@@ -98,9 +97,10 @@ pub fn text(
         } else {
             ""
         }
-    ));
+    )
+}
 
-    out.push_str(&format!("{}\n", paint.bold("Decisions")));
+fn decisions(d: &Design, paint: Paint, width: Option<u16>) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -109,14 +109,13 @@ pub fn text(
     for r in &d.reasons {
         t.add_row(vec![r.decision.clone(), r.reason.clone()]);
     }
-    out.push_str(&format!("{t}\n\n"));
+    format!("{}\n{t}\n\n", paint.bold("Decisions"))
+}
 
-    out.push_str(&format!(
-        "{}\n{}\n\n",
-        paint.bold("Quorum"),
-        quorum_line(first)
-    ));
-
+/// The first cluster's bill, and the totals over all clusters.
+fn bill(d: &Design, boms: &[Bom], paint: Paint, width: Option<u16>) -> String {
+    let k = d.plans.len();
+    let mut out = String::new();
     if k > 1 {
         out.push_str(&format!(
             "{} (each of the {k} clusters is the same; the last ones may carry a pod fewer)\n",
@@ -129,29 +128,21 @@ pub fn text(
         out.push_str(&format!(
             "All {k} clusters: {} machines, {} vCPU, {} GiB memory{}.\n",
             num(t.machines),
-            f(t.cpu),
-            f(t.memory_gib),
+            amount(t.cpu),
+            amount(t.memory_gib),
             t.monthly_cost
                 .map(|m| format!(", about ${}/month", num(m.round() as u64)))
                 .unwrap_or_default()
         ));
     }
     out.push('\n');
+    out
+}
 
-    let lb_note = first
-        .spec
-        .api_load_balancer
-        .as_ref()
-        .filter(|l| l.kind != LbType::Cloud)
-        .map(|l| {
-            format!(
-                "  # set up {} with keepalived for the virtual IP (port {}) before kubeadm init\n",
-                l.kind,
-                c.lb_port(l)
-            )
-        })
-        .unwrap_or_default();
-    out.push_str(&format!("{}\n", paint.bold("Next")));
+/// What to run next: check the plan, then build the cluster with its tool.
+fn next(c: &Catalog, d: &Design, written: Option<&Path>, paint: Paint) -> String {
+    let (first, last) = (&d.plans[0], &d.plans[d.plans.len() - 1]);
+    let mut out = format!("{}\n", paint.bold("Next"));
     let file = match written {
         Some(p) => p.display().to_string(),
         None => {
@@ -166,13 +157,20 @@ pub fn text(
     if first.etcd_topology().is_some() && first.etcd_members() > 1 {
         out.push_str(&format!("  kubeplan quorum --plan {file}\n"));
     }
-    out.push_str(&lb_note);
+    if let Some(l) = first.spec.api_load_balancer.as_ref() {
+        if l.kind != LbType::Cloud {
+            out.push_str(&format!(
+                "  # set up {} with keepalived for the virtual IP (port {}) before kubeadm init\n",
+                l.kind,
+                c.lb_port(l)
+            ));
+        }
+    }
     let cmds = crate::design::bootstrap::commands(c, first);
-    if k > 1 && !cmds.is_empty() {
+    if d.plans.len() > 1 && !cmds.is_empty() {
         out.push_str(&format!(
             "  # for each cluster, {} .. {}:\n",
-            first.metadata.name,
-            d.plans[k - 1].metadata.name
+            first.metadata.name, last.metadata.name
         ));
     }
     for cmd in cmds {

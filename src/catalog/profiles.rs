@@ -1,0 +1,300 @@
+//! The shapes of the files in `profiles/`: Kubernetes figures, the design
+//! policy, and each platform's limits, reservations, tools, storage and
+//! instance types. Each field's meaning and source is commented in the file
+//! that sets it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Arch, Medium, Platform, Tooling};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Kubernetes {
+    pub kubeadm_minimum: KubeadmMinimum,
+    pub control_plane_sizes: Vec<SizeTier>,
+    pub etcd_tiers: Vec<SizeTier>,
+    pub etcd: EtcdFigures,
+    pub pods_per_core: u32,
+    pub kubelet_max_pods: u32,
+    pub tooling: BTreeMap<String, ToolProfile>,
+    pub sizing: SizingPolicy,
+    pub design: DesignPolicy,
+}
+
+/// How `design` turns answers into a plan (`profiles/kubernetes.yaml`, `design`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DesignPolicy {
+    pub learning_machines: Vec<SizeTier>,
+    #[serde(rename = "controlPlaneDiskGiB")]
+    pub control_plane_disk_gib: f64,
+    #[serde(rename = "workerDiskGiB")]
+    pub worker_disk_gib: f64,
+    pub min_ha_members: u32,
+    pub external_etcd_from_members: u32,
+    pub load_balancer_replicas: u32,
+    pub load_balancer_port_on_control_plane: u32,
+    pub api_server_port: u32,
+    pub witness_zone: String,
+    pub network: NetworkPolicy,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicy {
+    pub pod_base: std::net::Ipv4Addr,
+    pub pod_prefix_min: u8,
+    pub pod_prefix_max: u8,
+    pub node_mask_max: u8,
+    #[serde(rename = "serviceCIDR")]
+    pub service_cidr: ipnet::Ipv4Net,
+    #[serde(rename = "alternateServiceCIDR")]
+    pub alternate_service_cidr: ipnet::Ipv4Net,
+    pub node_growth: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SizingPolicy {
+    pub burst_headroom: f64,
+    pub ha_control_plane_nodes: u64,
+    pub hours_per_month: f64,
+    pub load_balancer_machine: SizeTier,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KubeadmMinimum {
+    pub control_plane_cpu: f64,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+}
+
+/// A size by cluster node count; the last tier (no maxNodes) covers the rest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SizeTier {
+    #[serde(default)]
+    pub max_nodes: Option<u64>,
+    pub cpu: f64,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+    #[serde(rename = "diskGiB", default)]
+    pub disk_gib: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EtcdFigures {
+    pub max_members: u32,
+    pub recommended_members: u32,
+    pub external_above_nodes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ToolProfile {
+    pub platforms: Vec<Platform>,
+    /// true: runs a provider-managed control plane; false: self-managed; absent: either.
+    #[serde(default)]
+    pub managed: Option<bool>,
+    pub production: bool,
+    /// Whether it can join a control plane to etcd on its own machines
+    /// (kOps runs etcd on the control-plane nodes only).
+    #[serde(default = "crate::plan::model::yes")]
+    pub external_etcd: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlatformProfile {
+    pub name: Platform,
+    pub title: String,
+    pub limits: PlatformLimits,
+    pub reservation: Reservation,
+    #[serde(default)]
+    pub eni_max_pods: bool,
+    /// Zone names `design` gives the failure domains, in order.
+    #[serde(default)]
+    pub zone_names: Vec<String>,
+    pub tooling: PlatformTooling,
+    #[serde(default)]
+    pub managed_control_plane: Option<PricedItem>,
+    pub load_balancer: LoadBalancerProfile,
+    pub storage: StorageProfiles,
+    #[serde(default)]
+    pub prices: Option<PriceInfo>,
+    #[serde(default)]
+    pub instances: Vec<InstanceType>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlatformLimits {
+    pub self_managed: Limits,
+    #[serde(default)]
+    pub managed: Option<Limits>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Limits {
+    pub max_nodes: u64,
+    pub max_pods_per_node: u32,
+    pub max_pods: u64,
+    pub max_containers: u64,
+    #[serde(default)]
+    pub large_node: Option<LargeNode>,
+    #[serde(default)]
+    pub max_nodes_per_pool: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LargeNode {
+    pub above_cpu: f64,
+    pub max_pods_per_node: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Reservation {
+    pub cpu: CpuReservation,
+    pub memory: MemoryReservation,
+    pub eviction_mi_b: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum CpuReservation {
+    /// A fraction of each range of cores.
+    Tiered { tiers: Vec<FractionTier> },
+    /// Millicores by core count (the entry at or below the machine's cores).
+    Table { table: Vec<CoreMillicores> },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum MemoryReservation {
+    /// A fraction of each range of GiB; a flat amount for small machines.
+    Tiered {
+        #[serde(rename = "smallMachineGiB")]
+        small_machine_gib: f64,
+        #[serde(rename = "smallMachineMiB")]
+        small_machine_mib: f64,
+        tiers: Vec<FractionTier>,
+    },
+    /// perPodMiB x maxPods + baseMiB.
+    PerPod {
+        #[serde(rename = "perPodMiB")]
+        per_pod_mib: f64,
+        #[serde(rename = "baseMiB")]
+        base_mib: f64,
+    },
+    /// min(perPodMiB x maxPods + baseMiB, maxFraction x memory).
+    PerPodCapped {
+        #[serde(rename = "perPodMiB")]
+        per_pod_mib: f64,
+        #[serde(rename = "baseMiB")]
+        base_mib: f64,
+        #[serde(rename = "maxFraction")]
+        max_fraction: f64,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FractionTier {
+    /// Upper bound of the range (cores or GiB); absent for the last range.
+    #[serde(default)]
+    pub up_to: Option<f64>,
+    pub fraction: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CoreMillicores {
+    pub cores: f64,
+    pub millicores: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlatformTooling {
+    #[serde(default)]
+    pub managed: Option<Tooling>,
+    pub self_managed: Tooling,
+    pub learning: Tooling,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PricedItem {
+    pub title: String,
+    #[serde(default)]
+    pub price_per_hour: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoadBalancerProfile {
+    pub kind: crate::plan::LbType,
+    pub title: String,
+    #[serde(default)]
+    pub price_per_hour: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageProfiles {
+    pub fast: StorageProfile,
+    pub shared: StorageProfile,
+    pub standard: StorageProfile,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageProfile {
+    pub name: String,
+    pub medium: Medium,
+    pub provisioner: String,
+    pub access_modes: Vec<crate::plan::AccessMode>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PriceInfo {
+    pub date: String,
+    pub region: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceType {
+    pub name: String,
+    pub cpu: f64,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+    pub arch: Arch,
+    pub family: String,
+    #[serde(default)]
+    pub enis: Option<u32>,
+    #[serde(default)]
+    pub ips_per_eni: Option<u32>,
+    #[serde(default)]
+    pub price_per_hour: Option<f64>,
+}
+
+impl InstanceType {
+    /// Max pods the platform derives from the instance (EKS ENI formula:
+    /// ENIs x (IPv4 per ENI - 1) + 2), if it does.
+    pub fn eni_max_pods(&self) -> Option<u32> {
+        match (self.enis, self.ips_per_eni) {
+            (Some(e), Some(i)) if i > 0 => Some(e * (i - 1) + 2),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Sizing a workload: the pods to size for, the worker count that survives
+//! the worst failure, and every instance type of a catalog ranked by cost.
+
+use super::{allocatable, node_pod_limit_for, pods_per_node};
+use crate::catalog::{Catalog, InstanceType};
+use crate::plan::{Platform, PodRequests};
+
+/// A workload to size: pods at peak, their average requests, and the shape
+/// of the cluster around them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    pub pods: u64,
+    pub requests: PodRequests,
+    pub zones: u32,
+    pub burst: bool,
+    pub production: bool,
+    /// Whether the provider runs the control plane (selects the limits).
+    pub managed: bool,
+}
+
+/// Pods to size for: the peak, plus the burst headroom for bursty traffic.
+pub fn effective_pods(c: &Catalog, pods: u64, burst: bool) -> u64 {
+    if burst {
+        (pods as f64 * (1.0 + c.kubernetes.sizing.burst_headroom)).ceil() as u64
+    } else {
+        pods
+    }
+}
+
+/// Worker nodes for `pods` at `per_node` pods each: enough for the pods, one
+/// spare (N+1), and in production with 2+ zones enough that losing the zone
+/// with the most nodes (round-robin placement) still leaves room for them all.
+pub fn workers_for(pods: u64, per_node: u64, zones: u32, production: bool) -> u64 {
+    if pods == 0 {
+        return 0;
+    }
+    let per_node = per_node.max(1);
+    let base = pods.div_ceil(per_node);
+    let mut n = base + 1;
+    if production && zones >= 2 {
+        let z = u64::from(zones);
+        // n - ceil(n / z) >= base  <=>  n >= base * z / (z - 1), then settle.
+        n = n.max((base * z).div_ceil(z - 1).saturating_sub(1));
+        while n - n.div_ceil(z) < base {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The max pods a node of this instance type should run: the platform's
+/// per-node limit (EKS: the ENI formula), capped at pods-per-core x vCPUs.
+pub fn instance_max_pods(
+    c: &Catalog,
+    platform: Platform,
+    managed: bool,
+    inst: &InstanceType,
+) -> u32 {
+    let limit = node_pod_limit_for(c, platform, managed, inst.cpu, Some(inst));
+    let per_core = (f64::from(c.kubernetes.pods_per_core) * inst.cpu).floor() as u32;
+    limit.min(per_core).max(1)
+}
+
+/// One instance type sized for a demand.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    pub instance_type: String,
+    pub family: String,
+    pub arch: crate::plan::Arch,
+    pub cpu: f64,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+    pub max_pods: u32,
+    pub allocatable_cpu: f64,
+    #[serde(rename = "allocatableMemoryGiB")]
+    pub allocatable_memory_gib: f64,
+    pub pods_per_node: u64,
+    pub nodes: u64,
+    /// Clusters the nodes need (more than one when a cluster's limits are passed).
+    pub clusters: u64,
+    /// Requested / allocatable CPU over the pool.
+    pub cpu_efficiency: f64,
+    pub memory_efficiency: f64,
+    pub price_per_hour: Option<f64>,
+    pub monthly_cost: Option<f64>,
+    pub monthly_cost_per_pod: Option<f64>,
+}
+
+/// Sizes one instance type for a demand; None when not even one pod fits.
+pub fn size_instance(
+    c: &Catalog,
+    platform: Platform,
+    d: &Demand,
+    inst: &InstanceType,
+) -> Option<Choice> {
+    let max_pods = instance_max_pods(c, platform, d.managed, inst);
+    let alloc = allocatable(c.platform(platform), inst.cpu, inst.memory_gib, max_pods);
+    let per_node = pods_per_node(&alloc, max_pods, Some(&d.requests));
+    if per_node == 0 {
+        return None;
+    }
+    let pods = effective_pods(c, d.pods, d.burst);
+    let limits = c.limits(platform, d.managed);
+    let clusters = clusters_needed(
+        limits,
+        c.kubernetes.sizing.ha_control_plane_nodes,
+        pods,
+        per_node,
+    );
+    let per_cluster = pods.div_ceil(clusters);
+    let nodes = workers_for(per_cluster, per_node, d.zones, d.production) * clusters;
+    let monthly = inst
+        .price_per_hour
+        .map(|p| p * c.kubernetes.sizing.hours_per_month * nodes as f64);
+    Some(Choice {
+        instance_type: inst.name.clone(),
+        family: inst.family.clone(),
+        arch: inst.arch,
+        cpu: inst.cpu,
+        memory_gib: inst.memory_gib,
+        max_pods,
+        allocatable_cpu: alloc.cpu,
+        allocatable_memory_gib: alloc.memory_gib,
+        pods_per_node: per_node,
+        nodes,
+        clusters,
+        cpu_efficiency: pods as f64 * d.requests.cpu / (nodes as f64 * alloc.cpu),
+        memory_efficiency: pods as f64 * d.requests.memory_gib / (nodes as f64 * alloc.memory_gib),
+        price_per_hour: inst.price_per_hour,
+        monthly_cost: monthly,
+        monthly_cost_per_pod: monthly.map(|m| m / d.pods.max(1) as f64),
+    })
+}
+
+/// Clusters a workload needs to stay within one cluster's pod and node limits
+/// (node limit less the 3 control-plane nodes an HA cluster adds).
+pub fn clusters_needed(
+    limits: &crate::catalog::Limits,
+    cp_nodes: u64,
+    pods: u64,
+    per_node: u64,
+) -> u64 {
+    let by_pods = pods.div_ceil(limits.max_pods.max(1));
+    let worker_room = limits.max_nodes.saturating_sub(cp_nodes).max(1);
+    let by_nodes = pods.div_ceil(per_node.max(1)).div_ceil(worker_room);
+    by_pods.max(by_nodes).max(1)
+}
+
+/// Every catalog instance sized for a demand, cheapest first (by monthly cost
+/// where prices exist, else by total vCPUs), burstable types left out of
+/// production.
+pub fn rank_instances(c: &Catalog, platform: Platform, d: &Demand) -> Vec<Choice> {
+    let mut out: Vec<Choice> = c
+        .platform(platform)
+        .instances
+        .iter()
+        .filter(|i| !(d.production && i.family == "burstable"))
+        .filter_map(|i| size_instance(c, platform, d, i))
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |x: &Choice| x.monthly_cost.unwrap_or(x.nodes as f64 * x.cpu);
+        key(a)
+            .total_cmp(&key(b))
+            .then(a.nodes.cmp(&b.nodes))
+            .then(a.instance_type.cmp(&b.instance_type))
+    });
+    out
+}
