@@ -128,8 +128,23 @@ impl<'a> Walker<'a> {
         }
         match types.iter().find(|t| **t != "null").copied().unwrap_or("") {
             "object" => self.walk_object(node, schema, path, pos),
-            "array" => self.walk_array(node, schema, path, pos),
-            "string" => self.walk_string(node, schema, path, pos),
+            "array" => match &node.value {
+                Node::Seq(items) => self.walk_array(items, schema, path),
+                _ => {
+                    let help = "write the items as a list: `[a, b]` or one `- item` per line";
+                    self.wrong(node, path, pos, "a list", help)
+                }
+            },
+            "string" => match &node.value {
+                Node::Str(s) => self.walk_string(s, schema, path, pos),
+                _ => self.wrong(
+                    node,
+                    path,
+                    pos,
+                    "a string",
+                    "quote the value to make it a string",
+                ),
+            },
             "integer" => self.walk_number(node, schema, path, pos, true),
             "number" => self.walk_number(node, schema, path, pos, false),
             "boolean" => match node.value {
@@ -268,15 +283,10 @@ impl<'a> Walker<'a> {
 
     fn walk_array(
         &mut self,
-        node: &Spanned<Node>,
+        items: &[Spanned<Node>],
         schema: &'a Value,
         path: &str,
-        pos: Pos,
     ) -> Option<Value> {
-        let Node::Seq(items) = &node.value else {
-            let help = "write the items as a list: `[a, b]` or one `- item` per line";
-            return self.wrong(node, path, pos, "a list", help);
-        };
         let item_schema = schema.get("items").unwrap_or(&Value::Null);
         let mut out = Vec::new();
         let mut ok = true;
@@ -289,22 +299,7 @@ impl<'a> Walker<'a> {
         ok.then_some(Value::Array(out))
     }
 
-    fn walk_string(
-        &mut self,
-        node: &Spanned<Node>,
-        schema: &'a Value,
-        path: &str,
-        pos: Pos,
-    ) -> Option<Value> {
-        let Node::Str(s) = &node.value else {
-            return self.wrong(
-                node,
-                path,
-                pos,
-                "a string",
-                "quote the value to make it a string",
-            );
-        };
+    fn walk_string(&mut self, s: &str, schema: &'a Value, path: &str, pos: Pos) -> Option<Value> {
         let problem = match schema.get("format").and_then(Value::as_str).unwrap_or("") {
             "duration" => crate::units::parse_duration(s)
                 .err()
@@ -323,7 +318,7 @@ impl<'a> Walker<'a> {
                 self.invalid(path, pos, format!("\"{s}\" is {why}"), help.to_string());
                 None
             }
-            None => Some(Value::String(s.clone())),
+            None => Some(Value::String(s.to_string())),
         }
     }
 
