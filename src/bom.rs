@@ -218,15 +218,7 @@ impl Builder<'_> {
             .etcd
             .as_ref()
             .and_then(|e| e.machine.clone())
-            .unwrap_or_else(|| {
-                let t = c.etcd_tier(plan.k8s_nodes());
-                Machine {
-                    cpu: t.cpu,
-                    memory_gib: t.memory_gib,
-                    disk_gib: t.disk_gib,
-                    disk: Some(Medium::Ssd),
-                }
-            });
+            .unwrap_or_else(|| c.etcd_tier(plan.k8s_nodes()).machine(Some(Medium::Ssd)));
         let zones = distinct_zones(crate::plan::spread(n, &plan.etcd_zones()));
         self.machine_row("etcd".into(), u64::from(n), &m, zones, None, String::new());
     }
@@ -276,15 +268,11 @@ impl Builder<'_> {
                 note: format!("{kind}{vip}, on control-plane nodes"),
             }),
             (kind, _) => {
-                let m = lb.machine.clone().unwrap_or_else(|| {
-                    let t = &self.c.kubernetes.sizing.load_balancer_machine;
-                    Machine {
-                        cpu: t.cpu,
-                        memory_gib: t.memory_gib,
-                        disk_gib: t.disk_gib,
-                        disk: None,
-                    }
-                });
+                let lb_machine = &self.c.kubernetes.sizing.load_balancer_machine;
+                let m = lb
+                    .machine
+                    .clone()
+                    .unwrap_or_else(|| lb_machine.machine(None));
                 let zones = distinct_zones(crate::plan::spread(replicas as u32, &plan.zones()));
                 let note = format!("{kind}{vip}");
                 self.machine_row(role.into(), replicas, &m, zones, None, note);

@@ -15,32 +15,8 @@ pub use profiles::*;
 
 const KUBERNETES: &str = include_str!("../../profiles/kubernetes.yaml");
 const QUESTIONS: &str = include_str!("../../profiles/questions.yaml");
-const PRESETS: &[(&str, &str)] = &[
-    (
-        "learning",
-        include_str!("../../profiles/presets/learning.yaml"),
-    ),
-    (
-        "dev-onprem",
-        include_str!("../../profiles/presets/dev-onprem.yaml"),
-    ),
-    (
-        "prod-onprem",
-        include_str!("../../profiles/presets/prod-onprem.yaml"),
-    ),
-    (
-        "prod-aws",
-        include_str!("../../profiles/presets/prod-aws.yaml"),
-    ),
-    (
-        "prod-gcp",
-        include_str!("../../profiles/presets/prod-gcp.yaml"),
-    ),
-    (
-        "prod-azure",
-        include_str!("../../profiles/presets/prod-azure.yaml"),
-    ),
-];
+// Every `profiles/presets/*.yaml`, found by build.rs: a preset is a file.
+include!(concat!(env!("OUT_DIR"), "/presets.rs"));
 const PLATFORMS: &[(&str, &str)] = &[
     (
         "on-prem",
@@ -129,6 +105,12 @@ impl Catalog {
             return Err(invalid(
                 "kubernetes.yaml",
                 "design.learningMachines needs at least one entry",
+            ));
+        }
+        if kubernetes.design.load_balancer_replicas < 2 {
+            return Err(invalid(
+                "kubernetes.yaml",
+                "design.loadBalancerReplicas must be at least 2: one balancer is a single point of failure",
             ));
         }
         let questions: Questionnaire = parse("questions.yaml", questions)?;

@@ -85,6 +85,18 @@ pub struct SizeTier {
     pub disk_gib: Option<f64>,
 }
 
+impl SizeTier {
+    /// The machine this tier describes, on the given disk medium.
+    pub fn machine(&self, disk: Option<Medium>) -> crate::plan::Machine {
+        crate::plan::Machine {
+            cpu: self.cpu,
+            memory_gib: self.memory_gib,
+            disk_gib: self.disk_gib,
+            disk,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EtcdFigures {

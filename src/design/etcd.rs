@@ -3,7 +3,7 @@
 
 use super::{DesignError, Draft, Input, Topic};
 use crate::fmt::{num, plural};
-use crate::plan::{spread, Etcd, EtcdTopology, Machine, Medium};
+use crate::plan::{spread, Etcd, EtcdTopology, Medium};
 use crate::quorum::{fault_tolerance, members_for, members_to_survive, quorum};
 
 /// The member count: 2f+1 within the HA minimum and etcd's maximum; one
@@ -59,12 +59,7 @@ pub fn placement(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
                 } else {
                     Vec::new()
                 },
-                machine: Some(Machine {
-                    cpu: t.cpu,
-                    memory_gib: t.memory_gib,
-                    disk_gib: t.disk_gib,
-                    disk: Some(Medium::Ssd),
-                }),
+                machine: Some(t.machine(Some(Medium::Ssd))),
             }
         }
     });

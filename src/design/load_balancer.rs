@@ -3,7 +3,7 @@
 //! node beside kube-apiserver (development and testing).
 
 use super::{DesignError, Draft, Input, Topic};
-use crate::plan::{ApiLoadBalancer, LbPlacement, LbType, Machine, Medium};
+use crate::plan::{ApiLoadBalancer, LbPlacement, LbType, Medium};
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     if i.learning() || d.managed.is_some() {
@@ -56,12 +56,7 @@ fn choose(i: &Input, cp_nodes: u32) -> ApiLoadBalancer {
                 virtual_ip: true,
                 placement: Some(LbPlacement::Dedicated),
                 port: Some(dp.api_server_port),
-                machine: Some(Machine {
-                    cpu: m.cpu,
-                    memory_gib: m.memory_gib,
-                    disk_gib: m.disk_gib,
-                    disk: Some(Medium::Ssd),
-                }),
+                machine: Some(m.machine(Some(Medium::Ssd))),
             }
         }
         kind => ApiLoadBalancer {

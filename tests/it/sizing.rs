@@ -419,3 +419,51 @@ fn profiles_dir_with_a_mismatched_name_or_empty_table_is_a_clear_error() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least one entry"));
 }
+
+#[test]
+fn profiles_dir_with_a_single_load_balancer_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let k8s = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/profiles/kubernetes.yaml"
+    ))
+    .unwrap();
+    assert!(k8s.contains("loadBalancerReplicas: 2"));
+    std::fs::write(
+        dir.path().join("kubernetes.yaml"),
+        k8s.replace("loadBalancerReplicas: 2", "loadBalancerReplicas: 1"),
+    )
+    .unwrap();
+    let out = kubeplan()
+        .args(["--profiles-dir", dir.path().to_str().unwrap()])
+        .args(["design", "--profile", "prod-onprem", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("kubernetes.yaml") && err.contains("loadBalancerReplicas must be at least 2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_preset_is_a_file() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/presets");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let p = e.path();
+            (p.extension()? == "yaml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    files.sort();
+    let known: Vec<String> = kubeplan::catalog::Catalog::builtin()
+        .presets
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(files, known);
+}
