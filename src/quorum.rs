@@ -64,6 +64,27 @@ pub fn row(members: u32, max_members: u32) -> QuorumRow {
     }
 }
 
+/// What is wrong with a member count whatever its placement: an even count
+/// (no more tolerance than one member fewer), or more than etcd advises.
+pub fn member_warnings(members: u32, max_members: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    if members > 0 && members.is_multiple_of(2) {
+        out.push(format!(
+            "{members} members: quorum {}, tolerates {} failure(s), no more than {}",
+            quorum(members),
+            fault_tolerance(members),
+            members - 1
+        ));
+    }
+    if members > max_members {
+        out.push(format!(
+            "{members} members: more than the {max_members} etcd advises; every write waits for {} acknowledgements",
+            quorum(members)
+        ));
+    }
+    out
+}
+
 /// Whether the cluster keeps quorum after losing one zone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneLoss {

@@ -11,9 +11,18 @@ pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
         (None, Some(p)) => Some(plan_placement(p)?),
         _ => None,
     };
+    let mut code = super::exit::OK;
     let text = match placement {
         Some(pl) => {
             let report = zone_report(&pl);
+            for w in crate::quorum::member_warnings(report.members, max) {
+                eprintln!("kubeplan: warning: {w}");
+            }
+            // A layout that does not survive a zone loss fails, so that
+            // `kubeplan quorum` can gate CI.
+            if !report.survives_any_zone_loss {
+                code = super::exit::FINDINGS;
+            }
             match args.format {
                 TableFormat::Json => format!("{:#}\n", serde_json::to_value(&report)?),
                 TableFormat::Table => out::zones(&report, env.paint),
@@ -33,7 +42,7 @@ pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
         }
     };
     emit(&text)?;
-    Ok(super::exit::OK)
+    Ok(code)
 }
 
 /// Parses `a=2,b=2,c=1`.

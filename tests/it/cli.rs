@@ -69,8 +69,8 @@ fn assert_input_error(args: &[&str], stdin: Option<Vec<u8>>, expect_in_message: 
 }
 
 #[test]
-fn seed_two_control_plane_design_is_flagged() {
-    let (code, v) = lint_json(&example("seed-2cp-2w-1lb.yaml"));
+fn classic_two_control_plane_design_is_flagged() {
+    let (code, v) = lint_json(&example("classic-two-control-planes.yaml"));
     assert_eq!(code, 1);
     let fired = rules_fired(&v);
     for id in [
@@ -103,7 +103,7 @@ fn seed_two_control_plane_design_is_flagged() {
 
 #[test]
 fn haproxy_on_one_control_plane_node_is_flagged() {
-    let (code, v) = lint_json(&example("seed-haproxy-on-control-plane.yaml"));
+    let (code, v) = lint_json(&example("haproxy-on-one-control-plane.yaml"));
     assert_eq!(code, 1);
     let findings = v["files"][0]["findings"].as_array().unwrap();
     let spof = findings
@@ -147,12 +147,14 @@ fn clean_examples_have_no_errors_or_warnings() {
 #[test]
 fn text_output_is_rustc_style_with_source_and_help() {
     let out = kubeplan()
-        .args(["lint", &example("seed-2cp-2w-1lb.yaml")])
+        .args(["lint", &example("classic-two-control-planes.yaml")])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("seed-2cp-2w-1lb.yaml:19:14: error[etcd-even-members]: etcd has 2 members"),
+        text.contains(
+            "classic-two-control-planes.yaml:19:14: error[etcd-even-members]: etcd has 2 members"
+        ),
         "{text}"
     );
     assert!(text.contains("19 |     members: 2"), "{text}");
@@ -167,7 +169,7 @@ fn text_output_is_rustc_style_with_source_and_help() {
             "--color",
             "always",
             "lint",
-            &example("seed-2cp-2w-1lb.yaml"),
+            &example("classic-two-control-planes.yaml"),
         ])
         .output()
         .unwrap();
@@ -176,7 +178,7 @@ fn text_output_is_rustc_style_with_source_and_help() {
 
 #[test]
 fn fail_on_sets_the_exit_status() {
-    let f = example("seed-2cp-2w-1lb.yaml");
+    let f = example("classic-two-control-planes.yaml");
     let pc = kubeplan()
         .args(["lint", "--fail-on", "error", &f])
         .output()
@@ -225,7 +227,7 @@ fn folders_stdin_and_multi_document_files() {
     let two = format!(
         "{}---\n{}",
         std::fs::read_to_string(example("dev-1cp-2w.yaml")).unwrap(),
-        std::fs::read_to_string(example("seed-2cp-2w-1lb.yaml")).unwrap()
+        std::fs::read_to_string(example("classic-two-control-planes.yaml")).unwrap()
     );
     let out = kubeplan()
         .args(["lint", "--format", "json", "-"])
@@ -254,9 +256,9 @@ fn folders_stdin_and_multi_document_files() {
 
 #[test]
 fn ignore_annotation_silences_and_counts() {
-    let text = std::fs::read_to_string(example("seed-2cp-2w-1lb.yaml")).unwrap().replace(
-        "  name: seed-design\n",
-        "  name: seed-design\n  annotations:\n    kubeplan.io/ignore: \"etcd-even-members, production-single-zone\"\n",
+    let text = std::fs::read_to_string(example("classic-two-control-planes.yaml")).unwrap().replace(
+        "  name: classic-two-cp\n",
+        "  name: classic-two-cp\n  annotations:\n    kubeplan.io/ignore: \"etcd-even-members, production-single-zone\"\n",
     );
     let out = kubeplan()
         .args(["lint", "--format", "json", "-"])
@@ -344,7 +346,10 @@ fn bad_durations_are_schema_findings() {
 
 #[test]
 fn sarif_is_structurally_valid() {
-    for (file, expect_results) in [("seed-2cp-2w-1lb.yaml", true), ("prod-gke.yaml", false)] {
+    for (file, expect_results) in [
+        ("classic-two-control-planes.yaml", true),
+        ("prod-gke.yaml", false),
+    ] {
         let out = kubeplan()
             .args(["lint", "--format", "sarif", &example(file)])
             .output()
@@ -445,7 +450,7 @@ fn unreadable_input_exits_2_with_one_clear_line() {
 
 #[test]
 fn crlf_and_byte_order_mark_are_fine() {
-    let text = std::fs::read_to_string(example("seed-2cp-2w-1lb.yaml"))
+    let text = std::fs::read_to_string(example("classic-two-control-planes.yaml"))
         .unwrap()
         .replace('\n', "\r\n");
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
@@ -549,6 +554,31 @@ fn quorum_zone_verdicts() {
     )
     .unwrap();
     assert!(text.contains("does NOT survive losing zone a"), "{text}");
+    // The verdict is the exit status, so `kubeplan quorum` can gate CI.
+    let status = |zones: &str| {
+        kubeplan()
+            .args(["quorum", "--zones", zones])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(status("a=2,b=1").status.code(), Some(1));
+    assert_eq!(status("a=2,b=2,c=1").status.code(), Some(0));
+    // Even or too many members: a warning on stderr, whatever the layout.
+    let even = status("a=2,b=2");
+    assert_eq!(
+        even.status.code(),
+        Some(1),
+        "2+2 loses quorum with either zone"
+    );
+    let err = String::from_utf8_lossy(&even.stderr);
+    assert!(
+        err.contains("warning: 4 members: quorum 3, tolerates 1 failure(s), no more than 3"),
+        "{err}"
+    );
+    let nine = status("a=3,b=3,c=3");
+    assert_eq!(nine.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&nine.stderr).contains("more than the 7 etcd advises"));
+    assert!(status("a=1,b=1,c=1").stderr.is_empty());
     assert_input_error(&["quorum", "--zones", "a=two"], None, &["--zones", "two"]);
     assert_input_error(
         &["quorum", "--plan", &example("prod-eks.yaml")],

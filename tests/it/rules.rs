@@ -219,3 +219,32 @@ fn explain_follows_the_profiles_in_force() {
     let cores = explain(Some(dir.path()), "pods-per-node-over-cores");
     assert!(cores.contains("above 12 pods per core"), "{cores}");
 }
+
+/// Losing a zone with 2 members over 2 zones: the help says why no layout
+/// of 2 members survives, not "no zone holds more than 0".
+#[test]
+fn zone_quorum_help_counts_right() {
+    let plan = |members: u32, zones: &str| {
+        format!(
+            "apiVersion: kubeplan/v1\nkind: ClusterPlan\nmetadata: {{name: z}}\nspec:\n  purpose: production\n  platform: on-prem\n  zones: {zones}\n  controlPlane: {{nodes: 3, machine: {{cpu: 4, memoryGiB: 16, disk: ssd}}}}\n  etcd: {{topology: external, members: {members}, machine: {{cpu: 2, memoryGiB: 8, disk: ssd}}}}\n  apiLoadBalancer: {{type: cloud}}\n"
+        )
+    };
+    let help = |text: &str| -> String {
+        lint_text(text)
+            .into_iter()
+            .find(|f| f.rule == "etcd-zone-quorum-loss")
+            .map(|f| f.help)
+            .unwrap_or_default()
+    };
+    let two = help(&plan(2, "[a, b]"));
+    assert!(two.contains("with 2 members quorum is 2"), "{two}");
+    assert!(!two.contains("more than 0"), "{two}");
+    // 5 members over 2 zones (3+2): quorum 3, so a zone may hold 2 at most,
+    // and 5 members need ceil(5 / 2) = 3 zones.
+    let five = help(&plan(5, "[a, b]"));
+    assert!(
+        five.contains("no zone holds more than 2 members: 5 members need at least 3 zones"),
+        "{five}"
+    );
+    assert!(help(&plan(5, "[a, b, c]")).is_empty());
+}

@@ -127,11 +127,14 @@ fn bom_counts_the_machines_you_run() {
     assert!(eks["prices"]["date"].is_string());
     // HAProxy on a control-plane node is not a machine of its own.
     assert_eq!(
-        json("seed-haproxy-on-control-plane.yaml")["totals"]["machines"],
+        json("haproxy-on-one-control-plane.yaml")["totals"]["machines"],
         6
     );
-    // The seed design: 2 control plane + 1 balancer + 2 workers.
-    assert_eq!(json("seed-2cp-2w-1lb.yaml")["totals"]["machines"], 5);
+    // The classic design: 2 control plane + 1 balancer + 2 workers.
+    assert_eq!(
+        json("classic-two-control-planes.yaml")["totals"]["machines"],
+        5
+    );
 }
 
 #[test]

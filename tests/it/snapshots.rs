@@ -13,8 +13,8 @@ const EXAMPLES: &[&str] = &[
     "prod-gke",
     "prod-onprem-external-etcd",
     "prod-onprem-stacked",
-    "seed-2cp-2w-1lb",
-    "seed-haproxy-on-control-plane",
+    "classic-two-control-planes",
+    "haproxy-on-one-control-plane",
 ];
 
 const PRESETS: &[&str] = &[
@@ -170,12 +170,12 @@ fn lint_every_example() {
         &["lint", "--format", "json", "docs/examples/"],
     );
     snap(
-        "lint-seed-sarif",
+        "lint-classic-sarif",
         &[
             "lint",
             "--format",
             "sarif",
-            "docs/examples/seed-2cp-2w-1lb.yaml",
+            "docs/examples/classic-two-control-planes.yaml",
         ],
     );
 }

@@ -34,7 +34,7 @@ fn etcd_even_members(ctx: &Ctx) -> Vec<Hit> {
 rule! {
     ETCD_NO_FAULT_TOLERANCE: "etcd-no-fault-tolerance", ProductionOnly(Error), Some(etcd_no_fault_tolerance),
     summary: "Fewer than 3 etcd members in production.",
-    what: "A production plan whose etcd has fewer than 3 members (covers the 2-control-plane stacked design of the seed notes).",
+    what: "A production plan whose etcd has fewer than 3 members (covers the classic two-control-plane stacked design).",
     why: "With 1 or 2 members quorum equals the member count, so the loss of any one member stops every write to the cluster: two control-plane nodes are no more available than one.",
     fix: "Run 3 etcd members (3 control-plane nodes when stacked), or 5 to survive two failures.",
     near_miss: [("nodes: 2", "nodes: 3")],
@@ -162,8 +162,22 @@ fn etcd_zone_quorum_loss(ctx: &Ctx) -> Vec<Hit> {
             n - lost,
             layout.join(", ")
         ),
-        format!("spread the members so that no zone holds more than {}: e.g. 3 members over 3 zones, or 5 as 2+2+1", n - q),
+        zone_help(n, q),
     )]
+}
+
+/// How to place `n` members so that losing any one zone keeps quorum `q`:
+/// no zone may hold more than n - q of them.
+fn zone_help(n: u32, q: u32) -> String {
+    let (one, two) = (members_to_survive(1), members_to_survive(2));
+    match n - q {
+        0 => format!("with {} quorum is {q}, so every member is needed and no zone can be lost: run {one} members, one in each of 3 zones, or {two} as 2+2+1", plural(u64::from(n), "member", "members")),
+        room => format!(
+            "spread the members so that no zone holds more than {}: {n} members need at least {} zones (e.g. {one} members over 3 zones, or {two} as 2+2+1)",
+            plural(u64::from(room), "member", "members"),
+            n.div_ceil(room)
+        ),
+    }
 }
 
 rule! {

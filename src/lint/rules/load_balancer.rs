@@ -45,7 +45,7 @@ rule! {
     API_LB_SINGLE_POINT_OF_FAILURE: "api-lb-single-point-of-failure", ProductionOnly(Error), Some(api_lb_single_point_of_failure),
     summary: "A self-run API load balancer that is a single point of failure.",
     what: "A haproxy or nginx balancer with one replica, or several replicas without a virtual IP to share.",
-    why: "All API traffic passes through the balancer; if it is one machine, its loss takes the API away however many control-plane nodes stand behind it. Running the one HAProxy on a control-plane node (the seed notes' design) ties the API's availability to that node.",
+    why: "All API traffic passes through the balancer; if it is one machine, its loss takes the API away however many control-plane nodes stand behind it. Running the one HAProxy on a control-plane node ties the API's availability to that node.",
     fix: "Run 2 or more replicas sharing a keepalived virtual IP, or use a cloud load balancer.",
     near_miss: [("replicas: 1", "replicas: 2\n    virtualIP: true")],
 }
@@ -63,7 +63,7 @@ fn api_lb_single_point_of_failure(ctx: &Ctx) -> Vec<Hit> {
     let help = "run 2 or more replicas sharing a keepalived virtual IP (`virtualIP: true`), or use a cloud load balancer";
     if replicas <= 1 {
         let msg = if on_cp {
-            format!("{} runs once, on one control-plane node: losing that node takes the API down for every client (the seed notes' single-HAProxy design)", lb.kind)
+            format!("{} runs once, on one control-plane node: losing that node takes the API down for every client (a single HAProxy in front of every client)", lb.kind)
         } else {
             format!("the API load balancer is one {} machine: its loss takes the API down however many control-plane nodes stand behind it", lb.kind)
         };
