@@ -154,7 +154,12 @@ pub struct PlatformLimits {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Limits {
     pub max_nodes: u64,
+    /// The most pods per node kubeplan recommends (designs, `size`).
     pub max_pods_per_node: u32,
+    /// The most pods per node the platform accepts at all; absent where the
+    /// kubelet takes any `--max-pods` (self-managed clusters).
+    #[serde(default)]
+    pub hard_max_pods_per_node: Option<u32>,
     pub max_pods: u64,
     pub max_containers: u64,
     #[serde(default)]

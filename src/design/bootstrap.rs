@@ -53,11 +53,19 @@ fn kubeadm(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
         LbType::Cloud => format!("<load-balancer-address>:{}", c.lb_port(l)),
         _ => format!("<virtual-ip>:{}", c.lb_port(l)),
     });
-    if plan.etcd_topology() == Some(EtcdTopology::External) {
+    let external = plan.etcd_topology() == Some(EtcdTopology::External);
+    if external {
+        // kubeadm joins external etcd only through its config file
+        // (ClusterConfiguration.etcd.external); the flags alone build a
+        // stacked cluster.
+        let n = plan.etcd_members();
         out.push(format!(
-            "# bring up the {} etcd members first (kubeadm's external etcd guide)",
-            plan.etcd_members()
+            "# bring up the {n} etcd members first (kubeadm's external etcd guide)"
         ));
+        out.push(format!(
+            "# kubeadm-init.yaml: InitConfiguration + ClusterConfiguration with controlPlaneEndpoint, networking and etcd.external.endpoints (the {n} members)"
+        ));
+        out.push("kubeadm init --config kubeadm-init.yaml --upload-certs".to_string());
     }
     let network = plan
         .spec
@@ -71,6 +79,7 @@ fn kubeadm(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
         })
         .unwrap_or_default();
     match &endpoint {
+        Some(_) if external => {}
         Some(ep) => {
             out.push(format!(
                 "kubeadm init --control-plane-endpoint {ep} --upload-certs{network}"
@@ -80,7 +89,14 @@ fn kubeadm(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
                 plan.cp_nodes().saturating_sub(1)
             ));
         }
+        None if external => {}
         None => out.push(format!("kubeadm init{network}")),
+    }
+    if let (true, Some(ep)) = (external, &endpoint) {
+        out.push(format!(
+            "kubeadm join {ep} --control-plane ...   # on the other {} control-plane nodes",
+            plan.cp_nodes().saturating_sub(1)
+        ));
     }
     let direct = format!("<control-plane>:{}", c.kubernetes.design.api_server_port);
     out.push(format!(

@@ -35,9 +35,13 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         leader_election: (d.cp_nodes > 1).then(LeaderElection::default),
     };
     if !d.ha {
+        let etcd = match d.topology {
+            EtcdTopology::Stacked => "stacked etcd (1 member)",
+            EtcdTopology::External => "etcd (1 member) on its own machine",
+        };
         d.why(
             Topic::ControlPlane,
-            "control plane: 1 node, stacked etcd (1 member)",
+            format!("control plane: 1 node, {etcd}"),
             format!("a {} cluster needs no HA: one control-plane node and several workers; if it fails, running pods keep serving but nothing is rescheduled until it is back (answer --tolerate 1 for 3)", i.a.purpose),
         );
     }
@@ -48,7 +52,16 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             decimal(cpu),
             decimal(memory_gib)
         ),
-        format!("the kube-up size table for a cluster of {}, never below kubeadm's 2 CPUs; SSD because etcd's writes wait on fsync", plural(k8s_nodes, "node", "nodes")),
+        format!(
+            "the kube-up size table for a cluster of {}, never below kubeadm's {} CPUs{}",
+            plural(k8s_nodes, "node", "nodes"),
+            decimal(i.c.kubernetes.kubeadm_minimum.control_plane_cpu),
+            if d.topology == EtcdTopology::Stacked {
+                "; SSD because the etcd member on each node waits on fsync for every write"
+            } else {
+                ""
+            }
+        ),
     );
     if d.ha {
         d.why(

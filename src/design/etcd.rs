@@ -23,10 +23,20 @@ pub fn members(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
 /// large or etcd has enough members to deserve its own machines.
 pub fn topology(i: &Input, d: &Draft, workers: u64) -> (EtcdTopology, u32) {
     let k = &i.c.kubernetes;
-    if !d.ha {
-        return (EtcdTopology::Stacked, u32::from(d.managed.is_none()));
-    }
     let big = workers + u64::from(d.members) > k.etcd.external_above_nodes;
+    if d.managed.is_some() {
+        return (EtcdTopology::Stacked, 0);
+    }
+    if !d.ha {
+        // One control-plane node; a large cluster still keeps etcd's writes
+        // off the API server's machine (the same threshold lint uses).
+        let topology = if big {
+            EtcdTopology::External
+        } else {
+            EtcdTopology::Stacked
+        };
+        return (topology, 1);
+    }
     if big || d.members >= k.design.external_etcd_from_members {
         let ha_cp = u32::try_from(k.sizing.ha_control_plane_nodes).unwrap_or(u32::MAX);
         (EtcdTopology::External, ha_cp.max(i.a.tolerate + 1))
@@ -67,6 +77,8 @@ pub fn placement(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         count_reason(i, d);
         topology_reason(i, d, k8s_nodes);
         placement_reason(i, d);
+    } else if d.topology == EtcdTopology::External {
+        topology_reason(i, d, k8s_nodes);
     }
     Ok(())
 }

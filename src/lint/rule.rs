@@ -134,6 +134,7 @@ pub fn fact(c: &Catalog, key: &str) -> Option<String> {
         "etcdTiers" => tiers(&k.etcd_tiers, true),
         "limits.maxNodes" => limit_list(c, |l| l.max_nodes),
         "limits.maxPodsPerNode" => limit_list(c, |l| u64::from(l.max_pods_per_node)),
+        "limits.hardMaxPodsPerNode" => hard_list(c),
         "limits.maxPods" => limit_list(c, |l| l.max_pods),
         "limits.maxContainers" => limit_list(c, |l| l.max_containers),
         _ => return None,
@@ -158,6 +159,25 @@ fn limit_list(c: &Catalog, get: impl Fn(&Limits) -> u64) -> String {
         }
     }
     parts.join(", ")
+}
+
+/// `250 on AKS, 256 on GKE`: the managed services' hard pods-per-node limits.
+fn hard_list(c: &Catalog) -> String {
+    let parts: Vec<String> = c
+        .platforms
+        .values()
+        .filter_map(|p| {
+            let hard = p.limits.managed.as_ref()?.hard_max_pods_per_node?;
+            Some(format!(
+                "{hard} on {}",
+                p.tooling.managed?.as_str().to_uppercase()
+            ))
+        })
+        .collect();
+    match parts.is_empty() {
+        true => "none in the catalog".into(),
+        false => parts.join(", "),
+    }
 }
 
 /// A size table by node count: `1-5: 1, 6-10: 2, ..., above: 64` (vCPUs),

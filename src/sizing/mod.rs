@@ -127,7 +127,25 @@ pub fn node_pod_limit_for(
     }
 }
 
-/// The per-node pod limit for a pool of a plan.
+/// The most pods a node of this pool can run at all: the platform's hard
+/// maximum (GKE 256, AKS 250), on EKS also the instance type's ENI limit;
+/// None where the kubelet accepts any `--max-pods` (self-managed).
+pub fn node_pod_hard_limit(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> Option<u32> {
+    let platform = plan.spec.platform;
+    let hard = c.limits(platform, plan.managed()).hard_max_pods_per_node;
+    let eni = pool
+        .instance_type
+        .as_deref()
+        .and_then(|t| c.instance(platform, t))
+        .and_then(|i| i.eni_max_pods())
+        .filter(|_| plan.managed() && c.platform(platform).eni_max_pods);
+    match (hard, eni) {
+        (Some(h), Some(e)) => Some(h.min(e)),
+        (h, e) => h.or(e),
+    }
+}
+
+/// The per-node pod limit kubeplan recommends for a pool of a plan.
 pub fn node_pod_limit(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u32 {
     let platform = plan.spec.platform;
     let inst = pool
@@ -139,7 +157,8 @@ pub fn node_pod_limit(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u32
 
 /// Pods one node of a pool holds in this plan.
 pub fn pool_pods_per_node(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u64 {
-    let max_pods = c.max_pods(pool).min(node_pod_limit(c, plan, pool));
+    let hard = node_pod_hard_limit(c, plan, pool).unwrap_or(u32::MAX);
+    let max_pods = c.max_pods(pool).min(hard);
     let alloc = allocatable(
         c.platform(plan.spec.platform),
         pool.machine.cpu,

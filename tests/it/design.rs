@@ -233,3 +233,102 @@ mod random_answers {
         }
     }
 }
+
+fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> Answers {
+    let c = Catalog::builtin();
+    let d = &c.questions.workload_defaults[&WorkloadKind::Web];
+    Answers {
+        purpose,
+        platform,
+        managed: false,
+        workload: WorkloadKind::Web,
+        apps: 5,
+        pods,
+        traffic: Traffic::Steady,
+        zones: 3,
+        tolerate,
+        storage: vec![StorageNeed::None],
+        pod_cpu: d.pod_cpu,
+        pod_memory_gib: d.pod_memory_gib,
+    }
+}
+
+/// External etcd is built from kubeadm's config file: the printed commands
+/// never give the flag-only `kubeadm init` that builds stacked etcd.
+#[test]
+fn external_etcd_bootstraps_through_a_config_file() {
+    let c = Catalog::builtin();
+    let a = answers(Purpose::Production, Platform::OnPrem, 2_000, 2);
+    let d = recommend(c, &a, "big").unwrap();
+    let p = &d.plans[0];
+    assert_eq!(p.etcd_topology(), Some(EtcdTopology::External));
+    let cmds = kubeplan::design::bootstrap::commands(c, p).join("\n");
+    assert!(
+        cmds.contains("kubeadm init --config kubeadm-init.yaml --upload-certs"),
+        "{cmds}"
+    );
+    assert!(!cmds.contains("--control-plane-endpoint"), "{cmds}");
+    assert!(cmds.contains("etcd.external.endpoints"), "{cmds}");
+    // The SSD reason of the control plane is etcd's, so it goes with etcd.
+    let cp = d
+        .reasons
+        .iter()
+        .find(|r| r.decision.starts_with("control-plane machines"))
+        .unwrap();
+    assert!(!cp.reason.contains("fsync"), "{}", cp.reason);
+    let stacked = recommend(
+        c,
+        &answers(Purpose::Production, Platform::OnPrem, 300, 1),
+        "s",
+    )
+    .unwrap();
+    assert_eq!(
+        stacked.plans[0].etcd_topology(),
+        Some(EtcdTopology::Stacked)
+    );
+    let cp = stacked
+        .reasons
+        .iter()
+        .find(|r| r.decision.starts_with("control-plane machines"))
+        .unwrap();
+    assert!(cp.reason.contains("fsync"), "{}", cp.reason);
+}
+
+/// Design and lint read one threshold: a cluster past it gets external etcd
+/// from `design` (HA or not), and a stacked plan past it gets a warning.
+#[test]
+fn design_and_lint_agree_on_stacked_etcd() {
+    let c = Catalog::builtin();
+    let limit = c.kubernetes.etcd.external_above_nodes;
+    for (purpose, tolerate) in [(Purpose::Development, 0), (Purpose::Production, 1)] {
+        for pods in [limit * 10, limit * 40] {
+            let d = recommend(c, &answers(purpose, Platform::OnPrem, pods, tolerate), "x").unwrap();
+            for p in &d.plans {
+                let stacked = p.etcd_topology() == Some(EtcdTopology::Stacked);
+                assert_eq!(
+                    stacked,
+                    p.k8s_nodes() <= limit,
+                    "{purpose} {pods}: {} nodes",
+                    p.k8s_nodes()
+                );
+                let fired = lint_plan(p, c)
+                    .iter()
+                    .any(|f| f.rule == "etcd-stacked-large-cluster");
+                assert!(!fired);
+                if !stacked {
+                    // The same plan with its etcd stacked is what lint warns about.
+                    let mut s = p.clone();
+                    s.spec.etcd = Some(kubeplan::plan::Etcd {
+                        topology: Some(EtcdTopology::Stacked),
+                        members: Some(p.cp_nodes()),
+                        zones: Vec::new(),
+                        machine: None,
+                    });
+                    let f = lint_plan(&s, c);
+                    assert!(f.iter().any(|f| f.rule == "etcd-stacked-large-cluster"
+                        && f.severity == Severity::Warning));
+                }
+            }
+        }
+    }
+}

@@ -181,6 +181,38 @@ fn zone_help(n: u32, q: u32) -> String {
 }
 
 rule! {
+    ETCD_STACKED_LARGE_CLUSTER: "etcd-stacked-large-cluster", Always(Warning), Some(etcd_stacked_large_cluster),
+    summary: "Stacked etcd in a cluster larger than stacked etcd suits.",
+    what: "Stacked etcd (members on the control-plane nodes) in a cluster of more than {etcd.stackedUpToNodes} Kubernetes nodes, the size from which `kubeplan design` puts etcd on its own machines.",
+    why: "In a large cluster the API servers' load and etcd's fsync-bound writes compete on the same machines, and losing a control-plane node also loses an etcd member; external etcd keeps the two apart (kubeadm's HA topology guide).",
+    fix: "Use `topology: external` with etcd on its own SSD machines, sized by `etcd-undersized`'s tiers.",
+    near_miss: [("nodes: 297", "nodes: 247")],
+}
+
+fn etcd_stacked_large_cluster(ctx: &Ctx) -> Vec<Hit> {
+    let p = ctx.plan;
+    let limit = ctx.catalog.kubernetes.etcd.external_above_nodes;
+    let nodes = p.k8s_nodes();
+    if p.etcd_topology() != Some(EtcdTopology::Stacked) || nodes <= limit {
+        return vec![];
+    }
+    let field = if p.spec.etcd.as_ref().is_some_and(|e| e.topology.is_some()) {
+        "spec.etcd.topology"
+    } else {
+        "spec.controlPlane.nodes"
+    };
+    vec![Hit::new(
+        field,
+        format!(
+            "etcd is stacked on the control plane of a cluster of {}; above {} nodes etcd belongs on its own machines",
+            plural(nodes, "node", "nodes"),
+            num(limit)
+        ),
+        "use `topology: external` with etcd on its own SSD machines",
+    )]
+}
+
+rule! {
     ETCD_UNDERSIZED: "etcd-undersized", Always(Warning), Some(etcd_undersized),
     summary: "External etcd machines below the etcd hardware tier for the cluster size.",
     what: "The external etcd machine's vCPUs and memory against the etcd hardware guide's tiers by Kubernetes node count ({etcdTiers}).",

@@ -29,9 +29,9 @@ fn cluster_nodes_over_limit(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     PODS_PER_NODE_OVER_LIMIT: "pods-per-node-over-limit", Always(Error), Some(pods_per_node_over_limit),
-    summary: "A pool's maxPods above the platform's per-node limit.",
-    what: "Each pool's `maxPods` against the platform's limit: {limits.maxPodsPerNode}, and on EKS the instance type's ENI limit (ENIs x (IPs per ENI - 1) + 2) where the catalog knows the type.",
-    why: "The kubelet or the provider refuses more pods than this; a plan that counts on them over-states its capacity.",
+    summary: "A pool's maxPods above what the platform accepts.",
+    what: "Each pool's `maxPods` against the platform's hard maximum ({limits.hardMaxPodsPerNode}), and on EKS the instance type's ENI limit (ENIs x (IPs per ENI - 1) + 2) where the catalog knows the type. Self-managed kubelets take any `--max-pods`; `pods-per-node-over-tested` covers them.",
+    why: "The provider refuses more pods than this; a plan that counts on them over-states its capacity.",
     fix: "Lower `maxPods` to the limit and add nodes, or pick a larger instance type.",
     near_miss: [("maxPods: 110", "maxPods: 29")],
 }
@@ -40,28 +40,68 @@ fn pods_per_node_over_limit(ctx: &Ctx) -> Vec<Hit> {
     let p = ctx.plan;
     let mut hits = Vec::new();
     for (i, w) in p.spec.workers.iter().enumerate() {
-        let limit = sizing::node_pod_limit(ctx.catalog, p, w);
-        if ctx.catalog.max_pods(w) > limit {
-            let source = match &w.instance_type {
-                Some(t)
-                    if p.managed()
-                        && ctx.catalog.platform(p.spec.platform).eni_max_pods
-                        && ctx.catalog.instance(p.spec.platform, t).is_some() =>
-                {
-                    format!("{t} on EKS (ENI limit)")
-                }
-                _ => platform_label(ctx),
-            };
-            hits.push(Hit::new(
-                format!("spec.workers[{i}].maxPods"),
-                format!(
-                    "pool `{}` sets maxPods {}; a node on {source} holds at most {limit} pods",
-                    w.name,
-                    ctx.catalog.max_pods(w)
-                ),
-                format!("set `maxPods: {limit}` and add nodes, or pick a larger instance type"),
-            ));
+        let Some(limit) = sizing::node_pod_hard_limit(ctx.catalog, p, w) else {
+            continue;
+        };
+        if ctx.catalog.max_pods(w) <= limit {
+            continue;
         }
+        let eni = w.instance_type.as_deref().filter(|t| {
+            let platform = ctx.catalog.platform(p.spec.platform);
+            p.managed()
+                && platform.eni_max_pods
+                && ctx
+                    .catalog
+                    .instance(p.spec.platform, t)
+                    .is_some_and(|i| i.eni_max_pods() == Some(limit))
+        });
+        let source = match eni {
+            Some(t) => format!("{t} on EKS (ENI limit)"),
+            None => platform_label(ctx),
+        };
+        hits.push(Hit::new(
+            format!("spec.workers[{i}].maxPods"),
+            format!(
+                "pool `{}` sets maxPods {}; a node on {source} holds at most {limit} pods",
+                w.name,
+                ctx.catalog.max_pods(w)
+            ),
+            format!("set `maxPods: {limit}` and add nodes, or pick a larger instance type"),
+        ));
+    }
+    hits
+}
+
+rule! {
+    PODS_PER_NODE_OVER_TESTED: "pods-per-node-over-tested", Always(Warning), Some(pods_per_node_over_tested),
+    summary: "A pool's maxPods above the per-node figure the platform tests and recommends.",
+    what: "Each pool's `maxPods`, where it is within what the platform accepts, against the recommended figure: {limits.maxPodsPerNode} (kubelet's default and the upstream scalability threshold on self-managed clusters).",
+    why: "The kubelet accepts more pods (OpenShift ships 250), but past the tested figure pod start-up, status updates and eviction slow down, and each node needs a larger pod subnet.",
+    fix: "Keep `maxPods` at the recommended figure and add nodes, or test the higher figure for your workload and silence the rule for this plan.",
+    near_miss: [("maxPods: 250", "maxPods: 110")],
+}
+
+fn pods_per_node_over_tested(ctx: &Ctx) -> Vec<Hit> {
+    let p = ctx.plan;
+    let mut hits = Vec::new();
+    for (i, w) in p.spec.workers.iter().enumerate() {
+        let (max, tested) = (
+            ctx.catalog.max_pods(w),
+            sizing::node_pod_limit(ctx.catalog, p, w),
+        );
+        let hard = sizing::node_pod_hard_limit(ctx.catalog, p, w).unwrap_or(u32::MAX);
+        if max <= tested || max > hard {
+            continue;
+        }
+        hits.push(Hit::new(
+            format!("spec.workers[{i}].maxPods"),
+            format!(
+                "pool `{}` sets maxPods {max}; {} recommends at most {tested} pods per node",
+                w.name,
+                platform_label(ctx)
+            ),
+            format!("set `maxPods: {tested}` and add nodes, or silence the rule if you have tested {max}"),
+        ));
     }
     hits
 }
