@@ -100,8 +100,8 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     } else {
         Open::Ask(&mut terminal)
     };
-    let (given, answers) = resolve(&merged, qs, open)?;
-    if given.managed == Some(true) && answers.platform == crate::plan::Platform::OnPrem {
+    let (_, answers) = resolve(&merged, qs, open)?;
+    if merged.managed == Some(true) && answers.platform == crate::plan::Platform::OnPrem {
         eprintln!("kubeplan: note: `managed` applies to clouds only; an on-prem cluster runs its own control plane");
     }
 

@@ -46,7 +46,11 @@ where
     p.prompt().map_err(stop)
 }
 
+/// A multi-select. A choice that excludes the others (`none`) is what an
+/// empty selection means, so it starts unticked: ticking another choice is
+/// never refused because of it.
 fn list(q: &Question, current: Option<Value>) -> Result<Value, PromptError> {
+    let empty_means = q.choices.first().filter(|c| *c == "none").cloned();
     let chosen: Vec<String> = match &current {
         Some(Value::Array(v)) => v
             .iter()
@@ -55,6 +59,10 @@ fn list(q: &Question, current: Option<Value>) -> Result<Value, PromptError> {
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     };
+    let chosen: Vec<String> = chosen
+        .into_iter()
+        .filter(|c| Some(c) != empty_means.as_ref())
+        .collect();
     let defaults: Vec<usize> = q
         .choices
         .iter()
@@ -62,22 +70,26 @@ fn list(q: &Question, current: Option<Value>) -> Result<Value, PromptError> {
         .filter(|(_, c)| chosen.contains(c))
         .map(|(i, _)| i)
         .collect();
-    MultiSelect::new(&q.prompt, q.choices.clone())
+    let picked = MultiSelect::new(&q.prompt, q.choices.clone())
         .with_help_message(&q.help)
         .with_default(&defaults)
         .with_validator(|sel: &[inquire::list_option::ListOption<&String>]| {
             let none = sel.iter().any(|o| o.value == "none");
-            Ok(if sel.is_empty() {
-                Validation::Invalid("pick at least one (none when no volumes are needed)".into())
-            } else if none && sel.len() > 1 {
+            Ok(if none && sel.len() > 1 {
                 Validation::Invalid("none cannot be combined with fast or shared".into())
             } else {
                 Validation::Valid
             })
         })
         .prompt()
-        .map(|v| Value::Array(v.into_iter().map(Value::String).collect()))
-        .map_err(stop)
+        .map_err(stop)?;
+    let picked = match (picked.is_empty(), empty_means) {
+        (true, Some(none)) => vec![none],
+        _ => picked,
+    };
+    Ok(Value::Array(
+        picked.into_iter().map(Value::String).collect(),
+    ))
 }
 
 impl Prompter for Terminal {

@@ -26,12 +26,27 @@ pub enum QuestionKind {
     List,
 }
 
-/// When a question applies.
+/// When a question applies (all of a question's conditions must hold).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AskWhen {
     /// Only on aws, gcp and azure.
     Cloud,
+    /// Not for a learning cluster (one node: no zones, failures or traffic
+    /// to plan for).
+    NotLearning,
+    /// Only when you run the control plane (not EKS, GKE or AKS).
+    SelfManaged,
+}
+
+impl AskWhen {
+    fn holds(self, a: &PartialAnswers) -> bool {
+        match self {
+            AskWhen::Cloud => a.platform.is_none_or(|p| p != Platform::OnPrem),
+            AskWhen::NotLearning => a.purpose != Some(Purpose::Learning),
+            AskWhen::SelfManaged => a.platform == Some(Platform::OnPrem) || a.managed != Some(true),
+        }
+    }
 }
 
 /// One question of the questionnaire.
@@ -58,7 +73,7 @@ pub struct Question {
     #[serde(default = "crate::plan::model::yes")]
     pub required: bool,
     #[serde(default)]
-    pub ask_when: Option<AskWhen>,
+    pub ask_when: Vec<AskWhen>,
 }
 
 impl Question {
@@ -82,10 +97,7 @@ impl Question {
 
     /// Whether the question applies to the answers so far.
     pub fn applies(&self, so_far: &PartialAnswers) -> bool {
-        match self.ask_when {
-            Some(AskWhen::Cloud) => so_far.platform.is_none_or(|p| p != Platform::OnPrem),
-            None => true,
-        }
+        self.ask_when.iter().all(|w| w.holds(so_far))
     }
 }
 
@@ -192,11 +204,13 @@ impl Questionnaire {
     }
 
     /// Fills every missing answer with its default (what `--yes` does, and
-    /// what optional answers always do).
+    /// what optional answers and answers to questions that do not apply
+    /// always do).
     pub fn with_defaults(&self, given: &PartialAnswers, optional_only: bool) -> PartialAnswers {
         let mut a = given.clone();
         for q in &self.questions {
-            if (optional_only && q.required) || !q.applies(&a) || a.get(&q.key).is_some() {
+            let asked = q.required && q.applies(&a);
+            if (optional_only && asked) || a.get(&q.key).is_some() {
                 continue;
             }
             if let Some(d) = self.default_for(q, &a) {
@@ -245,12 +259,37 @@ pub fn check_bounds(
     Ok(())
 }
 
-/// The JSON Schema of an answers file.
-pub fn answers_schema() -> &'static Value {
-    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-        serde_json::to_value(generator.into_root_schema_for::<PartialAnswers>())
-            .unwrap_or(Value::Null)
-    })
+/// The JSON Schema of an answers file, with each answer's lower bound from
+/// the questionnaire (so `pods: -5` names the real bound, 1, not the type's).
+pub fn answers_schema(qs: &Questionnaire) -> Value {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema = serde_json::to_value(generator.into_root_schema_for::<PartialAnswers>())
+        .unwrap_or(Value::Null);
+    for q in &qs.questions {
+        let Some(p) = schema
+            .get_mut("properties")
+            .and_then(|p| p.get_mut(&q.key))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let target = match p.get_mut("anyOf").and_then(Value::as_array_mut) {
+            Some(alts) => alts.iter_mut().find_map(|a| {
+                let numeric = matches!(
+                    a.get("type").and_then(Value::as_str),
+                    Some("integer" | "number")
+                );
+                numeric.then(|| a.as_object_mut()).flatten()
+            }),
+            None => Some(p),
+        };
+        if let Some(t) = target {
+            // The lower bound only: a value past the upper one gets the
+            // questionnaire's own "must be between" message.
+            if let Some(n) = q.min.and_then(serde_json::Number::from_f64) {
+                t.insert("minimum".to_string(), Value::Number(n));
+            }
+        }
+    }
+    schema
 }

@@ -38,7 +38,7 @@ pub fn flags_layer(
 /// the bounds (errors name `file:line:column`).
 pub fn file_layer(path: &str, qs: &Questionnaire) -> Result<PartialAnswers, ResolveError> {
     let source = read_source(path)?;
-    let (answers, locs): (PartialAnswers, _) = parse_one(&source, answers_schema(), "answers")?;
+    let (answers, locs): (PartialAnswers, _) = parse_one(&source, &answers_schema(qs), "answers")?;
     check_bounds(&answers, qs, &|key| {
         let p = locs.find(key);
         format!("{}:{}:{}", source.name, p.line, p.column)

@@ -137,6 +137,11 @@ fn a_bad_answers_file_names_file_line_and_column() {
             "a.yaml:1:10: `storage` combines none",
         ),
         ("pods: [1\n", "a.yaml:"),
+        // The real lower bound (1), not the type's (0).
+        (
+            "pods: -5\n",
+            "a.yaml:1:7: `pods`: -5 is below the minimum 1; use a value of at least 1",
+        ),
         ("", "a.yaml: file is empty"),
         (
             "pods: 1\n---\npods: 2\n",

@@ -51,12 +51,12 @@ fn answering_every_question_writes_the_plan() {
     ask(&mut s, "How many pods at peak", "3000\r");
     ask(&mut s, "steady or bursty", "burst\r");
     ask(&mut s, "How many failure domains", "3\r");
-    ask(&mut s, "failures must it survive", "2\r");
-    // none is preselected: untick it, tick fast and shared.
+    // EKS runs etcd: "failures must it survive" is not asked.
+    // Nothing is ticked (none): tick fast and shared.
     ask(
         &mut s,
         "What storage do the applications need?",
-        &format!(" {DOWN} {DOWN} \r"),
+        &format!("{DOWN} {DOWN} \r"),
     );
     ask(&mut s, "Average CPU request per pod", "0.5\r");
     ask(&mut s, "Average memory request per pod", "2\r");
@@ -269,4 +269,40 @@ fn no_input_never_prompts() {
     s.expect("missing answers: platform (--platform)").unwrap();
     s.expect("not asking: --no-input is set").unwrap();
     assert_eq!(exit_code(&mut s), 2);
+}
+
+/// Questions that do not apply are not asked: a learning cluster has no
+/// zones, failures or traffic to plan for; ticking one storage need is
+/// accepted at once.
+#[test]
+fn learning_skips_what_does_not_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path(), &["design", "--save-answers", "answers.yaml"]);
+    ask(&mut s, "What is the cluster for?", "learning\r");
+    ask(&mut s, "Where does it run?", "\r");
+    ask(&mut s, "What runs on it?", "\r");
+    ask(&mut s, "How many applications?", "\r");
+    ask(&mut s, "How many pods at peak", "\r");
+    // Next is storage, not traffic, zones or failures.
+    ask(
+        &mut s,
+        "What storage do the applications need?",
+        &format!("{DOWN} \r"),
+    );
+    ask(&mut s, "Average CPU request per pod", "\r");
+    ask(&mut s, "Average memory request per pod", "\r");
+    let summary = s.expect("Design the cluster with these answers?").unwrap();
+    let shown = String::from_utf8_lossy(summary.before()).into_owned();
+    assert!(
+        !shown.contains("failure domains") && !shown.contains("steady or bursty"),
+        "{shown}"
+    );
+    s.send("y\r").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+    let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
+    assert!(saved.contains("purpose: learning"), "{saved}");
+    assert!(
+        saved.contains("- fast") && !saved.contains("- none"),
+        "{saved}"
+    );
 }

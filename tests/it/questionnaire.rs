@@ -70,7 +70,7 @@ fn an_interrupted_script_resolves_nothing() {
 #[test]
 fn every_answer_has_a_question_a_flag_and_a_schema_key() {
     let c = Catalog::builtin();
-    let schema = kubeplan::questionnaire::questions::answers_schema();
+    let schema = kubeplan::questionnaire::questions::answers_schema(&c.questions);
     for (key, flag) in FIELDS {
         assert!(c.questions.question(key).is_some(), "{key} has no question");
         assert!(flag.starts_with("--"), "{key}: {flag}");
@@ -135,4 +135,58 @@ fn storage_answer_is_normalized_and_managed_is_false_on_prem() {
         ..a
     };
     assert_eq!(cloud.complete().unwrap_err(), vec!["managed"]);
+}
+
+/// A managed control plane is not asked how many etcd failures to survive,
+/// a learning cluster not about zones, failures or traffic; what is not
+/// asked takes its default.
+#[test]
+fn questions_that_do_not_apply_are_not_asked() {
+    use kubeplan::plan::{Platform, Purpose};
+    let qs = &Catalog::builtin().questions;
+    let eks = PartialAnswers {
+        purpose: Some(Purpose::Production),
+        platform: Some(Platform::Aws),
+        managed: Some(true),
+        ..Default::default()
+    };
+    let mut p = Scripted::default();
+    p.answers.extend(std::iter::repeat_n(Value::Null, 20));
+    p.confirms.push_back(true);
+    let (_, a) = resolve(&eks, qs, Open::Ask(&mut p)).unwrap();
+    assert!(!p.asked.contains(&"tolerate".to_string()), "{:?}", p.asked);
+    assert!(p.asked.contains(&"zones".to_string()));
+    assert_eq!(a.tolerate, 1, "production's default");
+    let learning = PartialAnswers {
+        purpose: Some(Purpose::Learning),
+        platform: Some(Platform::OnPrem),
+        ..Default::default()
+    };
+    let mut p = Scripted::default();
+    p.answers.extend(std::iter::repeat_n(Value::Null, 20));
+    p.confirms.push_back(true);
+    let (_, a) = resolve(&learning, qs, Open::Ask(&mut p)).unwrap();
+    for skipped in ["zones", "tolerate", "traffic", "managed"] {
+        assert!(
+            !p.asked.contains(&skipped.to_string()),
+            "{skipped}: {:?}",
+            p.asked
+        );
+    }
+    assert_eq!((a.zones, a.tolerate), (1, 0));
+    // Without a terminal, an answer that does not apply is never "missing".
+    let r = resolve(
+        &PartialAnswers {
+            workload: Some(kubeplan::plan::WorkloadKind::Web),
+            apps: Some(1),
+            pods: Some(5),
+            storage: Some(kubeplan::questionnaire::StorageAnswer::One(
+                kubeplan::plan::StorageNeed::None,
+            )),
+            ..learning
+        },
+        qs,
+        Open::Refuse("test"),
+    );
+    assert!(r.is_ok(), "{:?}", r.err().map(|e| e.to_string()));
 }
