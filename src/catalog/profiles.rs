@@ -128,6 +128,10 @@ pub struct PlatformProfile {
     pub reservation: Reservation,
     #[serde(default)]
     pub eni_max_pods: bool,
+    /// Memory sizes machines come in (on-prem servers); empty where any size
+    /// a table gives can be had.
+    #[serde(default, rename = "serverMemoryGiB")]
+    pub server_memory_gib: Vec<f64>,
     /// Zone names `design` gives the failure domains, in order.
     #[serde(default)]
     pub zone_names: Vec<String>,

@@ -15,7 +15,15 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         return Ok(());
     }
     let k8s_nodes = d.workers + u64::from(d.cp_nodes);
-    let (cpu, memory_gib) = control_plane_machine(i.c, k8s_nodes);
+    let (cpu, table_gib) = control_plane_machine(i.c, k8s_nodes);
+    // Servers come in whole sizes: 7.5 GiB from the table is an 8 GiB server.
+    let memory_gib = i
+        .prof
+        .server_memory_gib
+        .iter()
+        .copied()
+        .find(|s| *s >= table_gib)
+        .unwrap_or(table_gib);
     let machine = Machine {
         cpu,
         memory_gib,
@@ -53,9 +61,18 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             decimal(memory_gib)
         ),
         format!(
-            "the kube-up size table for a cluster of {}, never below kubeadm's {} CPUs{}",
+            "the kube-up size table for a cluster of {}, never below kubeadm's {} CPUs{}{}",
             plural(k8s_nodes, "node", "nodes"),
             decimal(i.c.kubernetes.kubeadm_minimum.control_plane_cpu),
+            if memory_gib > table_gib {
+                format!(
+                    "; {} GiB rounded up to a {} GiB server",
+                    decimal(table_gib),
+                    decimal(memory_gib)
+                )
+            } else {
+                String::new()
+            },
             if d.topology == EtcdTopology::Stacked {
                 "; SSD because the etcd member on each node waits on fsync for every write"
             } else {

@@ -33,6 +33,13 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         ),
     };
     d.why(Topic::ApiLoadBalancer, what, why);
+    if lb.virtual_ip && i.a.zones >= 2 {
+        d.why(
+            Topic::ApiLoadBalancer,
+            "API load balancer: the virtual IP needs one subnet",
+            format!("keepalived moves its virtual IP with VRRP inside one IP subnet (kubeadm's ha-considerations): the {} hosts must share a layer-2 network across the {} zones; where the zones are routed apart, announce the address with BGP instead (kube-vip in BGP mode) or put an external load balancer in front", lb.kind, i.a.zones),
+        );
+    }
     d.plan.spec.api_load_balancer = Some(lb);
     Ok(())
 }

@@ -332,3 +332,51 @@ fn design_and_lint_agree_on_stacked_etcd() {
         }
     }
 }
+
+/// On-prem machines are server sizes: the control plane's memory is the
+/// kube-up table's, rounded up to the next size servers come in.
+#[test]
+fn on_prem_control_planes_are_server_sizes() {
+    let c = Catalog::builtin();
+    let sizes = &c.platform(Platform::OnPrem).server_memory_gib;
+    assert!(!sizes.is_empty());
+    for pods in [20, 2_000, 20_000, 140_000] {
+        let d = recommend(
+            c,
+            &answers(Purpose::Production, Platform::OnPrem, pods, 1),
+            "x",
+        )
+        .unwrap();
+        let p = &d.plans[0];
+        let m = p.spec.control_plane.machine.as_ref().unwrap();
+        let table = c
+            .control_plane_size(p.k8s_nodes())
+            .memory_gib
+            .max(c.kubernetes.kubeadm_minimum.memory_gib);
+        let want = sizes.iter().copied().find(|s| *s >= table).unwrap();
+        assert_eq!(m.memory_gib, want, "{pods} pods, {} nodes", p.k8s_nodes());
+        assert!(m.memory_gib.fract() == 0.0);
+    }
+    // Clouds keep their instance sizes (no rounding table).
+    assert!(c.platform(Platform::Gcp).server_memory_gib.is_empty());
+}
+
+/// A keepalived virtual IP moves only inside one subnet: a pair spread over
+/// zones says so and names the alternatives; one zone says nothing.
+#[test]
+fn a_virtual_ip_over_zones_needs_one_subnet() {
+    let c = Catalog::builtin();
+    let mut a = answers(Purpose::Production, Platform::OnPrem, 300, 1);
+    for zones in [1, 2, 3] {
+        a.zones = zones;
+        let d = recommend(c, &a, "x").unwrap();
+        let note = d.reasons.iter().find(|r| r.decision.contains("one subnet"));
+        assert_eq!(note.is_some(), zones >= 2, "{zones} zones");
+        if let Some(n) = note {
+            assert!(
+                n.reason.contains("kube-vip in BGP mode")
+                    && n.reason.contains("external load balancer")
+            );
+        }
+    }
+}
