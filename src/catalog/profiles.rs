@@ -117,6 +117,9 @@ pub struct ToolProfile {
     /// (kOps runs etcd on the control-plane nodes only).
     #[serde(default = "crate::plan::model::yes")]
     pub external_etcd: bool,
+    /// The fewest zones the tool builds a cluster in, where it has a minimum.
+    #[serde(default)]
+    pub min_zones: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

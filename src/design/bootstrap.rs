@@ -125,10 +125,27 @@ fn kops(plan: &ClusterPlan) -> Vec<String> {
 }
 
 fn eks(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
+    let zones = plan.zones();
+    let min = c.tool(Tooling::Eks).and_then(|t| t.min_zones).unwrap_or(0) as usize;
+    let (cluster_zones, node_zones) = if zones.len() < min {
+        // The control plane's subnets need `min` zones; the nodes stay put.
+        let names = &c.platform(plan.spec.platform).zone_names;
+        let mut all = zones.clone();
+        all.extend(
+            names
+                .iter()
+                .filter(|z| !zones.contains(z))
+                .take(min - zones.len())
+                .cloned(),
+        );
+        (all, format!(" --node-zones {}", zones.join(",")))
+    } else {
+        (zones, String::new())
+    };
     vec![format!(
-        "eksctl create cluster --name {} --zones {} --node-type {} --nodes {} --max-pods-per-node {}",
+        "eksctl create cluster --name {} --zones {}{node_zones} --node-type {} --nodes {} --max-pods-per-node {}",
         plan.metadata.name,
-        plan.zones().join(","),
+        cluster_zones.join(","),
         instance(p),
         plan.worker_nodes(),
         c.max_pods(p)

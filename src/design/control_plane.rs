@@ -66,7 +66,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             decimal(i.c.kubernetes.kubeadm_minimum.control_plane_cpu),
             if memory_gib > table_gib {
                 format!(
-                    "; {} GiB rounded up to a {} GiB server",
+                    "; {} GiB rounded up to {} GiB, a size servers come in",
                     decimal(table_gib),
                     decimal(memory_gib)
                 )

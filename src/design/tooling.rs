@@ -21,6 +21,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             format!("tooling: {t} (managed control plane)"),
             format!("the provider runs etcd, the API servers and their load balancer on {title}: the plan has no control-plane machines, etcd or API load balancer to size"),
         );
+        min_zones(i, d, t);
         return Ok(());
     }
     let usual = i.prof.tooling.self_managed;
@@ -37,4 +38,25 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     };
     d.why(Topic::Tooling, format!("tooling: {tool}"), why);
     Ok(())
+}
+
+/// A tool that needs more zones than the design spans (eksctl: 2) names
+/// extra ones for its control plane; the nodes stay in the design's zones.
+fn min_zones(i: &Input, d: &mut Draft, tool: Tooling) {
+    let Some(min) = i.c.tool(tool).and_then(|t| t.min_zones) else {
+        return;
+    };
+    if i.a.zones >= min {
+        return;
+    }
+    let zones = i.zone_names(min);
+    d.why(
+        Topic::Zones,
+        format!("zones: {} for the {tool} control plane", zones.join(", ")),
+        format!(
+            "{tool}'s installer refuses fewer than {min} availability zones (the control plane needs subnets in {min}): the commands name {} too, and the workers stay in {} (--node-zones)",
+            zones[i.a.zones as usize..].join(", "),
+            zones[..i.a.zones as usize].join(", ")
+        ),
+    );
 }

@@ -380,3 +380,36 @@ fn a_virtual_ip_over_zones_needs_one_subnet() {
         }
     }
 }
+
+/// eksctl refuses one availability zone: a one-zone EKS design names a
+/// second one for the control plane, keeps the workers in the first, and
+/// says why.
+#[test]
+fn a_one_zone_eks_design_names_two_zones_for_eksctl() {
+    let c = Catalog::builtin();
+    let min = c.tool(Tooling::Eks).and_then(|t| t.min_zones).unwrap();
+    assert_eq!(min, 2);
+    let mut a = answers(Purpose::Development, Platform::Aws, 50, 0);
+    a.managed = true;
+    a.zones = 1;
+    let d = recommend(c, &a, "dev").unwrap();
+    let p = &d.plans[0];
+    assert_eq!(p.zones().len(), 1);
+    let names = &c.platform(Platform::Aws).zone_names;
+    let cmd = kubeplan::design::bootstrap::commands(c, p).join("\n");
+    assert!(
+        cmd.contains(&format!(
+            "--zones {},{} --node-zones {}",
+            names[0], names[1], names[0]
+        )),
+        "{cmd}"
+    );
+    assert!(d
+        .reasons
+        .iter()
+        .any(|r| r.decision.starts_with("zones:") && r.reason.contains("--node-zones")));
+    a.zones = 3;
+    let d = recommend(c, &a, "dev").unwrap();
+    let cmd = kubeplan::design::bootstrap::commands(c, &d.plans[0]).join("\n");
+    assert!(!cmd.contains("--node-zones"), "{cmd}");
+}
