@@ -99,6 +99,9 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let pods = a.pods.min(best.holds);
     let tooling = d.managed.unwrap_or(i.prof.tooling.learning);
     d.plan.spec.tooling = Some(tooling);
+    if d.managed.is_some() {
+        super::tooling::min_zones(i, d, tooling);
+    }
     d.max_pods = best.max_pods;
     place(d, best, tooling);
     let requests = format!(

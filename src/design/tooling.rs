@@ -42,7 +42,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
 
 /// A tool that needs more zones than the design spans (eksctl: 2) names
 /// extra ones for its control plane; the nodes stay in the design's zones.
-fn min_zones(i: &Input, d: &mut Draft, tool: Tooling) {
+pub(super) fn min_zones(i: &Input, d: &mut Draft, tool: Tooling) {
     let Some(min) = i.c.tool(tool).and_then(|t| t.min_zones) else {
         return;
     };
