@@ -131,6 +131,9 @@ pub struct PlatformProfile {
     pub reservation: Reservation,
     #[serde(default)]
     pub eni_max_pods: bool,
+    /// What the max-pods figures assume (stated by `size`).
+    #[serde(default)]
+    pub max_pods_note: Option<String>,
     /// Memory sizes machines come in (on-prem servers); empty where any size
     /// a table gives can be had.
     #[serde(default, rename = "serverMemoryGiB")]

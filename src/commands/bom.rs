@@ -77,6 +77,11 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
     let shown: Vec<_> = choices.into_iter().take(args.top.max(1)).collect();
     let sized = crate::report::size::Sized {
         platform: args.platform,
+        max_pods_note: c
+            .platform(args.platform)
+            .max_pods_note
+            .as_deref()
+            .filter(|_| managed),
         demand: &demand,
         sized_for: crate::sizing::effective_pods(c, args.pods, demand.burst),
         prices: c.platform(args.platform).prices.as_ref(),

@@ -4,7 +4,9 @@
 use super::{DesignError, Draft, Input, Topic};
 use crate::fmt::{decimal, num, plural};
 use crate::plan::{Arch, ControlPlane, Etcd, EtcdTopology, Machine, Medium, Os, WorkerPool};
-use crate::sizing::{allocatable, effective_pods, instance_max_pods, pods_per_node};
+use crate::sizing::{
+    allocatable, effective_pods, instance_max_pods, pods_per_node, reserved_for_pods,
+};
 
 /// One machine a single-node cluster can use, and what it costs to rank by.
 struct OneNode {
@@ -23,7 +25,9 @@ fn candidates(i: &Input, managed: bool) -> Vec<OneNode> {
     let reqs = i.requests();
     let disk = c.kubernetes.design.worker_disk_gib;
     let node = |instance: Option<String>, arch, cpu, memory_gib, disk_gib, max_pods, cost| {
-        let alloc = allocatable(i.prof, cpu, memory_gib, max_pods);
+        let inst = instance.as_deref().and_then(|t| c.instance(a.platform, t));
+        let reserve = reserved_for_pods(c, a.platform, managed, inst, max_pods);
+        let alloc = allocatable(i.prof, cpu, memory_gib, reserve);
         OneNode {
             instance,
             arch,

@@ -10,6 +10,8 @@ use crate::sizing::{Choice, Demand};
 /// What was sized, for the heading and the JSON.
 pub struct Sized<'a> {
     pub platform: Platform,
+    /// What the max-pods figures assume, where the platform says.
+    pub max_pods_note: Option<&'a str>,
     pub demand: &'a Demand,
     /// Pods sized for (the peak plus any burst headroom).
     pub sized_for: u64,
@@ -23,6 +25,8 @@ pub fn json(s: &Sized) -> Value {
         "platform": s.platform, "pods": d.pods, "sizedFor": s.sized_for, "zones": d.zones,
         "podRequests": {"cpu": d.requests.cpu, "memoryGiB": d.requests.memory_gib},
         "prices": s.prices,
+        "maxPodsAssume": s.max_pods_note,
+        "memory": "nominal GiB of the instance type; a node reports somewhat less as capacity",
         "choices": s.choices,
     })
 }
@@ -88,8 +92,12 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
             p.currency, p.region, p.date
         )
     });
+    let note = s
+        .max_pods_note
+        .map(|n| format!("\nMax pods: {n}."))
+        .unwrap_or_default();
     format!(
-        "{} pods{burst} at {} CPU / {} GiB each on {}, {} zone(s), spare: {spare}.\n{t}{prices}\n",
+        "{} pods{burst} at {} CPU / {} GiB each on {}, {} zone(s), spare: {spare}.\n{t}{prices}{note}\nMemory is the nominal GiB of each type; a node reports somewhat less as capacity.\n",
         d.pods, d.requests.cpu, d.requests.memory_gib, s.platform, d.zones
     )
 }

@@ -155,15 +155,47 @@ pub fn node_pod_limit(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u32
     node_pod_limit_for(c, platform, plan.managed(), pool.machine.cpu, inst)
 }
 
+/// The ENI max pods of an instance type where the platform derives max pods
+/// from it (EKS with the VPC CNI): ENIs x (IPv4 per ENI - 1) + 2.
+pub fn eni_max_pods(
+    c: &Catalog,
+    platform: Platform,
+    managed: bool,
+    inst: Option<&InstanceType>,
+) -> Option<u32> {
+    let eni = managed && c.platform(platform).eni_max_pods;
+    inst.and_then(|i| i.eni_max_pods()).filter(|_| eni)
+}
+
+/// The max pods a node's memory reservation is computed for. EKS's nodeadm
+/// reserves 11 MiB x maxPods + 255 MiB with the max pods it computes from
+/// the instance type (the ENI formula), whatever kubelet's maxPods is set
+/// to; elsewhere the reservation follows the node's max pods.
+pub fn reserved_for_pods(
+    c: &Catalog,
+    platform: Platform,
+    managed: bool,
+    inst: Option<&InstanceType>,
+    max_pods: u32,
+) -> u32 {
+    eni_max_pods(c, platform, managed, inst).unwrap_or(max_pods)
+}
+
 /// Pods one node of a pool holds in this plan.
 pub fn pool_pods_per_node(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u64 {
     let hard = node_pod_hard_limit(c, plan, pool).unwrap_or(u32::MAX);
     let max_pods = c.max_pods(pool).min(hard);
+    let platform = plan.spec.platform;
+    let inst = pool
+        .instance_type
+        .as_deref()
+        .and_then(|t| c.instance(platform, t));
+    let reserve = reserved_for_pods(c, platform, plan.managed(), inst, max_pods);
     let alloc = allocatable(
-        c.platform(plan.spec.platform),
+        c.platform(platform),
         pool.machine.cpu,
         pool.machine.memory_gib,
-        max_pods,
+        reserve,
     );
     pods_per_node(&alloc, max_pods, requests(plan))
 }

@@ -1,7 +1,7 @@
 //! Sizing a workload: the pods to size for, the worker count that survives
 //! the worst failure, and every instance type of a catalog ranked by cost.
 
-use super::{allocatable, node_pod_limit_for, pods_per_node};
+use super::{allocatable, eni_max_pods, node_pod_limit_for, pods_per_node, reserved_for_pods};
 use crate::catalog::{Catalog, InstanceType};
 use crate::plan::{Platform, PodRequests};
 
@@ -49,7 +49,9 @@ pub fn workers_for(pods: u64, per_node: u64, zones: u32, production: bool) -> u6
 }
 
 /// The max pods a node of this instance type should run: the platform's
-/// per-node limit (EKS: the ENI formula), capped at pods-per-core x vCPUs.
+/// per-node limit, capped at pods-per-core x vCPUs. On EKS the ENI formula
+/// is the platform's own figure for the type (m5.large: 29), within the
+/// recommended 110 / 250, and no per-core cap applies.
 pub fn instance_max_pods(
     c: &Catalog,
     platform: Platform,
@@ -57,6 +59,9 @@ pub fn instance_max_pods(
     inst: &InstanceType,
 ) -> u32 {
     let limit = node_pod_limit_for(c, platform, managed, inst.cpu, Some(inst));
+    if eni_max_pods(c, platform, managed, Some(inst)).is_some() {
+        return limit.max(1);
+    }
     let per_core = (f64::from(c.kubernetes.pods_per_core) * inst.cpu).floor() as u32;
     limit.min(per_core).max(1)
 }
@@ -95,7 +100,8 @@ pub fn size_instance(
     inst: &InstanceType,
 ) -> Option<Choice> {
     let max_pods = instance_max_pods(c, platform, d.managed, inst);
-    let alloc = allocatable(c.platform(platform), inst.cpu, inst.memory_gib, max_pods);
+    let reserve = reserved_for_pods(c, platform, d.managed, Some(inst), max_pods);
+    let alloc = allocatable(c.platform(platform), inst.cpu, inst.memory_gib, reserve);
     let per_node = pods_per_node(&alloc, max_pods, Some(&d.requests));
     if per_node == 0 {
         return None;

@@ -172,16 +172,18 @@ fn size_answer_re_derived() {
             inst.family, "burstable",
             "production ranks no burstable type"
         );
-        // maxPods: min(EKS ENI formula, 110 up to 30 vCPU / 250 above, 10 x vCPU).
+        // maxPods: min(EKS ENI formula, 110 up to 30 vCPU / 250 above); on
+        // EKS the ENI figure is the platform's own, with no per-core cap.
         let eni = inst.enis.unwrap() * (inst.ips_per_eni.unwrap() - 1) + 2;
         let eks_cap = if inst.cpu > 30.0 { 250 } else { 110 };
-        let max_pods = eni.min(eks_cap).min((10.0 * inst.cpu) as u32);
+        let max_pods = eni.min(eks_cap);
         assert_eq!(
             ch["maxPods"].as_u64().unwrap(),
             u64::from(max_pods),
             "{name}"
         );
-        // Allocatable: CPU by the GKE tiers, memory 11 MiB x maxPods + 255 MiB + 100 MiB eviction.
+        // Allocatable: CPU by the GKE tiers, memory 11 MiB x the ENI figure
+        // (nodeadm's computed max pods) + 255 MiB + 100 MiB eviction.
         let mut cpu_m = 0.0;
         for (lo, hi, frac) in [
             (0.0, 1.0, 0.06),
@@ -194,7 +196,7 @@ fn size_answer_re_derived() {
             }
         }
         let alloc_cpu = inst.cpu - cpu_m / 1000.0;
-        let alloc_mem = inst.memory_gib - (11.0 * f64::from(max_pods) + 255.0 + 100.0) / 1024.0;
+        let alloc_mem = inst.memory_gib - (11.0 * f64::from(eni) + 255.0 + 100.0) / 1024.0;
         let per_node = ((alloc_cpu / 0.25 + 1e-9).floor() as u64)
             .min((alloc_mem / 0.5 + 1e-9).floor() as u64)
             .min(u64::from(max_pods));
@@ -469,4 +471,132 @@ fn a_preset_is_a_file() {
         .cloned()
         .collect();
     assert_eq!(files, known);
+}
+
+/// The ENI data of every AWS type in the catalog is upstream's
+/// (amazon-eks-ami instance-info.jsonl), and `size` gives EKS max pods by
+/// the ENI formula: m5.large 29, m5.xlarge 58, t3.large 35 (no per-core
+/// cap), m5.4xlarge the recommended 110 with memory reserved for its 234.
+#[test]
+fn eks_max_pods_and_reservation_re_derived_from_upstream() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/upstream/eks-instance-info.jsonl"
+    ))
+    .unwrap();
+    let upstream: std::collections::HashMap<String, (u32, u32)> = text
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["instanceType"].as_str().unwrap().to_string(),
+                (
+                    v["defaultMaxENIs"].as_u64().unwrap() as u32,
+                    v["ipv4AddressesPerInterface"].as_u64().unwrap() as u32,
+                ),
+            )
+        })
+        .collect();
+    let c = kubeplan::catalog::Catalog::builtin();
+    let aws = c.platform(kubeplan::plan::Platform::Aws);
+    for i in &aws.instances {
+        let (enis, ips) = upstream[&i.name];
+        assert_eq!(
+            (i.enis, i.ips_per_eni),
+            (Some(enis), Some(ips)),
+            "{}",
+            i.name
+        );
+    }
+    let limits = aws.limits.managed.as_ref().unwrap();
+    for (t, want) in [
+        ("m5.large", 29),
+        ("m5.xlarge", 58),
+        ("t3.large", 35),
+        ("m5.4xlarge", 110),
+    ] {
+        let (enis, ips) = upstream[t];
+        let eni = enis * (ips - 1) + 2;
+        let inst = c.instance(kubeplan::plan::Platform::Aws, t).unwrap();
+        let cap = match &limits.large_node {
+            Some(l) if inst.cpu > l.above_cpu => l.max_pods_per_node,
+            _ => limits.max_pods_per_node,
+        };
+        assert_eq!(eni.min(cap), want, "{t}");
+        let out = kubeplan()
+            .args([
+                "size",
+                "--platform",
+                "aws",
+                "--instance-type",
+                t,
+                "--pods",
+                "100",
+            ])
+            .args([
+                "--pod-cpu",
+                "0.1",
+                "--pod-memory",
+                "0.1",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ch = &v["choices"][0];
+        assert_eq!(ch["maxPods"], want, "{t}");
+        // nodeadm: 11 MiB x the ENI figure + 255 MiB, plus 100 MiB eviction.
+        let reserved_mib = 11.0 * f64::from(eni) + 255.0 + 100.0;
+        let alloc = inst.memory_gib - reserved_mib / 1024.0;
+        let got = ch["allocatableMemoryGiB"].as_f64().unwrap();
+        assert!((got - alloc).abs() < 1e-9, "{t}: {got} vs {alloc}");
+        assert!(v["maxPodsAssume"]
+            .as_str()
+            .unwrap()
+            .contains("secondary IPv4"));
+    }
+    // m5.large: 7.34 GiB of a nominal 8.
+    let m5 = c
+        .instance(kubeplan::plan::Platform::Aws, "m5.large")
+        .unwrap();
+    assert_eq!(
+        format!("{:.2}", m5.memory_gib - (11.0 * 29.0 + 355.0) / 1024.0),
+        "7.34"
+    );
+}
+
+/// docs/sizing.md and `size` agree on EKS max pods.
+#[test]
+fn sizing_docs_agree_with_size_on_eks_max_pods() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sizing.md")).unwrap();
+    for (t, pods) in [("m5.large", 29), ("m5.xlarge", 58), ("t3.large", 35)] {
+        assert!(
+            doc.contains(&format!("{t} {pods}")),
+            "docs/sizing.md does not give {t} {pods}"
+        );
+        let out = kubeplan()
+            .args([
+                "size",
+                "--platform",
+                "aws",
+                "--instance-type",
+                t,
+                "--pods",
+                "10",
+            ])
+            .args([
+                "--pod-cpu",
+                "0.1",
+                "--pod-memory",
+                "0.1",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["choices"][0]["maxPods"], pods, "{t}");
+    }
 }

@@ -109,7 +109,7 @@ fn pods_per_node_over_tested(ctx: &Ctx) -> Vec<Hit> {
 rule! {
     PODS_PER_NODE_OVER_CORES: "pods-per-node-over-cores", Always(Info), Some(pods_per_node_over_cores),
     summary: "A pool's maxPods above {podsPerCore} pods per core.",
-    what: "Each pool's `maxPods` against {podsPerCore} x its vCPUs (SIG Scalability: pods per node min({upstream.maxPodsPerNode}, {podsPerCore} x cores)).",
+    what: "Each pool's `maxPods` against {podsPerCore} x its vCPUs (SIG Scalability: pods per node min({upstream.maxPodsPerNode}, {podsPerCore} x cores)). On EKS a pool within its instance type's ENI figure is the platform's own number and is not reported.",
     why: "Per-pod overhead (kubelet housekeeping, probes, the container runtime) grows with the pod count; small nodes packed with pods become slow to report status.",
     fix: "Set `maxPods` to at most {podsPerCore} x the node's vCPUs, or use larger nodes.",
     near_miss: [("maxPods: 110", "maxPods: 20")],
@@ -120,7 +120,13 @@ fn pods_per_node_over_cores(ctx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (i, w) in ctx.plan.spec.workers.iter().enumerate() {
         let cap = (per_core * w.machine.cpu).floor();
-        if f64::from(ctx.catalog.max_pods(w)) > cap {
+        let eni = w.instance_type.as_deref().and_then(|t| {
+            let p = ctx.plan;
+            let inst = ctx.catalog.instance(p.spec.platform, t);
+            sizing::eni_max_pods(ctx.catalog, p.spec.platform, p.managed(), inst)
+        });
+        let max = ctx.catalog.max_pods(w);
+        if f64::from(max) > cap && eni.is_none_or(|e| max > e) {
             hits.push(Hit::new(
                 format!("spec.workers[{i}].maxPods"),
                 format!(
