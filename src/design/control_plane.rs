@@ -42,6 +42,14 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         schedulable: Some(false),
         leader_election: (d.cp_nodes > 1).then(LeaderElection::default),
     };
+    reasons(i, d, k8s_nodes, table_gib);
+    Ok(())
+}
+
+fn reasons(i: &Input, d: &mut Draft, k8s_nodes: u64, table_gib: f64) {
+    let Some(m) = d.plan.spec.control_plane.machine.clone() else {
+        return;
+    };
     if !d.ha {
         let etcd = match d.topology {
             EtcdTopology::Stacked => "stacked etcd (1 member)",
@@ -57,18 +65,18 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         Topic::ControlPlane,
         format!(
             "control-plane machines: {} vCPU, {} GiB, SSD",
-            decimal(cpu),
-            decimal(memory_gib)
+            decimal(m.cpu),
+            decimal(m.memory_gib)
         ),
         format!(
             "the kube-up size table for a cluster of {}, never below kubeadm's {} CPUs{}{}",
             plural(k8s_nodes, "node", "nodes"),
             decimal(i.c.kubernetes.kubeadm_minimum.control_plane_cpu),
-            if memory_gib > table_gib {
+            if m.memory_gib > table_gib {
                 format!(
                     "; {} GiB rounded up to {} GiB, a size servers come in",
                     decimal(table_gib),
-                    decimal(memory_gib)
+                    decimal(m.memory_gib)
                 )
             } else {
                 String::new()
@@ -87,5 +95,4 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             "the control-plane nodes of an HA cluster run no ordinary pods, so a busy application cannot starve the API server or etcd",
         );
     }
-    Ok(())
 }
