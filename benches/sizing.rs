@@ -12,6 +12,7 @@ use kubeplan::sizing::{rank_instances, Demand};
 fn main() {
     let c = Catalog::builtin();
     let demand = Demand {
+        arch: kubeplan::plan::ArchChoice::Any,
         pods: 150_000,
         requests: PodRequests {
             cpu: 0.25,

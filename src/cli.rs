@@ -179,6 +179,9 @@ pub struct SizeArgs {
     /// Size only this instance type
     #[arg(long)]
     pub instance_type: Option<String>,
+    /// Node CPU architecture to rank: amd64, arm64, or any
+    #[arg(long, value_parser = parse_arch, default_value = "amd64")]
+    pub arch: crate::plan::ArchChoice,
     /// What the cluster is for: production also survives losing the largest zone
     #[arg(long, value_parser = parse_purpose, default_value = "production")]
     pub purpose: crate::plan::Purpose,
@@ -262,6 +265,9 @@ fn parse_platform(s: &str) -> Result<crate::plan::Platform, String> {
     s.parse()
 }
 fn parse_traffic(s: &str) -> Result<crate::plan::Traffic, String> {
+    s.parse()
+}
+fn parse_arch(s: &str) -> Result<crate::plan::ArchChoice, String> {
     s.parse()
 }
 fn parse_purpose(s: &str) -> Result<crate::plan::Purpose, String> {

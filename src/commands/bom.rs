@@ -45,6 +45,7 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
         burst: args.traffic == Traffic::Burst,
         production: args.purpose == crate::plan::Purpose::Production,
         managed,
+        arch: args.arch,
     };
     let choices = match &args.instance_type {
         Some(name) => {

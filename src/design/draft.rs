@@ -61,6 +61,11 @@ pub enum DesignError {
         cpu: f64,
         memory: f64,
     },
+    #[error("the {platform} catalog has no {arch} machines; answer --arch amd64 or --arch any")]
+    NoArch {
+        platform: Platform,
+        arch: crate::plan::ArchChoice,
+    },
     #[error("`{0}` is not a valid cluster name: use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters")]
     BadName(String),
 }
@@ -124,6 +129,13 @@ impl<'a> Input<'a> {
     }
 
     pub fn nothing_fits(&self) -> DesignError {
+        let arch = self.a.arch;
+        if !self.prof.instances.iter().any(|t| arch.allows(t.arch)) {
+            return DesignError::NoArch {
+                platform: self.a.platform,
+                arch,
+            };
+        }
         DesignError::NothingFits {
             platform: self.a.platform,
             cpu: self.a.pod_cpu,

@@ -47,6 +47,7 @@ fn candidates(i: &Input, managed: bool) -> Vec<OneNode> {
             .prof
             .instances
             .iter()
+            .filter(|t| a.arch.allows(t.arch))
             .map(|t| {
                 let max_pods = instance_max_pods(c, a.platform, true, t);
                 let cost = t.price_per_hour.unwrap_or(t.cpu);

@@ -3,7 +3,7 @@
 
 use super::{DesignError, Draft, Input, Topic};
 use crate::fmt::{decimal, num, plural};
-use crate::plan::{Machine, Medium, Os, Platform, Purpose, Traffic, WorkerPool};
+use crate::plan::{ArchChoice, Machine, Medium, Os, Platform, Purpose, Traffic, WorkerPool};
 use crate::sizing::Choice;
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
@@ -94,9 +94,12 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
     let size = format!("{} vCPU", decimal(choice.cpu));
     let memory = format!("{} GiB", decimal(choice.memory_gib));
     let shape = if a.platform == Platform::OnPrem {
-        format!("{size} / {memory} servers")
+        format!("{size} / {memory} {} servers", choice.arch)
     } else {
-        format!("{} ({size}, {memory})", choice.instance_type)
+        format!(
+            "{} ({size}, {memory}, {})",
+            choice.instance_type, choice.arch
+        )
     };
     let priced = i.prof.instances.iter().any(|t| t.price_per_hour.is_some());
     let rank = match (priced, d.clusters > 1) {
@@ -104,6 +107,11 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
         (true, true) => "of the types needing the fewest clusters, the cheapest per month",
         (false, false) => "the fewest vCPUs in total of the catalog's server shapes",
         (false, true) => "of the shapes needing the fewest clusters, the fewest vCPUs in total",
+    };
+    let arch = match a.arch {
+        ArchChoice::Any => format!(" over amd64 and arm64 ({} won)", choice.arch),
+        ArchChoice::Amd64 => " among amd64 types (--arch any weighs arm64 too)".to_string(),
+        ArchChoice::Arm64 => " among arm64 types, as answered".to_string(),
     };
     d.why(
         Topic::Workers,
@@ -113,7 +121,7 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
             if d.clusters > 1 { " per cluster" } else { "" }
         ),
         format!(
-            "{rank} for {} at {} CPU / {} GiB{burst_note}: {} per node (maxPods {}), and {headroom}",
+            "{rank}{arch} for {} at {} CPU / {} GiB{burst_note}: {} per node (maxPods {}), and {headroom}",
             plural(d.share, "pod", "pods"),
             decimal(a.pod_cpu),
             decimal(a.pod_memory_gib),

@@ -20,6 +20,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         burst,
         production,
         managed: d.managed.is_some(),
+        arch: a.arch,
     };
     // Fewest clusters first (each is one more control plane to run), then cost.
     let choice = rank_instances(c, a.platform, &demand)

@@ -176,6 +176,22 @@ kebab_enum!(
 );
 
 kebab_enum!(
+    /// The node architectures the `design` answers allow.
+    ArchChoice { Amd64 = "amd64", Arm64 = "arm64", Any = "any" }
+);
+
+impl ArchChoice {
+    /// Whether a machine of this architecture is allowed.
+    pub fn allows(self, arch: Arch) -> bool {
+        match self {
+            ArchChoice::Any => true,
+            ArchChoice::Amd64 => arch == Arch::Amd64,
+            ArchChoice::Arm64 => arch == Arch::Arm64,
+        }
+    }
+}
+
+kebab_enum!(
     /// A storage need named in the `design` answers.
     StorageNeed { None = "none", Fast = "fast", Shared = "shared" }
 );

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::plan::{Platform, Purpose, StorageNeed, Traffic, WorkloadKind};
+use crate::plan::{ArchChoice, Platform, Purpose, StorageNeed, Traffic, WorkloadKind};
 
 /// Declares every answer: its field, the type a source gives and the type
 /// the engine reads (with the function between them), its answers-file key,
@@ -145,6 +145,9 @@ answers! {
     /// Average memory request per pod, in GiB (default by workload)
     pod_memory_gib: f64 => f64 = same, key "podMemoryGiB", flag "--pod-memory" Option<f64> = Option::clone,
         [#[arg(long = "pod-memory", value_name = "GIB", help_heading = "Answers")]];
+    /// Node CPU architecture: amd64 (default), arm64, or any (the cheapest)
+    arch: ArchChoice => ArchChoice = same, key "arch", flag "--arch" Option<ArchChoice> = Option::clone,
+        [#[arg(long, value_parser = parse::<ArchChoice>, help_heading = "Answers")]];
 }
 
 fn same<T>(v: T) -> T {

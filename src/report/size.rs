@@ -39,6 +39,7 @@ fn row(i: usize, ch: &Choice) -> Vec<String> {
         } else {
             ch.instance_type.clone()
         },
+        ch.arch.to_string(),
         format!("{}", ch.cpu),
         format!("{}", ch.memory_gib),
         ch.max_pods.to_string(),
@@ -60,6 +61,7 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
         .set_header(vec![
             "#",
             "instance",
+            "arch",
             "vCPU",
             "GiB",
             "maxPods",

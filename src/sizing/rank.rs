@@ -16,6 +16,8 @@ pub struct Demand {
     pub production: bool,
     /// Whether the provider runs the control plane (selects the limits).
     pub managed: bool,
+    /// The node architectures allowed.
+    pub arch: crate::plan::ArchChoice,
 }
 
 /// Pods to size for: the peak, plus the burst headroom for bursty traffic.
@@ -162,6 +164,7 @@ pub fn rank_instances(c: &Catalog, platform: Platform, d: &Demand) -> Vec<Choice
         .instances
         .iter()
         .filter(|i| !(d.production && i.family == "burstable"))
+        .filter(|i| d.arch.allows(i.arch))
         .filter_map(|i| size_instance(c, platform, d, i))
         .collect();
     out.sort_by(|a, b| {

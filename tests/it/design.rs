@@ -5,8 +5,8 @@ use kubeplan::design::{default_name, recommend, Answers};
 use kubeplan::diag::Severity;
 use kubeplan::lint::lint_plan;
 use kubeplan::plan::{
-    ClusterPlan, EtcdTopology, LbType, Platform, Purpose, StorageNeed, Tooling, Traffic,
-    WorkloadKind,
+    ArchChoice, ClusterPlan, EtcdTopology, LbType, Platform, Purpose, StorageNeed, Tooling,
+    Traffic, WorkloadKind,
 };
 use kubeplan::quorum::{fault_tolerance, quorum, zone_report};
 
@@ -24,7 +24,10 @@ fn answer_space() -> Vec<Answers> {
                                     vec![StorageNeed::None],
                                     vec![StorageNeed::Fast, StorageNeed::Shared],
                                 ] {
-                                    for pods in [20, 2_000, 60_000, 400_000] {
+                                    for (pods, &arch) in [20, 2_000, 60_000, 400_000]
+                                        .into_iter()
+                                        .flat_map(|p| ArchChoice::ALL.iter().map(move |a| (p, a)))
+                                    {
                                         let d = &c.questions.workload_defaults[&workload];
                                         out.push(Answers {
                                             purpose,
@@ -39,6 +42,7 @@ fn answer_space() -> Vec<Answers> {
                                             storage: storage.clone(),
                                             pod_cpu: d.pod_cpu,
                                             pod_memory_gib: d.pod_memory_gib,
+                                            arch,
                                         });
                                     }
                                 }
@@ -62,7 +66,7 @@ fn design(a: &Answers) -> Vec<ClusterPlan> {
 fn every_answer_set_lints_clean() {
     let c = Catalog::builtin();
     let space = answer_space();
-    assert_eq!(space.len(), 4 * 4 * 2 * 6 * 2 * 2 * 2 * 2 * 4);
+    assert_eq!(space.len(), 4 * 4 * 2 * 6 * 2 * 2 * 2 * 2 * 4 * 3);
     let mut plans = 0;
     for a in &space {
         let design = design(a);
@@ -206,6 +210,7 @@ mod random_answers {
             pods in prop_oneof![1u64..=200, 1u64..=20_000, 1u64..=2_000_000],
             pod_cpu in 0.01f64..6.0,
             pod_memory_gib in 0.01f64..24.0,
+            arch in pick(ArchChoice::ALL),
         ) {
             let mut storage = Vec::new();
             if fast { storage.push(StorageNeed::Fast) }
@@ -213,7 +218,7 @@ mod random_answers {
             if storage.is_empty() { storage.push(StorageNeed::None) }
             let a = Answers {
                 purpose, platform, managed: managed && platform != Platform::OnPrem,
-                workload, apps: 3, pods, traffic, zones, tolerate, storage, pod_cpu, pod_memory_gib,
+                workload, apps: 3, pods, traffic, zones, tolerate, storage, pod_cpu, pod_memory_gib, arch,
             };
             let c = Catalog::builtin();
             let plans = design(&a);
@@ -250,6 +255,7 @@ fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> An
         storage: vec![StorageNeed::None],
         pod_cpu: d.pod_cpu,
         pod_memory_gib: d.pod_memory_gib,
+        arch: ArchChoice::Amd64,
     }
 }
 
@@ -412,4 +418,49 @@ fn a_one_zone_eks_design_names_two_zones_for_eksctl() {
     let d = recommend(c, &a, "dev").unwrap();
     let cmd = kubeplan::design::bootstrap::commands(c, &d.plans[0]).join("\n");
     assert!(!cmd.contains("--node-zones"), "{cmd}");
+}
+
+/// The architecture is the user's: amd64 unless answered, arm64 when asked,
+/// and with `any` the cheapest of both; the reason says which.
+#[test]
+fn architecture_is_a_choice_the_user_makes() {
+    let c = Catalog::builtin();
+    for platform in [Platform::Aws, Platform::Gcp, Platform::Azure] {
+        let mut a = answers(Purpose::Production, platform, 3_000, 1);
+        a.managed = true;
+        let cost = |a: &Answers| {
+            let d = recommend(c, a, "x").unwrap();
+            let pool = d.plans[0].spec.workers[0].clone();
+            let bom = kubeplan::bom::build(c, &d.plans[0]);
+            (pool.arch, bom.totals.monthly_cost.unwrap(), d)
+        };
+        let (amd, amd_cost, d) = cost(&a);
+        assert_eq!(
+            amd,
+            kubeplan::plan::Arch::Amd64,
+            "{platform}: amd64 by default"
+        );
+        let why = &d
+            .reasons
+            .iter()
+            .find(|r| r.decision.starts_with("workers:"))
+            .unwrap();
+        assert!(
+            why.decision.contains("amd64") && why.reason.contains("among amd64 types"),
+            "{why:?}"
+        );
+        a.arch = ArchChoice::Arm64;
+        let (arm, arm_cost, _) = cost(&a);
+        assert_eq!(arm, kubeplan::plan::Arch::Arm64, "{platform}");
+        a.arch = ArchChoice::Any;
+        let (_, any_cost, d) = cost(&a);
+        assert!(
+            any_cost <= amd_cost.min(arm_cost) + 1e-6,
+            "{platform}: any is the cheaper of both"
+        );
+        assert!(d
+            .reasons
+            .iter()
+            .any(|r| r.reason.contains("over amd64 and arm64")));
+    }
 }

@@ -60,6 +60,7 @@ fn answering_every_question_writes_the_plan() {
     );
     ask(&mut s, "Average CPU request per pod", "0.5\r");
     ask(&mut s, "Average memory request per pod", "2\r");
+    ask(&mut s, "Which CPU architecture", "\r");
     s.expect("podMemoryGiB").unwrap();
     ask(&mut s, "Design the cluster with these answers?", "y\r");
     s.expect("Cluster design prod-aws").unwrap();
@@ -100,6 +101,7 @@ fn enter_takes_every_default() {
         "What storage do the applications need?",
         "Average CPU request per pod",
         "Average memory request per pod",
+        "Which CPU architecture",
         "Design the cluster with these answers?",
     ] {
         ask(&mut s, q, "\r");
@@ -152,6 +154,7 @@ fn a_bad_number_is_asked_again() {
     s.send("\x7f7\r").unwrap();
     ask(&mut s, "Average CPU request per pod", "\r");
     ask(&mut s, "Average memory request per pod", "\r");
+    ask(&mut s, "Which CPU architecture", "\r");
     ask(&mut s, "Design the cluster with these answers?", "\r");
     assert_eq!(exit_code(&mut s), 0);
     let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
@@ -188,6 +191,7 @@ fn saying_no_at_the_summary_goes_round_again() {
     ask(&mut s, "How many pods at peak", "20\r");
     ask(&mut s, "Average CPU request per pod", "\r");
     ask(&mut s, "Average memory request per pod", "\r");
+    ask(&mut s, "Which CPU architecture", "\r");
     ask(&mut s, "Design the cluster with these answers?", "n\r");
     // Round two: every question, with the answers so far as defaults.
     ask(&mut s, "What is the cluster for?", "\r");
@@ -202,6 +206,7 @@ fn saying_no_at_the_summary_goes_round_again() {
         "What storage do the applications need?",
         "Average CPU request per pod",
         "Average memory request per pod",
+        "Which CPU architecture",
         "Design the cluster with these answers?",
     ] {
         ask(&mut s, q, "\r");
@@ -291,6 +296,7 @@ fn learning_skips_what_does_not_apply() {
     );
     ask(&mut s, "Average CPU request per pod", "\r");
     ask(&mut s, "Average memory request per pod", "\r");
+    ask(&mut s, "Which CPU architecture", "\r");
     let summary = s.expect("Design the cluster with these answers?").unwrap();
     let shown = String::from_utf8_lossy(summary.before()).into_owned();
     assert!(

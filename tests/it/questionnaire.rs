@@ -14,7 +14,7 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
         ..Default::default()
     };
     let mut p = Scripted::default();
-    // workload, apps, pods, traffic, zones, tolerate, storage, podCpu, podMemoryGiB
+    // workload, apps, pods, traffic, zones, tolerate, storage, podCpu, podMemoryGiB, arch
     p.answers.extend([
         json!("web"),
         json!(3),
@@ -23,6 +23,7 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
         json!(3),
         Value::Null,
         json!("fast"),
+        Value::Null,
         Value::Null,
         Value::Null,
     ]);
@@ -40,7 +41,8 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
             "tolerate",
             "storage",
             "podCpu",
-            "podMemoryGiB"
+            "podMemoryGiB",
+            "arch"
         ]
     );
     assert_eq!(a.pods, Some(300));
@@ -126,6 +128,7 @@ fn storage_answer_is_normalized_and_managed_is_false_on_prem() {
         pod_cpu: Some(0.1),
         pod_memory_gib: Some(0.1),
         managed: None,
+        arch: Some(kubeplan::plan::ArchChoice::Amd64),
     };
     let done = a.complete().unwrap();
     assert_eq!(done.storage, vec![StorageNeed::Fast, StorageNeed::Shared]);

@@ -320,7 +320,7 @@ proptest! {
     ) {
         let c = Catalog::builtin();
         let req = PodRequests { cpu, memory_gib: mem };
-        let d = Demand { pods, requests: req, zones, burst: false, production: prod, managed: true };
+        let d = Demand { pods, requests: req, zones, burst: false, production: prod, managed: true, arch: ArchChoice::Any };
         let ranked = rank_instances(c, platform, &d);
         prop_assume!(!ranked.is_empty());
         let best = &ranked[0];
