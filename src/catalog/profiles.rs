@@ -62,6 +62,27 @@ pub struct SizingPolicy {
     pub ha_control_plane_nodes: u64,
     pub hours_per_month: f64,
     pub load_balancer_machine: SizeTier,
+    /// The DaemonSets every node runs besides the CNI agent (whose figure is
+    /// the platform's).
+    pub daemon_sets: Vec<DaemonSet>,
+    /// Production: no node holds more than this share of the pods...
+    pub blast_radius_share: f64,
+    /// ...unless that is fewer pods than this.
+    pub blast_radius_min_pods: u64,
+}
+
+/// A DaemonSet's requests on every node.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DaemonSet {
+    pub name: String,
+    /// CPU request, in cores.
+    pub cpu: f64,
+    /// Memory request, in MiB.
+    #[serde(rename = "memoryMiB")]
+    pub memory_mib: f64,
+    /// Where the figure comes from.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,6 +152,8 @@ pub struct PlatformProfile {
     pub reservation: Reservation,
     #[serde(default)]
     pub eni_max_pods: bool,
+    /// The CNI's node agent, which every node runs.
+    pub cni_agent: DaemonSet,
     /// What the max-pods figures assume (stated by `size`).
     #[serde(default)]
     pub max_pods_note: Option<String>,

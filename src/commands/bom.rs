@@ -83,6 +83,13 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
             .max_pods_note
             .as_deref()
             .filter(|_| managed),
+        overhead: crate::sizing::node_overhead(c, args.platform),
+        blast_radius: demand.production.then(|| {
+            crate::sizing::blast_radius_cap(
+                c,
+                crate::sizing::effective_pods(c, args.pods, demand.burst),
+            )
+        }),
         demand: &demand,
         sized_for: crate::sizing::effective_pods(c, args.pods, demand.burst),
         prices: c.platform(args.platform).prices.as_ref(),

@@ -113,6 +113,26 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
         ArchChoice::Amd64 => " among amd64 types (--arch any weighs arm64 too)".to_string(),
         ArchChoice::Arm64 => " among arm64 types, as answered".to_string(),
     };
+    let o = crate::sizing::node_overhead(c, a.platform);
+    let cap = crate::sizing::blast_radius_cap(
+        c,
+        crate::sizing::effective_pods(c, a.pods, a.traffic == Traffic::Burst),
+    );
+    let blast = if a.purpose == Purpose::Production && choice.pods_per_node >= cap {
+        format!(
+            "; no node carries more than {cap} pods ({}% of the workload), so losing one takes little down",
+            (c.kubernetes.sizing.blast_radius_share * 100.0).round()
+        )
+    } else {
+        String::new()
+    };
+    let overhead = format!(
+        "; every node first gives {} CPU, {} GiB and {} pod slots to its DaemonSets ({}), a cost the ranking counts per node, so fewer, larger nodes win when the price is close{blast}",
+        decimal(o.cpu),
+        decimal(o.memory_gib),
+        o.pods,
+        o.daemon_sets.join(", ")
+    );
     d.why(
         Topic::Workers,
         format!(
@@ -121,7 +141,7 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
             if d.clusters > 1 { " per cluster" } else { "" }
         ),
         format!(
-            "{rank}{arch} for {} at {} CPU / {} GiB{burst_note}: {} per node (maxPods {}), and {headroom}",
+            "{rank}{arch} for {} at {} CPU / {} GiB{burst_note}: {} per node (maxPods {}), and {headroom}{overhead}",
             plural(d.share, "pod", "pods"),
             decimal(a.pod_cpu),
             decimal(a.pod_memory_gib),

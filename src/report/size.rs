@@ -12,6 +12,10 @@ pub struct Sized<'a> {
     pub platform: Platform,
     /// What the max-pods figures assume, where the platform says.
     pub max_pods_note: Option<&'a str>,
+    /// What every node gives its DaemonSets.
+    pub overhead: crate::sizing::Overhead,
+    /// Production: the most pods one node may carry.
+    pub blast_radius: Option<u64>,
     pub demand: &'a Demand,
     /// Pods sized for (the peak plus any burst headroom).
     pub sized_for: u64,
@@ -26,6 +30,8 @@ pub fn json(s: &Sized) -> Value {
         "podRequests": {"cpu": d.requests.cpu, "memoryGiB": d.requests.memory_gib},
         "prices": s.prices,
         "maxPodsAssume": s.max_pods_note,
+        "perNodeOverhead": s.overhead,
+        "blastRadiusPods": s.blast_radius,
         "memory": "nominal GiB of the instance type; a node reports somewhat less as capacity",
         "choices": s.choices,
     })
@@ -94,12 +100,24 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
             p.currency, p.region, p.date
         )
     });
+    let o = &s.overhead;
+    let overhead = format!(
+        "\nPer node: {} DaemonSets ({}) request {} CPU / {} GiB and take {} pod slots before any pod{}.",
+        o.pods,
+        o.daemon_sets.join(", "),
+        crate::fmt::decimal(o.cpu),
+        crate::fmt::decimal(o.memory_gib),
+        o.pods,
+        s.blast_radius
+            .map(|cap| format!("; production: at most {cap} pods per node (blast radius)"))
+            .unwrap_or_default()
+    );
     let note = s
         .max_pods_note
         .map(|n| format!("\nMax pods: {n}."))
         .unwrap_or_default();
     format!(
-        "{} pods{burst} at {} CPU / {} GiB each on {}, {} zone(s), spare: {spare}.\n{t}{prices}{note}\nMemory is the nominal GiB of each type; a node reports somewhat less as capacity.\n",
+        "{} pods{burst} at {} CPU / {} GiB each on {}, {} zone(s), spare: {spare}.\n{t}{prices}{overhead}{note}\nMemory is the nominal GiB of each type; a node reports somewhat less as capacity.\n",
         d.pods, d.requests.cpu, d.requests.memory_gib, s.platform, d.zones
     )
 }

@@ -94,6 +94,65 @@ pub struct Choice {
     pub monthly_cost_per_pod: Option<f64>,
 }
 
+/// What every node gives its DaemonSets before it runs a pod: their CPU and
+/// memory requests, and the pod slots they take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overhead {
+    pub cpu: f64,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+    pub pods: u32,
+    pub daemon_sets: Vec<String>,
+}
+
+/// The DaemonSets every node of a platform runs (the CNI agent included).
+pub fn node_overhead(c: &Catalog, platform: Platform) -> Overhead {
+    let all: Vec<&crate::catalog::DaemonSet> = c
+        .kubernetes
+        .sizing
+        .daemon_sets
+        .iter()
+        .chain(std::iter::once(&c.platform(platform).cni_agent))
+        .collect();
+    Overhead {
+        cpu: all.iter().map(|d| d.cpu).sum(),
+        memory_gib: all.iter().map(|d| d.memory_mib).sum::<f64>() / 1024.0,
+        pods: all.len() as u32,
+        daemon_sets: all.iter().map(|d| d.name.clone()).collect(),
+    }
+}
+
+/// The most pods one production node may carry: its share of the workload
+/// (the blast radius of losing it), never below the floor.
+pub fn blast_radius_cap(c: &Catalog, pods: u64) -> u64 {
+    let s = &c.kubernetes.sizing;
+    ((pods as f64 * s.blast_radius_share).ceil() as u64).max(s.blast_radius_min_pods)
+}
+
+/// Pods one node of this type holds for a demand: after its DaemonSets'
+/// requests and pod slots, and in production within the blast radius.
+pub fn pods_per_sized_node(
+    c: &Catalog,
+    platform: Platform,
+    d: &Demand,
+    alloc: &crate::sizing::Allocatable,
+    max_pods: u32,
+) -> u64 {
+    let o = node_overhead(c, platform);
+    let left = crate::sizing::Allocatable {
+        cpu: (alloc.cpu - o.cpu).max(0.0),
+        memory_gib: (alloc.memory_gib - o.memory_gib).max(0.0),
+        ..*alloc
+    };
+    let per_node = pods_per_node(&left, max_pods.saturating_sub(o.pods), Some(&d.requests));
+    if d.production {
+        per_node.min(blast_radius_cap(c, effective_pods(c, d.pods, d.burst)))
+    } else {
+        per_node
+    }
+}
+
 /// Sizes one instance type for a demand; None when not even one pod fits.
 pub fn size_instance(
     c: &Catalog,
@@ -104,7 +163,7 @@ pub fn size_instance(
     let max_pods = instance_max_pods(c, platform, d.managed, inst);
     let reserve = reserved_for_pods(c, platform, d.managed, Some(inst), max_pods);
     let alloc = allocatable(c.platform(platform), inst.cpu, inst.memory_gib, reserve);
-    let per_node = pods_per_node(&alloc, max_pods, Some(&d.requests));
+    let per_node = pods_per_sized_node(c, platform, d, &alloc, max_pods);
     if per_node == 0 {
         return None;
     }
