@@ -606,3 +606,42 @@ fn sizing_docs_agree_with_size_on_eks_max_pods() {
         assert_eq!(v["choices"][0]["maxPods"], pods, "{t}");
     }
 }
+
+/// The worked example of docs/sizing.md §4 is what `size` prints.
+#[test]
+fn sizing_docs_worked_example_is_current() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sizing.md")).unwrap();
+    let out = kubeplan()
+        .args([
+            "size",
+            "--platform",
+            "aws",
+            "--pods",
+            "3000",
+            "--pod-cpu",
+            "0.25",
+        ])
+        .args([
+            "--pod-memory",
+            "0.5",
+            "--zones",
+            "3",
+            "--instance-type",
+            "m7i.2xlarge",
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ch = &v["choices"][0];
+    let (per_node, nodes) = (
+        ch["podsPerNode"].as_u64().unwrap(),
+        ch["nodes"].as_u64().unwrap(),
+    );
+    assert!(
+        doc.contains(&format!("= {per_node}; base")),
+        "pods per node {per_node}"
+    );
+    assert!(doc.contains(&format!("n = {nodes} (")), "nodes {nodes}");
+}
