@@ -53,6 +53,8 @@ pub struct NetworkPolicy {
     #[serde(rename = "alternateServiceCIDR")]
     pub alternate_service_cidr: ipnet::Ipv4Net,
     pub node_growth: u64,
+    /// The pools CNIs allocate from unless told otherwise.
+    pub cni_default_pools: Vec<CniPool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,6 +71,14 @@ pub struct SizingPolicy {
     pub blast_radius_share: f64,
     /// ...unless that is fewer pods than this.
     pub blast_radius_min_pods: u64,
+}
+
+/// A CNI and the pod range it uses by default.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CniPool {
+    pub name: String,
+    pub pool: String,
 }
 
 /// A DaemonSet's requests on every node.
@@ -152,6 +162,10 @@ pub struct PlatformProfile {
     pub reservation: Reservation,
     #[serde(default)]
     pub eni_max_pods: bool,
+    /// The provider's default max pods per node, where it differs from the
+    /// most it allows (GKE Standard: 110).
+    #[serde(default)]
+    pub default_max_pods_per_node: Option<u32>,
     /// The CNI's node agent, which every node runs.
     pub cni_agent: DaemonSet,
     /// What the max-pods figures assume (stated by `size`).

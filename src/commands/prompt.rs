@@ -130,6 +130,23 @@ impl Prompter for Terminal {
                 number::<f64>(q, d, "type a number, e.g. 0.25").map(Value::from)
             }
             QuestionKind::List => list(q, current),
+            QuestionKind::Text => {
+                let key = q.key.clone();
+                let mut p = inquire::Text::new(&q.prompt)
+                    .with_help_message(&q.help)
+                    .with_validator(move |s: &str| {
+                        let mut probe = crate::questionnaire::PartialAnswers::default();
+                        Ok(match probe.set(&key, Value::String(s.to_string())) {
+                            Ok(()) => Validation::Valid,
+                            Err(e) => Validation::Invalid(e.into()),
+                        })
+                    });
+                let shown = current.as_ref().and_then(Value::as_str).map(str::to_string);
+                if let Some(d) = shown.as_deref() {
+                    p = p.with_default(d);
+                }
+                p.prompt().map(Value::String).map_err(stop)
+            }
         }
     }
 

@@ -157,8 +157,19 @@ fn gke(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
     let region = zones[0]
         .rsplit_once('-')
         .map_or(zones[0].clone(), |(r, _)| r.to_string());
+    let ranges = plan
+        .spec
+        .network
+        .as_ref()
+        .map(|n| {
+            format!(
+                " --enable-ip-alias --cluster-ipv4-cidr {} --services-ipv4-cidr {}",
+                n.pod_cidr, n.service_cidr
+            )
+        })
+        .unwrap_or_default();
     vec![format!(
-        "gcloud container clusters create {} --region {region} --node-locations {} --machine-type {} --num-nodes {} --max-pods-per-node {}",
+        "gcloud container clusters create {} --region {region} --node-locations {} --machine-type {} --num-nodes {} --max-pods-per-node {}{ranges}",
         plan.metadata.name,
         zones.join(","),
         instance(p),

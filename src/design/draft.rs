@@ -66,6 +66,8 @@ pub enum DesignError {
         platform: Platform,
         arch: crate::plan::ArchChoice,
     },
+    #[error("{0}")]
+    Network(String),
     #[error("`{0}` is not a valid cluster name: use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters")]
     BadName(String),
 }

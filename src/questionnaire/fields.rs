@@ -145,6 +145,12 @@ answers! {
     /// Average memory request per pod, in GiB (default by workload)
     pod_memory_gib: f64 => f64 = same, key "podMemoryGiB", flag "--pod-memory" Option<f64> = Option::clone,
         [#[arg(long = "pod-memory", value_name = "GIB", help_heading = "Answers")]];
+    /// Pod network range: auto (sized by the design) or a CIDR such as 10.244.0.0/16
+    pod_cidr: CidrAnswer => CidrAnswer = same, key "podCIDR", flag "--pod-cidr" Option<CidrAnswer> = Option::clone,
+        [#[arg(long, value_name = "CIDR", value_parser = parse::<CidrAnswer>, help_heading = "Answers")]];
+    /// Service range: auto or a CIDR such as 10.96.0.0/12
+    service_cidr: CidrAnswer => CidrAnswer = same, key "serviceCIDR", flag "--service-cidr" Option<CidrAnswer> = Option::clone,
+        [#[arg(long, value_name = "CIDR", value_parser = parse::<CidrAnswer>, help_heading = "Answers")]];
     /// Node CPU architecture: amd64 (default), arm64, or any (the cheapest)
     arch: ArchChoice => ArchChoice = same, key "arch", flag "--arch" Option<ArchChoice> = Option::clone,
         [#[arg(long, value_parser = parse::<ArchChoice>, help_heading = "Answers")]];
@@ -160,6 +166,59 @@ fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
 
 fn storage_flag(v: &Option<Vec<StorageNeed>>) -> Option<StorageAnswer> {
     v.clone().map(StorageAnswer::Many)
+}
+
+/// A network range answer: `auto` (the design sizes it) or an IPv4 CIDR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schemars(with = "String")]
+pub enum CidrAnswer {
+    Auto,
+    Cidr(ipnet::Ipv4Net),
+}
+
+impl std::str::FromStr for CidrAnswer {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "auto" {
+            return Ok(CidrAnswer::Auto);
+        }
+        let net: ipnet::Ipv4Net = s
+            .parse()
+            .map_err(|_| format!("`{s}` is not auto or an IPv4 CIDR such as 10.244.0.0/16"))?;
+        if net.trunc() != net {
+            return Err(format!(
+                "`{s}` has host bits set; the range starts at {}",
+                net.trunc()
+            ));
+        }
+        Ok(CidrAnswer::Cidr(net))
+    }
+}
+
+impl TryFrom<String> for CidrAnswer {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<CidrAnswer> for String {
+    fn from(c: CidrAnswer) -> String {
+        match c {
+            CidrAnswer::Auto => "auto".into(),
+            CidrAnswer::Cidr(n) => n.to_string(),
+        }
+    }
+}
+
+impl CidrAnswer {
+    pub fn given(self) -> Option<ipnet::Ipv4Net> {
+        match self {
+            CidrAnswer::Auto => None,
+            CidrAnswer::Cidr(n) => Some(n),
+        }
+    }
 }
 
 /// `--managed` and `--self-managed`: the one answer `managed`.

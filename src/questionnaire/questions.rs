@@ -24,6 +24,8 @@ pub enum QuestionKind {
     Number,
     /// Any of `choices`.
     List,
+    /// Free text the answer's type checks (a CIDR or `auto`).
+    Text,
 }
 
 /// When a question applies (all of a question's conditions must hold).

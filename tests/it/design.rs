@@ -8,6 +8,7 @@ use kubeplan::plan::{
     ArchChoice, ClusterPlan, EtcdTopology, LbType, Platform, Purpose, StorageNeed, Tooling,
     Traffic, WorkloadKind,
 };
+use kubeplan::questionnaire::fields::CidrAnswer;
 use kubeplan::quorum::{fault_tolerance, quorum, zone_report};
 
 fn answer_space() -> Vec<Answers> {
@@ -43,6 +44,8 @@ fn answer_space() -> Vec<Answers> {
                                             pod_cpu: d.pod_cpu,
                                             pod_memory_gib: d.pod_memory_gib,
                                             arch,
+                                            pod_cidr: CidrAnswer::Auto,
+                                            service_cidr: CidrAnswer::Auto,
                                         });
                                     }
                                 }
@@ -219,6 +222,7 @@ mod random_answers {
             let a = Answers {
                 purpose, platform, managed: managed && platform != Platform::OnPrem,
                 workload, apps: 3, pods, traffic, zones, tolerate, storage, pod_cpu, pod_memory_gib, arch,
+                pod_cidr: CidrAnswer::Auto, service_cidr: CidrAnswer::Auto,
             };
             let c = Catalog::builtin();
             let plans = design(&a);
@@ -256,6 +260,8 @@ fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> An
         pod_cpu: d.pod_cpu,
         pod_memory_gib: d.pod_memory_gib,
         arch: ArchChoice::Amd64,
+        pod_cidr: CidrAnswer::Auto,
+        service_cidr: CidrAnswer::Auto,
     }
 }
 

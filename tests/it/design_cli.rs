@@ -431,3 +431,94 @@ fn a_profiles_dir_adds_presets() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("presets/broken.yaml"), "{}", stderr(&o));
 }
+
+/// Pod and service ranges: on-prem defaults to 10.244.0.0/16 (Flannel's)
+/// and says that the CNI's pool must match; given ranges are used, and
+/// overlapping or too small ones are refused before anything is written.
+#[test]
+fn pod_and_service_ranges() {
+    let v = json(&["design", "--profile", "dev-onprem", "--yes"]);
+    let net = &v["plans"][0]["spec"]["network"];
+    assert_eq!(net["podCIDR"], "10.244.0.0/16");
+    assert_eq!(net["serviceCIDR"], "10.96.0.0/12");
+    let reasons = v["reasons"].to_string();
+    for want in [
+        "Calico 192.168.0.0/16",
+        "Cilium 10.0.0.0/8",
+        "set the CNI's pool to 10.244.0.0/16",
+    ] {
+        assert!(reasons.contains(want), "{want} in {reasons}");
+    }
+    let v = json(&[
+        "design",
+        "--profile",
+        "dev-onprem",
+        "--yes",
+        "--pod-cidr",
+        "192.168.0.0/16",
+        "--service-cidr",
+        "10.100.0.0/16",
+    ]);
+    let net = &v["plans"][0]["spec"]["network"];
+    assert_eq!(
+        (net["podCIDR"].as_str(), net["serviceCIDR"].as_str()),
+        (Some("192.168.0.0/16"), Some("10.100.0.0/16"))
+    );
+    for (args, want) in [
+        (
+            vec![
+                "--pod-cidr",
+                "10.96.0.0/16",
+                "--service-cidr",
+                "10.96.0.0/12",
+            ],
+            "overlap",
+        ),
+        (
+            vec!["--pod-cidr", "10.244.0.0/28"],
+            "give a wider --pod-cidr",
+        ),
+        (vec!["--pod-cidr", "10.244.0.1/16"], "host bits set"),
+        (vec!["--service-cidr", "nope"], "not auto or an IPv4 CIDR"),
+    ] {
+        let o = kubeplan()
+            .args(["design", "--profile", "dev-onprem", "--yes"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// GKE gives 110 pods per node unless told: a design that raises it says so
+/// and passes the ranges to gcloud.
+#[test]
+fn gke_raises_max_pods_and_says_so() {
+    let v = json(&["design", "--profile", "prod-gcp", "--yes"]);
+    let max = v["plans"][0]["spec"]["workers"][0]["maxPods"]
+        .as_u64()
+        .unwrap();
+    let reasons = v["reasons"].to_string();
+    if max > 110 {
+        assert!(
+            reasons.contains("GKE Standard gives a node 110 pods by default"),
+            "{reasons}"
+        );
+    }
+    let text = String::from_utf8(
+        kubeplan()
+            .args(["design", "--profile", "prod-gcp", "--yes"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let pod = v["plans"][0]["spec"]["network"]["podCIDR"]
+        .as_str()
+        .unwrap();
+    assert!(
+        text.contains(&format!("--cluster-ipv4-cidr {pod}")),
+        "{text}"
+    );
+}

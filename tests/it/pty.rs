@@ -61,6 +61,8 @@ fn answering_every_question_writes_the_plan() {
     ask(&mut s, "Average CPU request per pod", "0.5\r");
     ask(&mut s, "Average memory request per pod", "2\r");
     ask(&mut s, "Which CPU architecture", "\r");
+    ask(&mut s, "Pod network range", "\r");
+    ask(&mut s, "Service range", "\r");
     s.expect("podMemoryGiB").unwrap();
     ask(&mut s, "Design the cluster with these answers?", "y\r");
     s.expect("Cluster design prod-aws").unwrap();
@@ -102,6 +104,8 @@ fn enter_takes_every_default() {
         "Average CPU request per pod",
         "Average memory request per pod",
         "Which CPU architecture",
+        "Pod network range",
+        "Service range",
         "Design the cluster with these answers?",
     ] {
         ask(&mut s, q, "\r");
@@ -155,6 +159,8 @@ fn a_bad_number_is_asked_again() {
     ask(&mut s, "Average CPU request per pod", "\r");
     ask(&mut s, "Average memory request per pod", "\r");
     ask(&mut s, "Which CPU architecture", "\r");
+    ask(&mut s, "Pod network range", "\r");
+    ask(&mut s, "Service range", "\r");
     ask(&mut s, "Design the cluster with these answers?", "\r");
     assert_eq!(exit_code(&mut s), 0);
     let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
@@ -192,6 +198,8 @@ fn saying_no_at_the_summary_goes_round_again() {
     ask(&mut s, "Average CPU request per pod", "\r");
     ask(&mut s, "Average memory request per pod", "\r");
     ask(&mut s, "Which CPU architecture", "\r");
+    ask(&mut s, "Pod network range", "\r");
+    ask(&mut s, "Service range", "\r");
     ask(&mut s, "Design the cluster with these answers?", "n\r");
     // Round two: every question, with the answers so far as defaults.
     ask(&mut s, "What is the cluster for?", "\r");
@@ -207,6 +215,8 @@ fn saying_no_at_the_summary_goes_round_again() {
         "Average CPU request per pod",
         "Average memory request per pod",
         "Which CPU architecture",
+        "Pod network range",
+        "Service range",
         "Design the cluster with these answers?",
     ] {
         ask(&mut s, q, "\r");

@@ -14,7 +14,8 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
         ..Default::default()
     };
     let mut p = Scripted::default();
-    // workload, apps, pods, traffic, zones, tolerate, storage, podCpu, podMemoryGiB, arch
+    // workload, apps, pods, traffic, zones, tolerate, storage, podCpu,
+    // podMemoryGiB, arch, podCIDR, serviceCIDR
     p.answers.extend([
         json!("web"),
         json!(3),
@@ -23,6 +24,8 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
         json!(3),
         Value::Null,
         json!("fast"),
+        Value::Null,
+        Value::Null,
         Value::Null,
         Value::Null,
         Value::Null,
@@ -42,7 +45,9 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
             "storage",
             "podCpu",
             "podMemoryGiB",
-            "arch"
+            "arch",
+            "podCIDR",
+            "serviceCIDR"
         ]
     );
     assert_eq!(a.pods, Some(300));
@@ -129,6 +134,8 @@ fn storage_answer_is_normalized_and_managed_is_false_on_prem() {
         pod_memory_gib: Some(0.1),
         managed: None,
         arch: Some(kubeplan::plan::ArchChoice::Amd64),
+        pod_cidr: Some(kubeplan::questionnaire::fields::CidrAnswer::Auto),
+        service_cidr: Some(kubeplan::questionnaire::fields::CidrAnswer::Auto),
     };
     let done = a.complete().unwrap();
     assert_eq!(done.storage, vec![StorageNeed::Fast, StorageNeed::Shared]);
