@@ -176,11 +176,17 @@ impl Builder<'_> {
     fn control_plane(&mut self, prof: &crate::catalog::PlatformProfile) {
         let (c, plan) = (self.c, self.plan);
         if plan.managed() {
+            let production = plan.spec.purpose == crate::plan::Purpose::Production;
             let (title, price) = prof
                 .managed_control_plane
                 .as_ref()
+                .map(|m| m.for_purpose(production))
                 .map_or(("managed control plane".to_string(), None), |m| {
-                    (m.title.clone(), m.price_per_hour)
+                    let title = match &m.note {
+                        Some(n) => format!("{}; {n}", m.title),
+                        None => m.title.clone(),
+                    };
+                    (title, m.price_per_hour)
                 });
             self.service_row("managed control plane", &title, price, plan.zones());
             return;

@@ -166,6 +166,12 @@ pub struct PlatformProfile {
     /// most it allows (GKE Standard: 110).
     #[serde(default)]
     pub default_max_pods_per_node: Option<u32>,
+    /// The provider's system node pool, where it wants one.
+    #[serde(default)]
+    pub system_pool: Option<SystemPool>,
+    /// The platform's own network defaults and constraints.
+    #[serde(default)]
+    pub network: Option<PlatformNetwork>,
     /// The CNI's node agent, which every node runs.
     pub cni_agent: DaemonSet,
     /// What the max-pods figures assume (stated by `size`).
@@ -299,6 +305,56 @@ pub struct PricedItem {
     pub title: String,
     #[serde(default)]
     pub price_per_hour: Option<f64>,
+    /// What the price assumes, or what it leaves out (a credit, an option).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The installer flag that selects this tier (`--tier standard`).
+    #[serde(default)]
+    pub flag: Option<String>,
+    /// The tier used for learning, development and testing, where cheaper.
+    #[serde(default)]
+    pub non_production: Option<Box<PricedItem>>,
+}
+
+impl PricedItem {
+    /// The tier a plan of this purpose uses.
+    pub fn for_purpose(&self, production: bool) -> &PricedItem {
+        match (&self.non_production, production) {
+            (Some(np), false) => np,
+            _ => self,
+        }
+    }
+}
+
+/// A node pool the provider's own components run on (AKS: System mode).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SystemPool {
+    pub name: String,
+    /// The taint that keeps application pods off it.
+    pub taint: String,
+    /// The smallest machine it takes.
+    pub min_cpu: f64,
+    #[serde(rename = "minMemoryGiB")]
+    pub min_memory_gib: f64,
+    /// Nodes: production (spread over the zones), and otherwise.
+    pub production_nodes: u32,
+    pub nodes: u32,
+}
+
+/// What a platform's network needs beyond the common defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlatformNetwork {
+    /// The default service range, where the platform's differs.
+    #[serde(rename = "serviceCIDR")]
+    pub service_cidr: ipnet::Ipv4Net,
+    /// The service range must be narrower than this prefix (AKS: /12).
+    #[serde(default)]
+    pub service_prefix_above: Option<u8>,
+    /// The CNI's flags for the create command.
+    #[serde(default)]
+    pub plugin_flags: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

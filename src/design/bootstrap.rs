@@ -154,9 +154,22 @@ fn eks(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
 
 fn gke(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
     let zones = plan.zones();
-    let region = zones[0]
-        .rsplit_once('-')
-        .map_or(zones[0].clone(), |(r, _)| r.to_string());
+    // Production is regional (a replicated control plane); the rest zonal,
+    // where the free tier's credit covers the management fee.
+    let production = plan.spec.purpose == crate::plan::Purpose::Production;
+    let flag = c
+        .platform(plan.spec.platform)
+        .managed_control_plane
+        .as_ref()
+        .and_then(|m| m.for_purpose(production).flag.clone())
+        .unwrap_or_else(|| "--region".to_string());
+    let location = if flag == "--zone" {
+        zones[0].clone()
+    } else {
+        zones[0]
+            .rsplit_once('-')
+            .map_or(zones[0].clone(), |(r, _)| r.to_string())
+    };
     let ranges = plan
         .spec
         .network
@@ -169,7 +182,7 @@ fn gke(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
         })
         .unwrap_or_default();
     vec![format!(
-        "gcloud container clusters create {} --region {region} --node-locations {} --machine-type {} --num-nodes {} --max-pods-per-node {}{ranges}",
+        "gcloud container clusters create {} {flag} {location} --node-locations {} --machine-type {} --num-nodes {} --max-pods-per-node {}{ranges}",
         plan.metadata.name,
         zones.join(","),
         instance(p),
@@ -180,6 +193,7 @@ fn gke(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
 
 fn aks(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
     let name = &plan.metadata.name;
+    let prof = c.platform(plan.spec.platform);
     let ids: Vec<String> = plan
         .zones()
         .iter()
@@ -198,20 +212,60 @@ fn aks(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
             c.max_pods(p)
         )
     };
+    let production = plan.spec.purpose == crate::plan::Purpose::Production;
+    let tier = prof
+        .managed_control_plane
+        .as_ref()
+        .and_then(|m| m.for_purpose(production).flag.clone())
+        .map(|f| format!(" {f}"))
+        .unwrap_or_default();
+    let network = match (&prof.network, &plan.spec.network) {
+        (Some(pn), Some(n)) => {
+            let dns = n
+                .service_cidr
+                .parse::<ipnet::Ipv4Net>()
+                .ok()
+                .map(|s| std::net::Ipv4Addr::from(u32::from(s.network()) + 10));
+            format!(
+                " {} --pod-cidr {} --service-cidr {}{}",
+                pn.plugin_flags.clone().unwrap_or_default(),
+                n.pod_cidr,
+                n.service_cidr,
+                dns.map(|a| format!(" --dns-service-ip {a}"))
+                    .unwrap_or_default()
+            )
+        }
+        _ => String::new(),
+    };
     let mut pools = plan.spec.workers.iter();
-    let mut out: Vec<String> = pools
-        .next()
+    let first = pools.next();
+    let taints = first
+        .filter(|p| !p.taints.is_empty())
         .map(|p| {
             format!(
-                "az aks create --resource-group <group> --name {name} {}",
+                " --nodepool-name {} --nodepool-taints {}",
+                p.name,
+                p.taints.join(",")
+            )
+        })
+        .unwrap_or_default();
+    let mut out: Vec<String> = first
+        .map(|p| {
+            format!(
+                "az aks create --resource-group <group> --name {name}{tier}{network}{taints} {}",
                 pool(p)
             )
         })
         .into_iter()
         .collect();
+    let mode = if taints.is_empty() {
+        ""
+    } else {
+        " --mode User"
+    };
     out.extend(pools.map(|p| {
         format!(
-            "az aks nodepool add --resource-group <group> --cluster-name {name} --name {} {}",
+            "az aks nodepool add --resource-group <group> --cluster-name {name} --name {}{mode} {}",
             p.name.replace('-', ""),
             pool(p)
         )

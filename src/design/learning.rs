@@ -168,6 +168,7 @@ fn place(d: &mut Draft, best: &OneNode, tooling: crate::plan::Tooling) {
                 instance_type: best.instance.clone(),
                 max_pods: Some(best.max_pods),
                 os: Os::Linux,
+                taints: Vec::new(),
                 arch: best.arch,
             });
             d.why(

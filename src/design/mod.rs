@@ -19,6 +19,7 @@ mod pools;
 mod shape;
 mod split;
 mod storage;
+pub(crate) mod system_pool;
 mod tooling;
 
 pub use crate::questionnaire::{Answers, PartialAnswers};
@@ -42,6 +43,7 @@ pub const STAGES: &[Stage] = &[
     etcd::placement,
     load_balancer::run,
     pools::run,
+    system_pool::run,
     storage::run,
     network::run,
     split::replicate,

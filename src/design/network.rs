@@ -33,11 +33,22 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
                 .unwrap_or(np.service_cidr)
         }
     };
+    let platform_net = i.prof.network.as_ref().filter(|_| d.managed.is_some());
+    let default_svc = platform_net.map_or(np.service_cidr, |n| n.service_cidr);
     let svc = match given_svc {
         Some(s) => s,
-        None if overlap(pod, np.service_cidr) => np.alternate_service_cidr,
-        None => np.service_cidr,
+        None if overlap(pod, default_svc) => np.alternate_service_cidr,
+        None => default_svc,
     };
+    if let Some(above) = platform_net.and_then(|n| n.service_prefix_above) {
+        if svc.prefix_len() <= above {
+            return Err(DesignError::Network(format!(
+                "{} needs a service range smaller than /{above}; {svc} is not: give a /{} or narrower (--service-cidr)",
+                i.prof.title,
+                above + 1
+            )));
+        }
+    }
     if overlap(pod, svc) {
         return Err(DesignError::Network(format!(
             "the pod range {pod} and the service range {svc} overlap; give disjoint ranges (--pod-cidr, --service-cidr)"

@@ -46,6 +46,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             instance_type: (a.platform != Platform::OnPrem).then(|| choice.instance_type.clone()),
             max_pods: Some(choice.max_pods),
             os: Os::Linux,
+            taints: Vec::new(),
             arch: choice.arch,
         });
     }

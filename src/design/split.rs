@@ -41,7 +41,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             production,
         );
         let (topo, cp) = etcd::topology(i, d, workers);
-        let nodes = workers + u64::from(cp);
+        let nodes = workers + u64::from(cp) + u64::from(super::system_pool::nodes(i, d));
         let ok =
             nodes <= limits.max_nodes && share <= limits.max_pods && share <= limits.max_containers;
         ok.then_some((count, share, workers, topo, cp))

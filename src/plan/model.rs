@@ -357,6 +357,21 @@ pub struct WorkerPool {
     pub os: Os,
     #[serde(default = "default_arch")]
     pub arch: Arch,
+    /// Node taints, `key=value:Effect` (e.g. `CriticalAddonsOnly=true:NoSchedule`
+    /// on an AKS system pool). A pool tainted NoSchedule or NoExecute runs no
+    /// workload pods, so it adds no capacity for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taints: Vec<String>,
+}
+
+impl WorkerPool {
+    /// Whether ordinary pods schedule on the pool (no NoSchedule/NoExecute taint).
+    pub fn runs_workload(&self) -> bool {
+        !self
+            .taints
+            .iter()
+            .any(|t| t.ends_with(":NoSchedule") || t.ends_with(":NoExecute"))
+    }
 }
 
 fn default_os() -> Os {

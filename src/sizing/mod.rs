@@ -263,7 +263,7 @@ impl Capacity {
 pub fn plan_capacity(c: &Catalog, plan: &ClusterPlan) -> Capacity {
     let mut parts = Vec::new();
     let mut largest = 0;
-    for pool in &plan.spec.workers {
+    for pool in plan.spec.workers.iter().filter(|p| p.runs_workload()) {
         let per = pool_pods_per_node(c, plan, pool);
         if pool.nodes > 0 {
             largest = largest.max(per);

@@ -470,3 +470,113 @@ fn architecture_is_a_choice_the_user_makes() {
             .any(|r| r.reason.contains("over amd64 and arm64")));
     }
 }
+
+/// AKS: Azure CNI Overlay with a service range narrower than /12, a
+/// dedicated System-mode pool tainted CriticalAddonsOnly (3 nodes of at
+/// least 4 vCPU / 16 GiB in production) that runs no workload, user pools
+/// in User mode, and the Free tier outside production.
+#[test]
+fn aks_overlay_system_pool_and_tiers() {
+    let c = Catalog::builtin();
+    let mut a = answers(Purpose::Production, Platform::Azure, 3_000, 1);
+    a.managed = true;
+    let d = recommend(c, &a, "aks").unwrap();
+    let p = &d.plans[0];
+    let system = &p.spec.workers[0];
+    assert_eq!(system.name, "system");
+    assert_eq!(system.taints, ["CriticalAddonsOnly=true:NoSchedule"]);
+    assert!(system.nodes >= 3 && system.machine.cpu >= 4.0 && system.machine.memory_gib >= 16.0);
+    assert!(!system.runs_workload());
+    // The system pool adds nothing to the workload's capacity.
+    let with = kubeplan::sizing::plan_capacity(c, p).total();
+    let mut users_only = p.clone();
+    users_only.spec.workers.remove(0);
+    assert_eq!(
+        with,
+        kubeplan::sizing::plan_capacity(c, &users_only).total()
+    );
+    let net = p.spec.network.as_ref().unwrap();
+    let svc: ipnet::Ipv4Net = net.service_cidr.parse().unwrap();
+    assert!(svc.prefix_len() > 12, "{svc}");
+    let cmds = kubeplan::design::bootstrap::commands(c, p).join("\n");
+    for want in [
+        "--network-plugin azure --network-plugin-mode overlay",
+        &format!(
+            "--pod-cidr {} --service-cidr {svc} --dns-service-ip 10.0.0.10",
+            net.pod_cidr
+        ),
+        "--nodepool-name system --nodepool-taints CriticalAddonsOnly=true:NoSchedule",
+        "--tier standard",
+        "--mode User",
+    ] {
+        assert!(cmds.contains(want), "{want} in\n{cmds}");
+    }
+    a.purpose = Purpose::Development;
+    a.tolerate = 0;
+    let d = recommend(c, &a, "aks").unwrap();
+    let p = &d.plans[0];
+    assert_eq!(p.spec.workers[0].nodes, 1);
+    assert!(kubeplan::design::bootstrap::commands(c, p)
+        .join("\n")
+        .contains("--tier free"));
+    let bom = kubeplan::bom::build(c, p);
+    let fee = bom
+        .rows
+        .iter()
+        .find(|r| r.role == "managed control plane")
+        .unwrap();
+    assert_eq!(fee.monthly_cost, Some(0.0));
+    assert!(fee.note.contains("Free tier"));
+    // A service range of /12 is refused on AKS.
+    a.service_cidr = "10.96.0.0/12".parse().unwrap();
+    let e = recommend(c, &a, "aks").unwrap_err().to_string();
+    assert!(e.contains("smaller than /12"), "{e}");
+}
+
+/// GKE: production is regional, the rest zonal with the free-tier credit
+/// stated; EKS says which support tier its fee assumes.
+#[test]
+fn managed_fees_and_tiers() {
+    let c = Catalog::builtin();
+    let mut a = answers(Purpose::Production, Platform::Gcp, 500, 1);
+    a.managed = true;
+    let cmd = |a: &Answers| {
+        let d = recommend(c, a, "g").unwrap();
+        let bom = kubeplan::bom::build(c, &d.plans[0]);
+        let fee = bom
+            .rows
+            .iter()
+            .find(|r| r.role == "managed control plane")
+            .unwrap()
+            .note
+            .clone();
+        (
+            kubeplan::design::bootstrap::commands(c, &d.plans[0]).join("\n"),
+            fee,
+        )
+    };
+    let (prod, _) = cmd(&a);
+    assert!(prod.contains(" --region us-central1 "), "{prod}");
+    a.purpose = Purpose::Development;
+    let (dev, fee) = cmd(&a);
+    assert!(dev.contains(" --zone us-central1-a "), "{dev}");
+    assert!(
+        fee.contains("$74.40 monthly credit") && fee.contains("zonal"),
+        "{fee}"
+    );
+    let mut e = answers(Purpose::Production, Platform::Aws, 500, 1);
+    e.managed = true;
+    let d = recommend(c, &e, "e").unwrap();
+    let bom = kubeplan::bom::build(c, &d.plans[0]);
+    let fee = bom
+        .rows
+        .iter()
+        .find(|r| r.role == "managed control plane")
+        .unwrap();
+    assert!(
+        fee.note.contains("standard support")
+            && fee.note.contains("upgradePolicy.supportType: STANDARD")
+    );
+    // $0.10/h x 730 h.
+    assert!((fee.monthly_cost.unwrap() - 73.0).abs() < 1e-9);
+}
