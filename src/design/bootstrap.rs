@@ -191,6 +191,27 @@ fn gke(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
     )]
 }
 
+/// The CNI flags and ranges of `az aks create`; the DNS service IP is the
+/// service range's tenth address, as AKS's default (10.0.0.10) is.
+fn aks_network(prof: &crate::catalog::PlatformProfile, plan: &ClusterPlan) -> String {
+    let (Some(pn), Some(n)) = (&prof.network, &plan.spec.network) else {
+        return String::new();
+    };
+    let dns = n
+        .service_cidr
+        .parse::<ipnet::Ipv4Net>()
+        .ok()
+        .map(|s| std::net::Ipv4Addr::from(u32::from(s.network()) + 10));
+    format!(
+        " {} --pod-cidr {} --service-cidr {}{}",
+        pn.plugin_flags.clone().unwrap_or_default(),
+        n.pod_cidr,
+        n.service_cidr,
+        dns.map(|a| format!(" --dns-service-ip {a}"))
+            .unwrap_or_default()
+    )
+}
+
 fn aks(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
     let name = &plan.metadata.name;
     let prof = c.platform(plan.spec.platform);
@@ -219,24 +240,7 @@ fn aks(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
         .and_then(|m| m.for_purpose(production).flag.clone())
         .map(|f| format!(" {f}"))
         .unwrap_or_default();
-    let network = match (&prof.network, &plan.spec.network) {
-        (Some(pn), Some(n)) => {
-            let dns = n
-                .service_cidr
-                .parse::<ipnet::Ipv4Net>()
-                .ok()
-                .map(|s| std::net::Ipv4Addr::from(u32::from(s.network()) + 10));
-            format!(
-                " {} --pod-cidr {} --service-cidr {}{}",
-                pn.plugin_flags.clone().unwrap_or_default(),
-                n.pod_cidr,
-                n.service_cidr,
-                dns.map(|a| format!(" --dns-service-ip {a}"))
-                    .unwrap_or_default()
-            )
-        }
-        _ => String::new(),
-    };
+    let network = aks_network(prof, plan);
     let mut pools = plan.spec.workers.iter();
     let first = pools.next();
     let taints = first

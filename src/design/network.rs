@@ -10,6 +10,19 @@ fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
 
+/// A pod range from the base that holds `nodeGrowth` x the nodes' subnets.
+fn sized_pod_range(i: &Input, nodes: u64, mask: u8) -> Ipv4Net {
+    let np = &i.c.kubernetes.design.network;
+    let want = (nodes.max(1) * np.node_growth.max(1)) as f64;
+    let subnet_bits = want.log2().ceil() as u8;
+    let prefix = mask
+        .saturating_sub(subnet_bits)
+        .clamp(np.pod_prefix_min, np.pod_prefix_max);
+    Ipv4Net::new(np.pod_base, prefix)
+        .map(|n| n.trunc())
+        .unwrap_or(np.service_cidr)
+}
+
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let np = &i.c.kubernetes.design.network;
     let nodes = d.plan.k8s_nodes();
@@ -20,19 +33,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let pod_bits = (f64::from(2 * max_pods.max(1))).log2().ceil() as u8;
     let mask = 32u8.saturating_sub(pod_bits).min(np.node_mask_max);
     let (given_pod, given_svc) = (i.a.pod_cidr.given(), i.a.service_cidr.given());
-    let pod = match given_pod {
-        Some(p) => p,
-        None => {
-            let want = (nodes.max(1) * np.node_growth.max(1)) as f64;
-            let subnet_bits = want.log2().ceil() as u8;
-            let prefix = mask
-                .saturating_sub(subnet_bits)
-                .clamp(np.pod_prefix_min, np.pod_prefix_max);
-            Ipv4Net::new(np.pod_base, prefix)
-                .map(|n| n.trunc())
-                .unwrap_or(np.service_cidr)
-        }
-    };
+    let pod = given_pod.unwrap_or_else(|| sized_pod_range(i, nodes, mask));
     let platform_net = i.prof.network.as_ref().filter(|_| d.managed.is_some());
     let default_svc = platform_net.map_or(np.service_cidr, |n| n.service_cidr);
     let svc = match given_svc {
