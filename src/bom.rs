@@ -286,6 +286,28 @@ impl Builder<'_> {
         }
     }
 
+    fn storage_servers(&mut self) {
+        let plan = self.plan;
+        let servers = plan.spec.storage.iter().flat_map(|s| s.servers.iter());
+        for s in servers {
+            let zones = if s.zones.is_empty() {
+                plan.zones()
+            } else {
+                s.zones.clone()
+            };
+            let zones = distinct_zones(crate::plan::spread(s.nodes, &zones));
+            let role = format!("storage: {}", s.name);
+            self.machine_row(
+                role,
+                u64::from(s.nodes),
+                &s.machine,
+                zones,
+                None,
+                String::new(),
+            );
+        }
+    }
+
     fn workers(&mut self) {
         let (c, plan) = (self.c, self.plan);
         for w in &plan.spec.workers {
@@ -347,6 +369,7 @@ pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
     b.etcd();
     b.load_balancer(prof);
     b.workers();
+    b.storage_servers();
     Bom {
         cluster: plan.metadata.name.clone(),
         totals: totals(&b.rows),

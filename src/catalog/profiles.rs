@@ -372,6 +372,35 @@ pub struct StorageProfiles {
     pub fast: StorageProfile,
     pub shared: StorageProfile,
     pub standard: StorageProfile,
+    /// Where you run the storage yourself: the servers behind `shared`.
+    #[serde(default)]
+    pub shared_servers: Option<StorageServerProfile>,
+    /// Replicated storage for production stateful workloads over zones.
+    #[serde(default)]
+    pub replicated: Option<ReplicatedStorage>,
+}
+
+/// Block and file classes of a replicated storage system, and its servers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReplicatedStorage {
+    pub block: StorageProfile,
+    pub shared: StorageProfile,
+    pub servers: StorageServerProfile,
+    /// What zone-loss survival needs, as the reason says it.
+    pub needs: String,
+}
+
+/// Machines that serve storage: at least `nodes`, one per zone where more.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageServerProfile {
+    pub name: String,
+    pub nodes: u32,
+    #[serde(default)]
+    pub per_zone: bool,
+    pub machine: SizeTier,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

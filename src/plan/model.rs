@@ -420,6 +420,24 @@ pub struct PodRequests {
 pub struct Storage {
     #[serde(default)]
     pub classes: Vec<StorageClass>,
+    /// Machines that serve the classes (Ceph hosts, an NFS server), when you
+    /// run them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<StorageServers>,
+}
+
+/// Machines that serve storage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageServers {
+    #[schemars(extend("format" = "dns-label"))]
+    pub name: String,
+    #[schemars(range(max = 100000))]
+    pub nodes: u32,
+    pub machine: Machine,
+    /// Where they run (default: the cluster's zones, round-robin).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -580,3 +580,59 @@ fn managed_fees_and_tiers() {
     // $0.10/h x 730 h.
     assert!((fee.monthly_cost.unwrap() - 73.0).abs() < 1e-9);
 }
+
+/// Production stateful on-prem over zones: replicated storage (Rook-Ceph
+/// RBD) by default with its servers one per zone in the bill, the zone-loss
+/// conditions said, local SSD only as an opt-in class, and shared access
+/// from CephFS; without Ceph, shared-nfs brings its NFS server.
+#[test]
+fn replicated_storage_for_production_stateful_on_prem() {
+    let c = Catalog::builtin();
+    let mut a = answers(Purpose::Production, Platform::OnPrem, 500, 1);
+    a.workload = WorkloadKind::Stateful;
+    a.storage = vec![StorageNeed::Fast, StorageNeed::Shared];
+    let d = recommend(c, &a, "db").unwrap();
+    let st = d.plans[0].spec.storage.as_ref().unwrap();
+    let default: Vec<&str> = st
+        .classes
+        .iter()
+        .filter(|c| c.default)
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(default, ["ceph-rbd"]);
+    let local = st.classes.iter().find(|c| c.name == "fast-ssd").unwrap();
+    assert!(!local.default);
+    assert!(st
+        .classes
+        .iter()
+        .any(|c| c.provisioner.as_deref() == Some("rook-ceph.cephfs.csi.ceph.com")));
+    assert_eq!(st.servers.len(), 1);
+    assert_eq!(
+        (st.servers[0].name.as_str(), st.servers[0].nodes),
+        ("ceph", 3)
+    );
+    let why = d
+        .reasons
+        .iter()
+        .find(|r| r.decision.contains("ceph-rbd"))
+        .unwrap();
+    assert!(why.reason.contains("failureDomain: zone") && why.reason.contains("3 or more zones"));
+    let bom = kubeplan::bom::build(c, &d.plans[0]);
+    let row = bom.rows.iter().find(|r| r.role == "storage: ceph").unwrap();
+    assert_eq!(row.count, 3);
+    assert!(row.machines);
+    assert!(lint_plan(&d.plans[0], c)
+        .iter()
+        .all(|f| f.severity < Severity::Warning));
+    // Development: local volumes, and shared-nfs with its one server.
+    a.purpose = Purpose::Development;
+    let d = recommend(c, &a, "db").unwrap();
+    let st = d.plans[0].spec.storage.as_ref().unwrap();
+    assert!(st.classes.iter().all(|c| c.name != "ceph-rbd"));
+    assert_eq!(st.servers[0].name, "nfs");
+    let bom = kubeplan::bom::build(c, &d.plans[0]);
+    assert!(bom
+        .rows
+        .iter()
+        .any(|r| r.role == "storage: nfs" && r.count == 1));
+}
