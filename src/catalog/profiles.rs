@@ -169,6 +169,9 @@ pub struct PlatformProfile {
     /// The provider's system node pool, where it wants one.
     #[serde(default)]
     pub system_pool: Option<SystemPool>,
+    /// Pods take VPC addresses (EKS's VPC CNI): how subnets are sized.
+    #[serde(default)]
+    pub vpc: Option<VpcNetwork>,
     /// The platform's own network defaults and constraints.
     #[serde(default)]
     pub network: Option<PlatformNetwork>,
@@ -340,6 +343,24 @@ pub struct SystemPool {
     /// Nodes: production (spread over the zones), and otherwise.
     pub production_nodes: u32,
     pub nodes: u32,
+}
+
+/// A VPC whose subnets give nodes and pods their addresses.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VpcNetwork {
+    /// Where the VPC range starts (eksctl's default 192.168.0.0/16).
+    pub base: std::net::Ipv4Addr,
+    /// The widest and narrowest VPC prefixes the provider allows.
+    pub widest_prefix: u8,
+    pub narrowest_prefix: u8,
+    /// Addresses the provider keeps in every subnet.
+    pub reserved_per_subnet: u64,
+    /// The fewest zones the installer names (its subnets are per zone).
+    pub min_zones: u32,
+    /// The service range the provider picks for such a VPC.
+    #[serde(rename = "serviceCIDR")]
+    pub service_cidr: ipnet::Ipv4Net,
 }
 
 /// What a platform's network needs beyond the common defaults.

@@ -71,11 +71,12 @@ fn kubeadm(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
         .spec
         .network
         .as_ref()
-        .map(|n| {
-            format!(
+        .and_then(|n| {
+            Some(format!(
                 " --pod-network-cidr {} --service-cidr {}",
-                n.pod_cidr, n.service_cidr
-            )
+                n.pod_cidr.as_ref()?,
+                n.service_cidr
+            ))
         })
         .unwrap_or_default();
     match &endpoint {
@@ -142,8 +143,15 @@ fn eks(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
     } else {
         (zones, String::new())
     };
+    let vpc = plan
+        .spec
+        .network
+        .as_ref()
+        .and_then(|n| n.vpc_cidr.as_ref())
+        .map(|v| format!(" --vpc-cidr {v} --node-private-networking"))
+        .unwrap_or_default();
     vec![format!(
-        "eksctl create cluster --name {} --zones {}{node_zones} --node-type {} --nodes {} --max-pods-per-node {}",
+        "eksctl create cluster --name {} --zones {}{node_zones}{vpc} --node-type {} --nodes {} --max-pods-per-node {}",
         plan.metadata.name,
         cluster_zones.join(","),
         instance(p),
@@ -174,11 +182,12 @@ fn gke(c: &Catalog, plan: &ClusterPlan, p: &WorkerPool) -> Vec<String> {
         .spec
         .network
         .as_ref()
-        .map(|n| {
-            format!(
+        .and_then(|n| {
+            Some(format!(
                 " --enable-ip-alias --cluster-ipv4-cidr {} --services-ipv4-cidr {}",
-                n.pod_cidr, n.service_cidr
-            )
+                n.pod_cidr.as_ref()?,
+                n.service_cidr
+            ))
         })
         .unwrap_or_default();
     vec![format!(
@@ -205,7 +214,7 @@ fn aks_network(prof: &crate::catalog::PlatformProfile, plan: &ClusterPlan) -> St
     format!(
         " {} --pod-cidr {} --service-cidr {}{}",
         pn.plugin_flags.clone().unwrap_or_default(),
-        n.pod_cidr,
+        n.pod_cidr.as_deref().unwrap_or_default(),
         n.service_cidr,
         dns.map(|a| format!(" --dns-service-ip {a}"))
             .unwrap_or_default()

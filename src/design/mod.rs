@@ -21,6 +21,7 @@ mod split;
 mod storage;
 pub(crate) mod system_pool;
 mod tooling;
+mod vpc;
 
 pub use crate::questionnaire::{Answers, PartialAnswers};
 pub use draft::{Design, DesignError, Draft, Input, Reason, Topic};

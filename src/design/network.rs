@@ -24,6 +24,9 @@ fn sized_pod_range(i: &Input, nodes: u64, mask: u8) -> Ipv4Net {
 }
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
+    if let Some(vpc) = super::vpc::model(i, d.managed.is_some()) {
+        return super::vpc::run(i, d, vpc);
+    }
     let np = &i.c.kubernetes.design.network;
     let nodes = d.plan.k8s_nodes();
     let max_pods = d.max_pods;
@@ -87,9 +90,11 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     );
     cni_note(i, d, pod);
     d.plan.spec.network = Some(Network {
-        pod_cidr: pod.to_string(),
+        pod_cidr: Some(pod.to_string()),
         service_cidr: svc.to_string(),
         node_cidr_mask_size: Some(mask),
+        vpc_cidr: None,
+        subnets: Vec::new(),
     });
     Ok(())
 }

@@ -42,8 +42,14 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         );
         let (topo, cp) = etcd::topology(i, d, workers);
         let nodes = workers + u64::from(cp) + u64::from(super::system_pool::nodes(i, d));
-        let ok =
-            nodes <= limits.max_nodes && share <= limits.max_pods && share <= limits.max_containers;
+        // Where pods take VPC addresses, one VPC must hold them too.
+        let addresses = super::vpc::model(i, d.managed.is_some()).is_none_or(|vpc| {
+            super::vpc::fits(i, vpc, workers, choice.max_pods, &choice.instance_type)
+        });
+        let ok = nodes <= limits.max_nodes
+            && share <= limits.max_pods
+            && share <= limits.max_containers
+            && addresses;
         ok.then_some((count, share, workers, topo, cp))
     });
     let (count, share, workers, topo, cp) = fits.ok_or_else(|| i.nothing_fits())?;
@@ -57,7 +63,20 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
 /// shared out exactly.
 pub fn replicate(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let (a, count) = (i.a, d.clusters);
-    if count > 1 {
+    let by_limits = d.choice.as_ref().map_or(1, |c| c.clusters);
+    if count > by_limits && super::vpc::model(i, d.managed.is_some()).is_some() {
+        d.why(
+            Topic::Clusters,
+            format!("clusters: {count}"),
+            format!(
+                "the platform's limits allow {} but one VPC does not hold the addresses: eksctl's largest VPC (a /16, split into a public and a private subnet per zone) gives each zone's private subnet room for {} nodes of this type, so {count} clusters of up to {} pods on {} nodes, each a plan; VPC CNI prefix delegation or custom networking (pods in secondary VPC ranges) would hold more per cluster, which kubeplan does not design yet",
+                plural(by_limits, "cluster", "clusters"),
+                num(d.workers.div_ceil(u64::from(a.zones.max(1)))),
+                num(a.pods.div_ceil(count)),
+                num(d.plan.k8s_nodes())
+            ),
+        );
+    } else if count > 1 {
         let limits = i.c.limits(a.platform, d.managed.is_some());
         d.why(
             Topic::Clusters,

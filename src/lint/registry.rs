@@ -46,6 +46,7 @@ pub static RULES: &[&Rule] = &[
     &rules::network::NETWORK_CIDR_OVERLAP,
     &rules::network::NETWORK_POD_CIDR_TOO_SMALL,
     &rules::network::NETWORK_NODE_CIDR_TOO_SMALL,
+    &rules::network::NETWORK_SUBNET_TOO_SMALL,
 ];
 
 /// Looks a rule up by id.

@@ -454,12 +454,22 @@ pub struct StorageClass {
     pub default: bool,
 }
 
+/// One subnet of a VPC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Subnet {
+    pub zone: String,
+    #[schemars(extend("format" = "cidr"))]
+    pub cidr: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Network {
-    #[serde(rename = "podCIDR")]
+    /// The pod range (absent where pods take VPC addresses: EKS's VPC CNI).
+    #[serde(rename = "podCIDR", default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("format" = "cidr"))]
-    pub pod_cidr: String,
+    pub pod_cidr: Option<String>,
     #[serde(rename = "serviceCIDR")]
     #[schemars(extend("format" = "cidr"))]
     pub service_cidr: String,
@@ -471,4 +481,12 @@ pub struct Network {
     )]
     #[schemars(range(max = 128))]
     pub node_cidr_mask_size: Option<u8>,
+    /// The VPC's range, where nodes and pods take VPC addresses (EKS).
+    #[serde(rename = "vpcCIDR", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "cidr"))]
+    pub vpc_cidr: Option<String>,
+    /// The subnets nodes and pods take addresses from, one per zone (EKS:
+    /// the private subnets eksctl derives from `vpcCIDR`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<Subnet>,
 }

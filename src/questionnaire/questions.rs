@@ -39,6 +39,9 @@ pub enum AskWhen {
     NotLearning,
     /// Only when you run the control plane (not EKS, GKE or AKS).
     SelfManaged,
+    /// Only where pods have their own range (not EKS, whose VPC CNI gives
+    /// pods VPC addresses).
+    PodRange,
 }
 
 impl AskWhen {
@@ -47,6 +50,7 @@ impl AskWhen {
             AskWhen::Cloud => a.platform.is_none_or(|p| p != Platform::OnPrem),
             AskWhen::NotLearning => a.purpose != Some(Purpose::Learning),
             AskWhen::SelfManaged => a.platform == Some(Platform::OnPrem) || a.managed != Some(true),
+            AskWhen::PodRange => !(a.platform == Some(Platform::Aws) && a.managed == Some(true)),
         }
     }
 }

@@ -181,6 +181,59 @@ pub fn reserved_for_pods(
     eni_max_pods(c, platform, managed, inst).unwrap_or(max_pods)
 }
 
+/// VPC addresses one node takes where pods take VPC addresses (EKS's VPC
+/// CNI): its own, one per pod at max pods, and the CNI's warm pool (the
+/// default WARM_ENI_TARGET=1 keeps a spare ENI's secondary addresses).
+pub fn vpc_addresses_per_node(max_pods: u32, inst: Option<&InstanceType>) -> u64 {
+    let warm = inst
+        .and_then(|i| i.ips_per_eni)
+        .map_or(0, |ips| u64::from(ips.saturating_sub(1)));
+    1 + u64::from(max_pods) + warm
+}
+
+/// The VPC addresses each zone's nodes take: every pool spread round-robin
+/// over its zones.
+pub fn vpc_zone_need(c: &Catalog, plan: &ClusterPlan) -> Vec<(String, u64)> {
+    let mut parts = Vec::new();
+    for pool in &plan.spec.workers {
+        let inst = pool
+            .instance_type
+            .as_deref()
+            .and_then(|t| c.instance(plan.spec.platform, t));
+        let each = vpc_addresses_per_node(c.max_pods(pool), inst);
+        for (zone, n) in spread(pool.nodes, &plan.pool_zones(pool)) {
+            parts.push((zone, (u64::from(n) * each) as f64));
+        }
+    }
+    merge_zones(parts)
+        .into_iter()
+        .map(|(z, v)| (z, v as u64))
+        .collect()
+}
+
+/// The private subnet eksctl derives for zone `index` of `named` zones from
+/// a VPC range: the range split evenly into 8 (16 past 8) subnets, public
+/// ones first, then private (eksctl pkg/vpc SplitInto8/SplitInto16).
+pub fn eksctl_private_subnet(
+    vpc: ipnet::Ipv4Net,
+    named: usize,
+    index: usize,
+) -> Option<ipnet::Ipv4Net> {
+    let bits = match 2 * named {
+        0..=8 => 3,
+        9..=16 => 4,
+        _ => return None,
+    };
+    vpc.subnets(vpc.prefix_len() + bits)
+        .ok()?
+        .nth(index + named)
+}
+
+/// Addresses a subnet gives nodes and pods.
+pub fn subnet_capacity(subnet: ipnet::Ipv4Net, reserved: u64) -> u64 {
+    (1u64 << (32 - u32::from(subnet.prefix_len()))).saturating_sub(reserved)
+}
+
 /// Pods one node of a pool holds in this plan.
 pub fn pool_pods_per_node(c: &Catalog, plan: &ClusterPlan, pool: &WorkerPool) -> u64 {
     let hard = node_pod_hard_limit(c, plan, pool).unwrap_or(u32::MAX);

@@ -503,7 +503,7 @@ fn aks_overlay_system_pool_and_tiers() {
         "--network-plugin azure --network-plugin-mode overlay",
         &format!(
             "--pod-cidr {} --service-cidr {svc} --dns-service-ip 10.0.0.10",
-            net.pod_cidr
+            net.pod_cidr.as_deref().unwrap()
         ),
         "--nodepool-name system --nodepool-taints CriticalAddonsOnly=true:NoSchedule",
         "--tier standard",
@@ -635,4 +635,69 @@ fn replicated_storage_for_production_stateful_on_prem() {
         .rows
         .iter()
         .any(|r| r.role == "storage: nfs" && r.count == 1));
+}
+
+/// EKS: pods take VPC addresses. The plan has no pod range; its subnets are
+/// the private ones eksctl derives from `vpcCIDR` (split evenly into 8, a
+/// public then a private subnet per zone), each holding its zone's nodes x
+/// (1 + maxPods + the warm ENI's IPv4 per ENI - 1) plus AWS's 5.
+#[test]
+fn eks_subnets_are_eksctls_and_hold_nodes_pods_and_warm_pool() {
+    let c = Catalog::builtin();
+    for pods in [50, 3_000, 20_000] {
+        let mut a = answers(Purpose::Production, Platform::Aws, pods, 1);
+        a.managed = true;
+        let d = recommend(c, &a, "eks").unwrap();
+        let p = &d.plans[0];
+        let net = p.spec.network.as_ref().unwrap();
+        assert!(net.pod_cidr.is_none() && net.node_cidr_mask_size.is_none());
+        let vpc: ipnet::Ipv4Net = net.vpc_cidr.as_ref().unwrap().parse().unwrap();
+        assert!((16..=24).contains(&vpc.prefix_len()));
+        let split: Vec<ipnet::Ipv4Net> = vpc.subnets(vpc.prefix_len() + 3).unwrap().collect();
+        let pool = &p.spec.workers[0];
+        let inst = c
+            .instance(Platform::Aws, pool.instance_type.as_deref().unwrap())
+            .unwrap();
+        let per_node =
+            1 + u64::from(pool.max_pods.unwrap()) + u64::from(inst.ips_per_eni.unwrap() - 1);
+        for (n, s) in net.subnets.iter().enumerate() {
+            assert_eq!(s.zone, p.zones()[n]);
+            let cidr: ipnet::Ipv4Net = s.cidr.parse().unwrap();
+            assert_eq!(
+                cidr,
+                split[n + 3],
+                "private subnets follow the 3 public ones"
+            );
+            let nodes_here = u64::from(pool.nodes).div_ceil(3);
+            let room = (1u64 << (32 - cidr.prefix_len())) - 5;
+            assert!(
+                nodes_here * per_node <= room,
+                "{pods}: {nodes_here} x {per_node} in {cidr}"
+            );
+        }
+        // The smallest such VPC: one size narrower would not hold them.
+        if vpc.prefix_len() < 24 {
+            let narrower = (1u64 << (32 - (vpc.prefix_len() + 1 + 3))) - 5;
+            assert!(
+                u64::from(pool.nodes).div_ceil(3) * per_node > narrower,
+                "{pods}"
+            );
+        }
+        assert!(!lint_plan(p, c)
+            .iter()
+            .any(|f| f.rule == "network-subnet-too-small"));
+        let cmd = kubeplan::design::bootstrap::commands(c, p).join("\n");
+        assert!(
+            cmd.contains(&format!("--vpc-cidr {vpc} --node-private-networking")),
+            "{cmd}"
+        );
+    }
+    // --pod-cidr does not apply on EKS.
+    let mut a = answers(Purpose::Production, Platform::Aws, 100, 1);
+    a.managed = true;
+    a.pod_cidr = "10.244.0.0/16".parse().unwrap();
+    assert!(recommend(c, &a, "eks")
+        .unwrap_err()
+        .to_string()
+        .contains("--pod-cidr does not apply"));
 }

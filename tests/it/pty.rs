@@ -61,7 +61,7 @@ fn answering_every_question_writes_the_plan() {
     ask(&mut s, "Average CPU request per pod", "0.5\r");
     ask(&mut s, "Average memory request per pod", "2\r");
     ask(&mut s, "Which CPU architecture", "\r");
-    ask(&mut s, "Pod network range", "\r");
+    // EKS pods take VPC addresses: no pod range is asked.
     ask(&mut s, "Service range", "\r");
     s.expect("podMemoryGiB").unwrap();
     ask(&mut s, "Design the cluster with these answers?", "y\r");

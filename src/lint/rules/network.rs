@@ -1,6 +1,7 @@
 //! Network: pod and service CIDRs against the node and pod counts.
 
 use super::prelude::*;
+use crate::sizing;
 
 pub const GROUP: &str = "Network";
 
@@ -114,7 +115,7 @@ fn network_node_cidr_too_small(ctx: &Ctx) -> Vec<Hit> {
 
 fn cidrs(ctx: &Ctx) -> Option<(ipnet::IpNet, ipnet::IpNet, u8)> {
     let n = ctx.plan.spec.network.as_ref()?;
-    let pod: ipnet::IpNet = n.pod_cidr.parse().ok()?;
+    let pod: ipnet::IpNet = n.pod_cidr.as_ref()?.parse().ok()?;
     let svc: ipnet::IpNet = n.service_cidr.parse().ok()?;
     let default_mask = if matches!(pod, ipnet::IpNet::V4(_)) {
         24
@@ -122,4 +123,51 @@ fn cidrs(ctx: &Ctx) -> Option<(ipnet::IpNet, ipnet::IpNet, u8)> {
         64
     };
     Some((pod, svc, n.node_cidr_mask_size.unwrap_or(default_mask)))
+}
+
+rule! {
+    NETWORK_SUBNET_TOO_SMALL: "network-subnet-too-small", Always(Error), Some(network_subnet_too_small),
+    summary: "A VPC subnet cannot give its zone's nodes and pods their addresses.",
+    what: "Where pods take VPC addresses (EKS's VPC CNI), each `network.subnets` entry against the addresses its zone's nodes take: each node its own, one per pod at maxPods, and the CNI's warm ENI (the type's IPv4 per ENI - 1), plus the addresses the provider keeps in every subnet (5 on AWS).",
+    why: "A pod that finds no free address in its node's subnet stays in ContainerCreating, and a node that cannot get an address does not join: the zone holds fewer pods than the plan counts on.",
+    fix: "Use a wider `vpcCIDR` (eksctl splits it evenly per zone), fewer or smaller nodes per zone, or lower maxPods.",
+    near_miss: [("vpcCIDR: 192.168.0.0/22", "vpcCIDR: 192.168.0.0/19"), ("192.168.1.128/25", "192.168.16.0/22"), ("192.168.2.0/25", "192.168.20.0/22"), ("192.168.2.128/25", "192.168.24.0/22")],
+}
+
+fn network_subnet_too_small(ctx: &Ctx) -> Vec<Hit> {
+    let p = ctx.plan;
+    let Some(n) = &p.spec.network else {
+        return vec![];
+    };
+    let reserved = ctx
+        .catalog
+        .platform(p.spec.platform)
+        .vpc
+        .as_ref()
+        .map_or(0, |v| v.reserved_per_subnet);
+    let need = sizing::vpc_zone_need(ctx.catalog, p);
+    let mut hits = Vec::new();
+    for (i, s) in n.subnets.iter().enumerate() {
+        let Ok(cidr) = s.cidr.parse::<ipnet::Ipv4Net>() else {
+            continue;
+        };
+        let want = need
+            .iter()
+            .find(|(z, _)| *z == s.zone)
+            .map_or(0, |(_, v)| *v);
+        let have = sizing::subnet_capacity(cidr, reserved);
+        if want > have {
+            hits.push(Hit::new(
+                format!("spec.network.subnets[{i}].cidr"),
+                format!(
+                    "subnet {cidr} in {} gives {} addresses ({reserved} kept by the provider), but its nodes and pods take {}",
+                    s.zone,
+                    num(have),
+                    num(want)
+                ),
+                "use a wider vpcCIDR (eksctl splits it evenly per zone), or fewer nodes or pods per node in this zone",
+            ));
+        }
+    }
+    hits
 }
