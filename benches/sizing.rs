@@ -13,6 +13,7 @@ fn main() {
     let c = Catalog::builtin();
     let demand = Demand {
         arch: kubeplan::plan::ArchChoice::Any,
+        prefix_delegation: false,
         pods: 150_000,
         requests: PodRequests {
             cpu: 0.25,

@@ -179,6 +179,9 @@ pub struct SizeArgs {
     /// Size only this instance type
     #[arg(long)]
     pub instance_type: Option<String>,
+    /// EKS: size for VPC CNI prefix delegation (a /28 per address slot) instead of secondary IPs
+    #[arg(long)]
+    pub prefix_delegation: bool,
     /// Node CPU architecture to rank: amd64, arm64, or any
     #[arg(long, value_parser = parse_arch, default_value = "amd64")]
     pub arch: crate::plan::ArchChoice,

@@ -180,6 +180,9 @@ pub struct PlatformProfile {
     /// What the max-pods figures assume (stated by `size`).
     #[serde(default)]
     pub max_pods_note: Option<String>,
+    /// The same with prefix delegation (`size --prefix-delegation`).
+    #[serde(default)]
+    pub max_pods_note_prefix: Option<String>,
     /// Memory sizes machines come in (on-prem servers); empty where any size
     /// a table gives can be had.
     #[serde(default, rename = "serverMemoryGiB")]
@@ -464,6 +467,15 @@ impl InstanceType {
     pub fn eni_max_pods(&self) -> Option<u32> {
         match (self.enis, self.ips_per_eni) {
             (Some(e), Some(i)) if i > 0 => Some(e * (i - 1) + 2),
+            _ => None,
+        }
+    }
+
+    /// The same with VPC CNI prefix delegation: each secondary address slot
+    /// carries a /28 prefix of 16 addresses: ENIs x ((IPv4 per ENI - 1) x 16) + 2.
+    pub fn eni_prefix_max_pods(&self) -> Option<u32> {
+        match (self.enis, self.ips_per_eni) {
+            (Some(e), Some(i)) if i > 0 => Some(e * ((i - 1) * 16) + 2),
             _ => None,
         }
     }

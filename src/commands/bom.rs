@@ -46,6 +46,7 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
         production: args.purpose == crate::plan::Purpose::Production,
         managed,
         arch: args.arch,
+        prefix_delegation: args.prefix_delegation,
     };
     let choices = match &args.instance_type {
         Some(name) => {
@@ -78,11 +79,12 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
     let shown: Vec<_> = choices.into_iter().take(args.top.max(1)).collect();
     let sized = crate::report::size::Sized {
         platform: args.platform,
-        max_pods_note: c
-            .platform(args.platform)
-            .max_pods_note
-            .as_deref()
-            .filter(|_| managed),
+        max_pods_note: if args.prefix_delegation {
+            c.platform(args.platform).max_pods_note_prefix.as_deref()
+        } else {
+            c.platform(args.platform).max_pods_note.as_deref()
+        }
+        .filter(|_| managed),
         overhead: crate::sizing::node_overhead(c, args.platform),
         blast_radius: demand.production.then(|| {
             crate::sizing::blast_radius_cap(

@@ -21,6 +21,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         production,
         managed: d.managed.is_some(),
         arch: a.arch,
+        prefix_delegation: false,
     };
     // Fewest clusters first (each is one more control plane to run), then cost.
     let choice = rank_instances(c, a.platform, &demand)

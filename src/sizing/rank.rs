@@ -18,6 +18,8 @@ pub struct Demand {
     pub managed: bool,
     /// The node architectures allowed.
     pub arch: crate::plan::ArchChoice,
+    /// EKS: the VPC CNI assigns /28 prefixes instead of single addresses.
+    pub prefix_delegation: bool,
 }
 
 /// Pods to size for: the peak, plus the burst headroom for bursty traffic.
@@ -160,8 +162,23 @@ pub fn size_instance(
     d: &Demand,
     inst: &InstanceType,
 ) -> Option<Choice> {
-    let max_pods = instance_max_pods(c, platform, d.managed, inst);
-    let reserve = reserved_for_pods(c, platform, d.managed, Some(inst), max_pods);
+    let (max_pods, reserve) = match eni_max_pods(c, platform, d.managed, Some(inst)) {
+        // Prefix delegation: the prefix formula within the recommended cap
+        // (the retired AL2 calculator's 110 / 250); nodeadm reserves memory
+        // for the same figure.
+        Some(_) if d.prefix_delegation => {
+            let cap = node_pod_limit_for(c, platform, d.managed, inst.cpu, None);
+            let pd = inst.eni_prefix_max_pods().unwrap_or(cap).min(cap);
+            (pd, pd)
+        }
+        _ => {
+            let max_pods = instance_max_pods(c, platform, d.managed, inst);
+            (
+                max_pods,
+                reserved_for_pods(c, platform, d.managed, Some(inst), max_pods),
+            )
+        }
+    };
     let alloc = allocatable(c.platform(platform), inst.cpu, inst.memory_gib, reserve);
     let per_node = pods_per_sized_node(c, platform, d, &alloc, max_pods);
     if per_node == 0 {

@@ -326,7 +326,7 @@ proptest! {
     ) {
         let c = Catalog::builtin();
         let req = PodRequests { cpu, memory_gib: mem };
-        let d = Demand { pods, requests: req, zones, burst: false, production: prod, managed: true, arch: ArchChoice::Any };
+        let d = Demand { pods, requests: req, zones, burst: false, production: prod, managed: true, arch: ArchChoice::Any, prefix_delegation: false };
         let ranked = rank_instances(c, platform, &d);
         prop_assume!(!ranked.is_empty());
         let best = &ranked[0];
@@ -644,4 +644,51 @@ fn sizing_docs_worked_example_is_current() {
         "pods per node {per_node}"
     );
     assert!(doc.contains(&format!("n = {nodes} (")), "nodes {nodes}");
+}
+
+/// Prefix delegation is a stated option of `size`: ENIs x ((IPv4 per ENI
+/// minus 1) x 16) + 2 within 110 / 250 (m5.large: 3 x 9 x 16 + 2 = 434, so
+/// 110), memory reserved for that figure, and the output says which mode.
+#[test]
+fn eks_prefix_delegation_is_a_stated_option() {
+    let c = Catalog::builtin();
+    for t in ["m5.large", "t3.large", "m5.4xlarge"] {
+        let inst = c.instance(Platform::Aws, t).unwrap();
+        let pd = inst.enis.unwrap() * ((inst.ips_per_eni.unwrap() - 1) * 16) + 2;
+        let cap = if inst.cpu > 30.0 { 250 } else { 110 };
+        let want = pd.min(cap);
+        let out = kubeplan()
+            .args([
+                "size",
+                "--platform",
+                "aws",
+                "--instance-type",
+                t,
+                "--pods",
+                "100",
+            ])
+            .args([
+                "--pod-cpu",
+                "0.1",
+                "--pod-memory",
+                "0.1",
+                "--prefix-delegation",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ch = &v["choices"][0];
+        assert_eq!(ch["maxPods"], want, "{t}");
+        let alloc = inst.memory_gib - (11.0 * f64::from(want) + 255.0 + 100.0) / 1024.0;
+        assert!(
+            (ch["allocatableMemoryGiB"].as_f64().unwrap() - alloc).abs() < 1e-9,
+            "{t}"
+        );
+        assert!(v["maxPodsAssume"]
+            .as_str()
+            .unwrap()
+            .contains("prefix delegation"));
+    }
 }
