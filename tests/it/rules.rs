@@ -248,3 +248,36 @@ fn zone_quorum_help_counts_right() {
     );
     assert!(help(&plan(5, "[a, b, c]")).is_empty());
 }
+
+/// What users read names designs and upstream sources, never the project's
+/// internal notes.
+#[test]
+fn no_internal_wording_in_what_users_read() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for dir in [
+        "docs",
+        "docs/examples",
+        "profiles",
+        "profiles/platforms",
+        "profiles/presets",
+    ] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            if e.path().is_file() {
+                files.push(e.path());
+            }
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap().to_lowercase();
+        for word in ["seed note", "facts.md", "seed 00"] {
+            assert!(!text.contains(word), "{} says `{word}`", f.display());
+        }
+    }
+    for r in kubeplan::lint::RULES {
+        let d = r.docs(Catalog::builtin());
+        let all =
+            format!("{} {} {} {} {}", d.summary, d.what, d.why, d.fix, r.example).to_lowercase();
+        assert!(!all.contains("seed"), "{}", r.id);
+    }
+}
