@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::plan::{Platform, Tooling};
 
 mod profiles;
+mod validate;
 use crate::questionnaire::{check_bounds, Preset, Questionnaire};
 pub use profiles::*;
 
@@ -45,6 +46,10 @@ pub enum CatalogError {
     Invalid { path: String, reason: String },
 }
 
+fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
 fn parse<T: for<'de> Deserialize<'de>>(path: &str, text: &str) -> Result<T, CatalogError> {
     serde_saphyr::from_str(text).map_err(|e| CatalogError::Invalid {
         path: path.to_string(),
@@ -76,6 +81,7 @@ impl Catalog {
         presets: impl Iterator<Item = (String, String)>,
     ) -> Result<Catalog, CatalogError> {
         let kubernetes: Kubernetes = parse("kubernetes.yaml", kubernetes)?;
+        validate::numbers("kubernetes.yaml", &to_json(&kubernetes))?;
         let invalid = |path: &str, reason: &str| CatalogError::Invalid {
             path: path.to_string(),
             reason: reason.to_string(),
@@ -90,6 +96,7 @@ impl Catalog {
         for (name, text) in platforms {
             let path = format!("platforms/{name}.yaml");
             let p: PlatformProfile = parse(&path, &text)?;
+            validate::numbers(&path, &to_json(&p))?;
             if p.name.as_str() != name {
                 return Err(invalid(
                     &path,

@@ -3,6 +3,7 @@
 mod cli;
 mod design;
 mod design_cli;
+mod hostile;
 mod layers;
 mod pty;
 mod questionnaire;
