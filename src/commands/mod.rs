@@ -7,6 +7,9 @@ pub mod misc;
 pub mod profiles;
 pub mod prompt;
 pub mod quorum;
+pub mod write;
+
+pub use write::write_atomic;
 
 use std::io::{IsTerminal, Write};
 
@@ -69,36 +72,6 @@ pub fn read_plans(path: &str) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
             }
         })
         .collect()
-}
-
-/// Writes a file atomically: a temporary file beside it, then a rename (or,
-/// without --force, a link that fails when the file appeared meanwhile).
-pub fn write_atomic(path: &std::path::Path, text: &str, force: bool) -> anyhow::Result<()> {
-    use anyhow::{anyhow, Context};
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kubeplan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a file there", path.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    let result = if force {
-        tmp.persist(path).map(|_| ())
-    } else {
-        tmp.persist_noclobber(path).map(|_| ())
-    };
-    result.map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow!("{} exists; pass --force to overwrite it", path.display())
-        } else {
-            anyhow!("{}: cannot write: {}", path.display(), e.error)
-        }
-    })
 }
 
 /// Runs a parsed command line.

@@ -522,3 +522,79 @@ fn gke_raises_max_pods_and_says_so() {
         "{text}"
     );
 }
+
+/// `-o` writes through a symbolic link to its file, keeps an existing file's
+/// mode, creates new files with the umask's mode, and writes a device or a
+/// FIFO directly instead of replacing it.
+#[cfg(unix)]
+#[test]
+fn output_files_keep_links_modes_and_devices() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bin = env!("CARGO_BIN_EXE_kubeplan");
+    let design = |out: &str| {
+        StdCommand::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 027; exec '{bin}' design --profile dev-onprem --yes -o '{out}' --force"
+            ))
+            .current_dir(d)
+            .env_remove("CI")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    // A new file: 0666 less the umask (027) = 0640.
+    let o = design("new.yaml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mode = |p: &str| std::fs::metadata(d.join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("new.yaml"), 0o640);
+    // An existing 0644 file stays 0644.
+    std::fs::write(d.join("old.yaml"), "x").unwrap();
+    std::fs::set_permissions(d.join("old.yaml"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(design("old.yaml").status.success());
+    assert_eq!(mode("old.yaml"), 0o644);
+    assert!(std::fs::read_to_string(d.join("old.yaml"))
+        .unwrap()
+        .contains("kind: ClusterPlan"));
+    // A symbolic link stays a link; the file it points to gets the plan.
+    std::fs::write(d.join("real.yaml"), "x").unwrap();
+    std::os::unix::fs::symlink("real.yaml", d.join("link.yaml")).unwrap();
+    assert!(design("link.yaml").status.success());
+    assert!(std::fs::symlink_metadata(d.join("link.yaml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(d.join("real.yaml"))
+        .unwrap()
+        .contains("kind: ClusterPlan"));
+    // A device is written, not replaced.
+    assert!(design("/dev/null").status.success());
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    // A FIFO is written to its reader.
+    let fifo = d.join("pipe");
+    assert!(StdCommand::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    assert!(design("pipe").status.success());
+    assert!(reader.join().unwrap().contains("kind: ClusterPlan"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    // Nothing temporary is left behind.
+    let left: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
