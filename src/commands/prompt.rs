@@ -2,6 +2,8 @@
 //! time with its default and help, validated numbers re-asked in place, a
 //! summary to confirm. Ctrl-C, Esc or end of input ends it with nothing written.
 
+use std::io::Write;
+
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, InquireError, MultiSelect, Select};
 use serde_json::Value;
@@ -92,8 +94,33 @@ fn list(q: &Question, current: Option<Value>) -> Result<Value, PromptError> {
     ))
 }
 
+/// An interrupt from outside (`kill -INT`, `kill -TERM`) while a prompt
+/// holds the terminal in raw mode: give the terminal back (cooked mode,
+/// bracketed paste off, cursor shown) and end as Ctrl-C does. Nothing has
+/// been written yet: files are written only after the last answer.
+#[cfg(unix)]
+fn restore_on_signal() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = crossterm::terminal::disable_raw_mode();
+            let mut err = std::io::stderr();
+            let _ = write!(err, "\x1b[?2004l\x1b[?25h\r\n");
+            let _ = writeln!(err, "kubeplan: {}", PromptError::Interrupted);
+            std::process::exit(i32::from(super::exit::INTERRUPTED));
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn restore_on_signal() {}
+
 impl Prompter for Terminal {
     fn start(&mut self) {
+        restore_on_signal();
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
             inquire::set_global_render_config(inquire::ui::RenderConfig::empty());
         }

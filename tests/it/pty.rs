@@ -322,3 +322,27 @@ fn learning_skips_what_does_not_apply() {
         "{saved}"
     );
 }
+
+/// An interrupt from outside (`kill -INT`) during a prompt gives the terminal
+/// back (bracketed paste off, cooked mode) and ends as Ctrl-C does: exit 130,
+/// the same line, nothing written.
+#[test]
+fn an_outside_sigint_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path(), &["design", "-o", "plan.yaml"]);
+    s.expect("What is the cluster for?").unwrap();
+    let pid = s.get_process().pid();
+    let killed = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = s.expect("interrupted; nothing was written").unwrap();
+    let seen = String::from_utf8_lossy(out.before()).into_owned();
+    assert!(
+        seen.contains("\x1b[?2004l"),
+        "bracketed paste is turned off: {seen:?}"
+    );
+    assert_eq!(exit_code(&mut s), 130);
+    assert!(!dir.path().join("plan.yaml").exists());
+}
