@@ -33,7 +33,8 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     // more control-plane nodes than it assumed may need one cluster more.
     // Every cluster holds at least one pod, so the search ends by `pods`.
     let first = choice.clusters.max(1);
-    let fits = (first..=a.pods.max(first)).find_map(|count| {
+    let last = a.pods.max(first);
+    let at = |count: u64| {
         let share = a.pods.div_ceil(count);
         let workers = workers_for(
             effective_pods(c, share, burst),
@@ -52,12 +53,41 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             && share <= limits.max_containers
             && addresses;
         ok.then_some((count, share, workers, topo, cp))
-    });
+    };
+    let fits = fewest(first, last, &at).and_then(at);
     let (count, share, workers, topo, cp) = fits.ok_or_else(|| i.nothing_fits())?;
     (d.clusters, d.share, d.workers, d.topology, d.cp_nodes) = (count, share, workers, topo, cp);
     d.plan.spec.workload = Some(i.workload(share, a.apps.div_ceil(count)));
     d.choice = Some(choice);
     Ok(())
+}
+
+/// The smallest count in `first..=last` that `at` accepts: a count that fits
+/// keeps fitting with more clusters (each carries fewer pods), so the search
+/// gallops up from `first` and then halves the gap; at most ~2 log2(last)
+/// tries, and none at all past `last`.
+fn fewest<T>(first: u64, last: u64, at: &dyn Fn(u64) -> Option<T>) -> Option<u64> {
+    let (mut lo, mut step) = (first, 1u64);
+    let mut hi = loop {
+        let probe = lo.saturating_add(step - 1).min(last);
+        if at(probe).is_some() {
+            break probe;
+        }
+        if probe == last {
+            return None;
+        }
+        lo = probe + 1;
+        step = step.saturating_mul(2);
+    };
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if at(mid).is_some() {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(hi)
 }
 
 /// The finished plans: one per cluster, named `-1`, `-2`, …, the pods
@@ -110,4 +140,26 @@ pub fn replicate(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         })
         .collect();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fewest;
+
+    #[test]
+    fn fewest_is_the_first_count_that_fits() {
+        for first in 1..6u64 {
+            for last in first..40 {
+                for threshold in 0..45u64 {
+                    let at = |n: u64| (n >= threshold).then_some(());
+                    let linear = (first..=last).find(|n| *n >= threshold);
+                    assert_eq!(
+                        fewest(first, last, &at),
+                        linear,
+                        "{first}..={last} >= {threshold}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -141,13 +141,22 @@ pub fn pods_per_sized_node(
     alloc: &crate::sizing::Allocatable,
     max_pods: u32,
 ) -> u64 {
-    let o = node_overhead(c, platform);
+    // The sums of node_overhead, without its names (this runs per type).
+    let all = c
+        .kubernetes
+        .sizing
+        .daemon_sets
+        .iter()
+        .chain(std::iter::once(&c.platform(platform).cni_agent));
+    let (cpu, mib, pods) = all.fold((0.0, 0.0, 0u32), |(c, m, n), d| {
+        (c + d.cpu, m + d.memory_mib, n + 1)
+    });
     let left = crate::sizing::Allocatable {
-        cpu: (alloc.cpu - o.cpu).max(0.0),
-        memory_gib: (alloc.memory_gib - o.memory_gib).max(0.0),
+        cpu: (alloc.cpu - cpu).max(0.0),
+        memory_gib: (alloc.memory_gib - mib / 1024.0).max(0.0),
         ..*alloc
     };
-    let per_node = pods_per_node(&left, max_pods.saturating_sub(o.pods), Some(&d.requests));
+    let per_node = pods_per_node(&left, max_pods.saturating_sub(pods), Some(&d.requests));
     if d.production {
         per_node.min(blast_radius_cap(c, effective_pods(c, d.pods, d.burst)))
     } else {
