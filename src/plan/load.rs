@@ -146,6 +146,12 @@ pub fn read_source(arg: &str) -> Result<Source, LoadError> {
         if meta.is_dir() {
             return Err(read_err(arg, "is a directory"));
         }
+        #[cfg(unix)]
+        if std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()) {
+            // Opening a named pipe blocks until a writer comes, as `cat` does:
+            // say what kubeplan is waiting for.
+            eprintln!("kubeplan: waiting for input on {arg} (a named pipe)");
+        }
         if meta.len() > MAX_PLAN_BYTES {
             return Err(read_err(arg, too_large(meta.len())));
         }
@@ -169,7 +175,21 @@ fn too_large(len: u64) -> String {
 /// Turns raw bytes into a source, with the checks `read_source` promises.
 pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadError> {
     if bytes.len() as u64 > MAX_PLAN_BYTES {
-        return Err(read_err(&name, too_large(bytes.len() as u64)));
+        // Reading stops past the limit, so the size is only known to be over it.
+        return Err(read_err(
+            &name,
+            format!(
+                "more than {} MiB; plan files are limited to {} MiB",
+                MAX_PLAN_BYTES / 1048576,
+                MAX_PLAN_BYTES / 1048576
+            ),
+        ));
+    }
+    if utf16(&bytes) {
+        return Err(read_err(
+            &name,
+            "UTF-16 text; kubeplan reads UTF-8: save the file as UTF-8",
+        ));
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         let (line, column) = line_col(&bytes, at);
@@ -198,9 +218,20 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadErr
         None => text,
     };
     if text.trim().is_empty() {
-        return Err(read_err(&name, "file is empty: no plan document"));
+        return Err(read_err(&name, "file is empty"));
     }
     Ok(Source { name, text })
+}
+
+/// UTF-16 text: its byte-order mark, or ASCII with a NUL beside every byte.
+fn utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(64) & !1];
+    head.len() >= 4
+        && (head.chunks(2).all(|c| c[1] == 0 && c[0] != 0)
+            || head.chunks(2).all(|c| c[0] == 0 && c[1] != 0))
 }
 
 fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
@@ -214,10 +245,33 @@ fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
     (line as u32, column as u32)
 }
 
+/// What one plan file may hold, sized for the 16 MiB file limit: a file of
+/// ~12,000 plans (10 MB) fits; anything beyond these is named in the error.
+pub const MAX_DOCUMENTS: usize = 20_000;
+/// Nodes (mappings, lists and values) in one file.
+pub const MAX_NODES: usize = 4_000_000;
+/// Parser events in one file.
+pub const MAX_EVENTS: usize = 10_000_000;
+/// Aliases (`*name`) in one file.
+pub const MAX_ALIASES: usize = 10_000;
+/// Nesting depth: a plan is about 6 levels deep.
+pub const MAX_DEPTH: usize = 64;
+
 fn parse_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_documents = MAX_DOCUMENTS;
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = MAX_EVENTS;
+    budget.max_depth = MAX_DEPTH;
+    budget.flow_nesting_limit = MAX_DEPTH;
+    // Plans rarely use anchors: a small alias budget stops an alias bomb
+    // within milliseconds, whatever the node budget.
+    budget.max_aliases = MAX_ALIASES;
+    budget.max_recorded_anchor_events = MAX_ALIASES * 10;
     serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
+        budget: Some(budget),
     }
 }
 
@@ -255,7 +309,45 @@ pub fn parse_documents(source: Source) -> Result<Vec<Document>, LoadError> {
     Ok(out)
 }
 
+/// A Kubernetes manifest passed by mistake: one finding that says what it
+/// is, instead of a schema error for every field it has.
+fn not_a_plan(doc: &Spanned<Node>) -> Option<Issue> {
+    let Node::Map(entries) = &doc.value else {
+        return None;
+    };
+    let field = |name: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k.value.key_text() == name)
+            .and_then(|(_, v)| match &v.value {
+                Node::Str(s) => Some((s.clone(), Pos::of(v))),
+                _ => None,
+            })
+    };
+    let (kind, pos) = field("kind")?;
+    if kind == "ClusterPlan" {
+        return None;
+    }
+    let api = field("apiVersion").map_or_else(|| "no apiVersion".to_string(), |(a, _)| a);
+    Some(Issue {
+        kind: IssueKind::InvalidValue,
+        field: "kind".into(),
+        pos,
+        message: format!("`kind: {kind}` ({api}) is a Kubernetes manifest, not a kubeplan ClusterPlan"),
+        help: "kubeplan lints cluster plans (apiVersion: kubeplan/v1, kind: ClusterPlan); `kubeplan design -o plan.yaml` writes one".into(),
+    })
+}
+
 fn check_document(source: Arc<Source>, index: usize, doc: &Spanned<Node>) -> Document {
+    if let Some(issue) = not_a_plan(doc) {
+        return Document {
+            source,
+            index,
+            plan: None,
+            issues: vec![issue],
+            locs: Default::default(),
+        };
+    }
     let (value, mut issues, locs) = schema::check(doc);
     let mut plan = None;
     if issues.is_empty() {
@@ -287,13 +379,43 @@ fn yaml_reason(raw: &str) -> String {
     if let Some(rest) = text.strip_prefix("error: ") {
         text = rest.to_string();
     }
-    if text.contains("budget breached") {
-        return "refusing to expand the document: it has more nodes, aliases or events than a plan can have (an alias bomb?)".into();
+    // serde-saphyr's advice to its own callers is not the user's.
+    if let Some(i) = text.find(", set DuplicateKeyPolicy") {
+        text.truncate(i);
+        text.push_str("; each key may appear once");
     }
-    if text.contains("recursion limit") || text.contains("depth") {
-        return "nesting is too deep for a plan document".into();
+    if let Some(breach) = text.split("budget breached: ").nth(1) {
+        return budget_reason(breach);
+    }
+    if text.contains("recursion limit") || text.contains("depth") || text.contains("nesting") {
+        return budget_reason("Depth");
     }
     format!("not valid YAML: {text}")
+}
+
+/// Names the budget a file went over (`Depth { depth: 65 }` → nesting).
+fn budget_reason(breach: &str) -> String {
+    let kind = breach.split([' ', '{']).next().unwrap_or("");
+    match kind {
+        "Depth" => format!("nesting deeper than {MAX_DEPTH} levels; a plan is a few levels deep"),
+        "Documents" => format!(
+            "more than {} YAML documents in one file",
+            crate::fmt::num(MAX_DOCUMENTS as u64)
+        ),
+        "Nodes" => format!(
+            "more than {} YAML nodes in one file",
+            crate::fmt::num(MAX_NODES as u64)
+        ),
+        "Events" => format!(
+            "more than {} YAML events in one file",
+            crate::fmt::num(MAX_EVENTS as u64)
+        ),
+        k if k.contains("Alias") || k.contains("Anchor") => {
+            "too many aliases or anchors: refusing to expand them (an alias bomb?)".into()
+        }
+        "ScalarBytes" => "more text in values than a plan file holds".into(),
+        other => format!("over the parser's budget ({other})"),
+    }
 }
 
 /// Reads and parses every file the arguments name.

@@ -141,10 +141,10 @@ answers! {
         [#[arg(long, value_delimiter = ',', value_parser = parse::<StorageNeed>, value_name = "NEED,...", help_heading = "Answers")]];
     /// Average CPU request per pod, in cores (default by workload)
     pod_cpu: f64 => f64 = same, key "podCpu", flag "--pod-cpu" Option<f64> = Option::clone,
-        [#[arg(long, value_name = "CORES", help_heading = "Answers")]];
+        [#[arg(long, value_name = "CORES", value_parser = finite, help_heading = "Answers")]];
     /// Average memory request per pod, in GiB (default by workload)
     pod_memory_gib: f64 => f64 = same, key "podMemoryGiB", flag "--pod-memory" Option<f64> = Option::clone,
-        [#[arg(long = "pod-memory", value_name = "GIB", help_heading = "Answers")]];
+        [#[arg(long = "pod-memory", value_name = "GIB", value_parser = finite, help_heading = "Answers")]];
     /// Pod network range: auto (sized by the design) or a CIDR such as 10.244.0.0/16
     pod_cidr: CidrAnswer => CidrAnswer = same, key "podCIDR", flag "--pod-cidr" Option<CidrAnswer> = Option::clone,
         [#[arg(long, value_name = "CIDR", value_parser = parse::<CidrAnswer>, help_heading = "Answers")]];
@@ -162,6 +162,15 @@ fn same<T>(v: T) -> T {
 
 fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
     s.parse()
+}
+
+/// A number, not NaN or infinite (the bounds are the questionnaire's).
+fn finite(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err(format!("`{s}` is not a finite number")),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
 }
 
 fn storage_flag(v: &Option<Vec<StorageNeed>>) -> Option<StorageAnswer> {

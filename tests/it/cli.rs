@@ -653,3 +653,107 @@ fn cli_definition_is_consistent() {
     use clap::CommandFactory;
     kubeplan::cli::Cli::command().debug_assert();
 }
+
+/// Messages that used to mislead (issue 10) say what is wrong.
+#[test]
+fn hostile_input_messages_name_the_real_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let p = d.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let deep = format!("{}{}", "{a: ".repeat(10_000), "}".repeat(10_000));
+    let deep = write("deep.yaml", deep.into_bytes());
+    assert_input_error(&["lint", &deep], None, &["nesting deeper than 64 levels"]);
+    let mut u16 = vec![0xFF, 0xFE];
+    for b in b"apiVersion: kubeplan/v1\n" {
+        u16.extend([*b, 0]);
+    }
+    let u16 = write("u16.yaml", u16);
+    assert_input_error(&["lint", &u16], None, &["UTF-16 text"]);
+    assert_input_error(
+        &["lint", "-"],
+        Some(vec![b'a'; 17 * 1024 * 1024]),
+        &["more than 16 MiB"],
+    );
+    let dup = write("dup.yaml", b"pods: 1\npods: 2\n".to_vec());
+    let o = kubeplan()
+        .args(["design", "--answers", &dup, "--yes"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("duplicate mapping key: pods; each key may appear once"),
+        "{err}"
+    );
+    assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+    let big = write("big.yaml", b"pods: 18446744073709551616\n".to_vec());
+    let o = kubeplan()
+        .args(["design", "--answers", &big, "--yes"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains("past 9,223,372,036,854,775,807") && !err.contains("is 9223372036854775807"),
+        "{err}"
+    );
+    let o = kubeplan()
+        .args([
+            "design",
+            "--profile",
+            "prod-aws",
+            "--pod-cpu",
+            "NaN",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a finite number"));
+    let manifest = write(
+        "deploy.yaml",
+        b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n"
+            .to_vec(),
+    );
+    let (code, v) = lint_json(&manifest);
+    assert_eq!(code, 1);
+    let findings = v["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("is a Kubernetes manifest, not a kubeplan ClusterPlan"));
+}
+
+/// The parser's budgets hold a 16 MB file of about 11,600 plans: the
+/// document and node budgets are checked against a real plan's node count,
+/// and a file of 1,000 plans lints (the full size is a benchmark:
+/// `benches/lint.sh`).
+#[test]
+fn a_file_of_thousands_of_plans_lints() {
+    use kubeplan::plan::load::{MAX_DOCUMENTS, MAX_EVENTS, MAX_NODES};
+    let one = std::fs::read_to_string(example("prod-onprem-stacked.yaml")).unwrap();
+    let value: Value = serde_saphyr::from_str(&one).unwrap();
+    fn count(v: &Value) -> usize {
+        1 + match v {
+            Value::Object(m) => m.iter().map(|(_, x)| 1 + count(x)).sum(),
+            Value::Array(a) => a.iter().map(count).sum(),
+            _ => 0,
+        }
+    }
+    let nodes = count(&value);
+    const _: () = assert!(MAX_DOCUMENTS >= 11_574 && MAX_EVENTS >= 2 * MAX_NODES);
+    assert!(MAX_NODES >= 11_574 * nodes, "{nodes} nodes per plan");
+    let dir = tempfile::tempdir().unwrap();
+    let many: Vec<String> = (0..1_000)
+        .map(|i| one.replacen("name: ", &format!("name: p{i}-"), 1))
+        .collect();
+    let path = dir.path().join("many.yaml");
+    std::fs::write(&path, many.join("\n---\n")).unwrap();
+    let (code, v) = lint_json(path.to_str().unwrap());
+    assert_eq!(code, 0, "{}", v["summary"]);
+    assert_eq!(v["summary"]["plans"], 1_000);
+}

@@ -361,6 +361,11 @@ impl<'a> Walker<'a> {
                 )
             }
         };
+        if integer && as_f64.abs() >= 9.2e18 {
+            let message = "a whole number past 9,223,372,036,854,775,807".to_string();
+            self.invalid(path, pos, message, "use a smaller number".into());
+            return None;
+        }
         if let Some((message, help)) = out_of_range(schema, as_f64) {
             self.invalid(path, pos, message, help);
             return None;
