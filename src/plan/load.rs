@@ -24,15 +24,31 @@ pub struct Source {
     /// The name shown in messages: the path as given, or `<stdin>`.
     pub name: String,
     pub text: String,
+    /// Where each line starts, built on the first `line()` call, so showing
+    /// every finding of a large file stays linear in its size.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
+    pub fn new(name: String, text: String) -> Source {
+        Source {
+            name,
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The text of a 1-based line, without its line ending.
     pub fn line(&self, line: u32) -> Option<&str> {
-        self.text
-            .split('\n')
-            .nth(line.checked_sub(1)? as usize)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(line.checked_sub(1)? as usize)?;
+        let rest = &self.text[start..];
+        let l = rest.split('\n').next().unwrap_or("");
+        Some(l.strip_suffix('\r').unwrap_or(l))
     }
 }
 
@@ -220,7 +236,7 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadErr
     if text.trim().is_empty() {
         return Err(read_err(&name, "file is empty"));
     }
-    Ok(Source { name, text })
+    Ok(Source::new(name, text))
 }
 
 /// UTF-16 text: its byte-order mark, or ASCII with a NUL beside every byte.

@@ -757,3 +757,14 @@ fn a_file_of_thousands_of_plans_lints() {
     assert_eq!(code, 0, "{}", v["summary"]);
     assert_eq!(v["summary"]["plans"], 1_000);
 }
+
+/// A source's lines by number, with CRLF endings dropped and none past the end.
+#[test]
+fn source_lines_by_number() {
+    let s = kubeplan::plan::load::Source::new("x".into(), "a\r\nbb\n\nccc".into());
+    assert_eq!(
+        (1..=5).map(|n| s.line(n)).collect::<Vec<_>>(),
+        [Some("a"), Some("bb"), Some(""), Some("ccc"), None]
+    );
+    assert_eq!(s.line(0), None);
+}
