@@ -2,8 +2,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{emit, exit, Env};
 use crate::cli::{LintArgs, LintFormat};
-use crate::lint::lint_document;
-use crate::plan::load::{expand_paths, parse_documents, read_source};
+use crate::lint::{lint_document, DocReport};
+use crate::plan::load::{expand_paths, parse_documents, read_source, LoadError};
+use crate::plan::Document;
 use crate::report::lint::{self as out, FileReport};
 
 /// Files at which a progress bar appears (on a terminal's stderr only).
@@ -12,22 +13,16 @@ const PROGRESS_FROM: usize = 200;
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let files = expand_paths(&args.paths)?;
     let bar = progress(files.len());
-    let mut docs = Vec::with_capacity(files.len());
-    for f in &files {
-        let source = read_source(f)?;
-        let name = source.name.clone();
-        docs.push((name, parse_documents(source)?));
-        bar.inc(1);
-    }
+    let checked = check_all(&files, env, &bar);
     bar.finish_and_clear();
-    let reports: Vec<FileReport> = docs
+    // The first unreadable file, in the order given, is the error.
+    let checked: Vec<(String, Vec<Document>, Vec<DocReport>)> =
+        checked.into_iter().collect::<Result<_, _>>()?;
+    let reports: Vec<FileReport> = checked
         .iter()
-        .map(|(name, ds)| FileReport {
+        .map(|(name, docs, reports)| FileReport {
             file: name.clone(),
-            docs: ds
-                .iter()
-                .map(|d| (d, lint_document(d, &env.catalog)))
-                .collect(),
+            docs: docs.iter().zip(reports.iter().cloned()).collect(),
         })
         .collect();
     let text = match args.format {
@@ -42,6 +37,41 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         .flat_map(|(_, r)| r.findings.iter())
         .any(|x| x.severity >= args.fail_on);
     Ok(if failing { exit::FINDINGS } else { exit::OK })
+}
+
+type Checked = Result<(String, Vec<Document>, Vec<DocReport>), LoadError>;
+
+/// Reads, parses and lints every file, spread over the available cores in
+/// contiguous runs, so the results come back in the files' order whatever
+/// the scheduling.
+fn check_all(files: &[String], env: &Env, bar: &ProgressBar) -> Vec<Checked> {
+    let one = |f: &String| -> Checked {
+        let source = read_source(f)?;
+        let name = source.name.clone();
+        let docs = parse_documents(source)?;
+        let reports = docs
+            .iter()
+            .map(|d| lint_document(d, &env.catalog))
+            .collect();
+        bar.inc(1);
+        Ok((name, docs, reports))
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(files.len()).max(1);
+    if threads == 1 {
+        return files.iter().map(one).collect();
+    }
+    let run = files.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(run)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 fn progress(files: usize) -> ProgressBar {

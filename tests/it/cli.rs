@@ -768,3 +768,33 @@ fn source_lines_by_number() {
     );
     assert_eq!(s.line(0), None);
 }
+
+/// Files are linted in parallel, reported in their order.
+#[test]
+fn parallel_lint_reports_files_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = std::fs::read_to_string(example("prod-onprem-stacked.yaml")).unwrap();
+    for i in 0..60 {
+        std::fs::write(dir.path().join(format!("plan-{i:03}.yaml")), &one).unwrap();
+    }
+    let (code, v) = lint_json(dir.path().to_str().unwrap());
+    assert_eq!(code, 0);
+    let names: Vec<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names.len(), 60);
+    assert_eq!(names, sorted);
+}
