@@ -140,6 +140,27 @@ impl Catalog {
         })
     }
 
+    /// The built-in catalog with one file's text replaced: `kubernetes.yaml`,
+    /// `questions.yaml` or `platforms/NAME.yaml` (what `--profiles-dir`
+    /// does for that file; the fuzz targets drive it).
+    pub fn with_text(file: &str, text: &str) -> Result<Catalog, CatalogError> {
+        let pick = |name: &str, builtin: &str| {
+            if file == name {
+                text.to_string()
+            } else {
+                builtin.to_string()
+            }
+        };
+        Catalog::from_texts(
+            &pick("kubernetes.yaml", KUBERNETES),
+            PLATFORMS
+                .iter()
+                .map(|(n, t)| (n.to_string(), pick(&format!("platforms/{n}.yaml"), t))),
+            &pick("questions.yaml", QUESTIONS),
+            PRESETS.iter().map(|(n, t)| (n.to_string(), t.to_string())),
+        )
+    }
+
     /// The built-in catalog with a user's folder laid over it: a
     /// `kubernetes.yaml` or `platforms/NAME.yaml` there replaces the built-in one.
     pub fn with_overrides(dir: &Path) -> Result<Catalog, CatalogError> {

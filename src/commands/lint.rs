@@ -39,6 +39,9 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     Ok(if failing { exit::FINDINGS } else { exit::OK })
 }
 
+/// Stack of each lint worker thread.
+const WORKER_STACK: usize = 16 * 1024 * 1024;
+
 type Checked = Result<(String, Vec<Document>, Vec<DocReport>), LoadError>;
 
 /// Reads, parses and lints every file, spread over the available cores in
@@ -65,7 +68,14 @@ fn check_all(files: &[String], env: &Env, bar: &ProgressBar) -> Vec<Checked> {
     std::thread::scope(|s| {
         let handles: Vec<_> = files
             .chunks(run)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .map(|part| {
+                // The parser recurses once per nesting level: give the
+                // workers the main thread's stack, not a spawned thread's 2 MiB.
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(s, move || part.iter().map(one).collect::<Vec<_>>())
+                    .expect("spawn a lint worker")
+            })
             .collect();
         handles
             .into_iter()

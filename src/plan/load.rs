@@ -271,7 +271,7 @@ pub const MAX_EVENTS: usize = 10_000_000;
 /// Aliases (`*name`) in one file.
 pub const MAX_ALIASES: usize = 10_000;
 /// Nesting depth: a plan is about 6 levels deep.
-pub const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 32;
 
 fn parse_options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();

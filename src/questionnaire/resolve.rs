@@ -37,8 +37,15 @@ pub fn flags_layer(
 /// An answers file (`-` for stdin), checked against the answers schema and
 /// the bounds (errors name `file:line:column`).
 pub fn file_layer(path: &str, qs: &Questionnaire) -> Result<PartialAnswers, ResolveError> {
-    let source = read_source(path)?;
-    let (answers, locs): (PartialAnswers, _) = parse_one(&source, &answers_schema(qs), "answers")?;
+    answers_from_source(&read_source(path)?, qs)
+}
+
+/// An answers file already read (what `file_layer` checks after reading).
+pub fn answers_from_source(
+    source: &crate::plan::Source,
+    qs: &Questionnaire,
+) -> Result<PartialAnswers, ResolveError> {
+    let (answers, locs): (PartialAnswers, _) = parse_one(source, &answers_schema(qs), "answers")?;
     check_bounds(&answers, qs, &|key| {
         let p = locs.find(key);
         format!("{}:{}:{}", source.name, p.line, p.column)

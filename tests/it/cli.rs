@@ -666,7 +666,7 @@ fn hostile_input_messages_name_the_real_problem() {
     };
     let deep = format!("{}{}", "{a: ".repeat(10_000), "}".repeat(10_000));
     let deep = write("deep.yaml", deep.into_bytes());
-    assert_input_error(&["lint", &deep], None, &["nesting deeper than 64 levels"]);
+    assert_input_error(&["lint", &deep], None, &["nesting deeper than 32 levels"]);
     let mut u16 = vec![0xFF, 0xFE];
     for b in b"apiVersion: kubeplan/v1\n" {
         u16.extend([*b, 0]);

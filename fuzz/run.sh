@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs each fuzz target for a bounded time, seeded from the examples.
+# Usage: bash fuzz/run.sh [seconds per target]   (default 600)
+# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
+# A crash leaves its input under fuzz/artifacts/TARGET/: copy it to
+# tests/fixtures/fuzz/ so the regression test replays it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-600}
+mkdir -p fuzz/corpus/plan fuzz/corpus/answers fuzz/corpus/profiles
+cp docs/examples/*.yaml src/lint/rules/examples/*.yaml fuzz/corpus/plan/
+cp profiles/presets/*.yaml fuzz/corpus/answers/
+i=0
+for f in profiles/kubernetes.yaml profiles/platforms/{aws,gcp,azure,on-prem}.yaml profiles/questions.yaml; do
+  { printf "\\x$(printf %02x $i)"; cat "$f"; } > "fuzz/corpus/profiles/seed-$i"
+  i=$((i + 1))
+done
+for t in plan answers profiles; do
+  echo "== fuzz $t for ${secs}s"
+  cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 2>&1 |
+    grep -E "^#[0-9]+ *DONE|Done [0-9]+ runs|ERROR|panicked|SUMMARY" || true
+done
