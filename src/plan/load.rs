@@ -236,7 +236,26 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadErr
     if text.trim().is_empty() {
         return Err(read_err(&name, "file is empty"));
     }
-    Ok(Source::new(name, text))
+    Ok(Source::new(name, lone_cr_to_lf(text)))
+}
+
+/// A carriage return not followed by a line feed ends a line in YAML, so it
+/// is read as one: the parser's line numbers and the lines shown with a
+/// finding then agree (old Mac line endings, or stray CRs).
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// UTF-16 text: its byte-order mark, or ASCII with a NUL beside every byte.
