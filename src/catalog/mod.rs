@@ -14,19 +14,9 @@ mod validate;
 use crate::questionnaire::{check_bounds, Preset, Questionnaire};
 pub use profiles::*;
 
-const KUBERNETES: &str = include_str!("../../profiles/kubernetes.yaml");
-const QUESTIONS: &str = include_str!("../../profiles/questions.yaml");
-// Every `profiles/presets/*.yaml`, found by build.rs: a preset is a file.
-include!(concat!(env!("OUT_DIR"), "/presets.rs"));
-const PLATFORMS: &[(&str, &str)] = &[
-    (
-        "on-prem",
-        include_str!("../../profiles/platforms/on-prem.yaml"),
-    ),
-    ("aws", include_str!("../../profiles/platforms/aws.yaml")),
-    ("gcp", include_str!("../../profiles/platforms/gcp.yaml")),
-    ("azure", include_str!("../../profiles/platforms/azure.yaml")),
-];
+// The built-in profiles as JSON (KUBERNETES, QUESTIONS, PLATFORMS, PRESETS),
+// made by build.rs from every file of `profiles/`.
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 /// Everything in `profiles/`.
 #[derive(Debug, Clone, Serialize)]
@@ -51,10 +41,17 @@ fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(path: &str, text: &str) -> Result<T, CatalogError> {
-    serde_saphyr::from_str(text).map_err(|e| CatalogError::Invalid {
+    let invalid = |reason: String| CatalogError::Invalid {
         path: path.to_string(),
-        reason: e.without_snippet().to_string(),
-    })
+        reason,
+    };
+    // The built-in files are JSON (build.rs); a user's are YAML.
+    if text.starts_with('{') {
+        if let Ok(v) = serde_json::from_str(text) {
+            return Ok(v);
+        }
+    }
+    serde_saphyr::from_str(text).map_err(|e| invalid(e.without_snippet().to_string()))
 }
 
 impl Catalog {
