@@ -5,6 +5,7 @@ pub mod model;
 pub mod node;
 pub mod schema;
 pub mod view;
+pub mod yaml;
 
 pub use load::{load_path_list, parse_documents, Document, LoadError, Source};
 pub use model::*;
