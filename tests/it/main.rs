@@ -8,6 +8,7 @@ mod hostile;
 mod layers;
 mod pty;
 mod questionnaire;
+mod random_plans;
 mod rules;
 mod sizing;
 mod snapshots;
