@@ -42,7 +42,6 @@ const RANGES: &[(&str, f64, f64, bool)] = &[
     ("serverMemoryGiB", 0.0, 65_536.0, true),
     ("cores", 0.0, 4_096.0, false),
     ("aboveCpu", 0.0, 4_096.0, false),
-    ("maxNodesPerTier", 1.0, 1e6, false),
     // shares
     ("fraction", 0.0, 1.0, false),
     ("maxFraction", 0.0, 1.0, false),

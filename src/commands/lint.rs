@@ -66,7 +66,8 @@ fn check_all(files: &[String], env: &Env, bar: &ProgressBar) -> Vec<Checked> {
     }
     let run = files.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = files
+        // A run whose thread cannot be started is checked on this thread.
+        let runs: Vec<Result<_, &[String]>> = files
             .chunks(run)
             .map(|part| {
                 // The parser recurses once per nesting level: give the
@@ -74,12 +75,14 @@ fn check_all(files: &[String], env: &Env, bar: &ProgressBar) -> Vec<Checked> {
                 std::thread::Builder::new()
                     .stack_size(WORKER_STACK)
                     .spawn_scoped(s, move || part.iter().map(one).collect::<Vec<_>>())
-                    .expect("spawn a lint worker")
+                    .map_err(|_| part)
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        runs.into_iter()
+            .flat_map(|r| match r {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(part) => part.iter().map(one).collect(),
+            })
             .collect()
     })
 }
