@@ -1,16 +1,37 @@
 //! The built-in profiles, compiled in: every file of `profiles/` is parsed
-//! here (a YAML error fails the build) and embedded as JSON, which loads in
-//! microseconds where YAML took milliseconds at every start. Every
-//! `profiles/presets/*.yaml` is a preset: a new preset is a new file.
+//! and checked here — YAML syntax, every number in its range, the structure
+//! the engine relies on (`src/catalog/validate.rs`, shared with the run-time
+//! checks of a user's `--profiles-dir`) — so a bad profile fails the build.
+//! They are embedded as JSON, which loads in microseconds where YAML took
+//! milliseconds at every start. The Rust types and the questionnaire's own
+//! rules are checked by the test suite
+//! (`builtin_profiles_pass_every_check_a_users_files_get`).
+//! Every `profiles/presets/*.yaml` is a preset: a new preset is a new file.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-fn json(path: &Path) -> String {
+#[path = "src/catalog/validate.rs"]
+#[allow(dead_code)]
+mod validate;
+
+/// The file as JSON, after the checks; `file` is its path under `profiles/`.
+fn json(root: &Path, file: &str) -> String {
+    let path = root.join(file);
     println!("cargo:rerun-if-changed={}", path.display());
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let value: serde_json::Value = serde_saphyr::from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: not valid YAML: {e}", path.display()));
+        .unwrap_or_else(|e| panic!("profiles/{file}: not valid YAML: {e}"));
+    if let Err(v) = validate::numbers(&value) {
+        let low = if v.open { "above" } else { "at least" };
+        panic!(
+            "profiles/{file}: `{}` is {}; it must be {low} {} and at most {}",
+            v.path, v.value, v.low, v.high
+        );
+    }
+    if let Err(reason) = validate::structure(file, &value) {
+        panic!("profiles/{file}: {reason}");
+    }
     serde_json::to_string(&value).expect("JSON")
 }
 
@@ -27,31 +48,45 @@ fn yaml_files(dir: &Path) -> Vec<(String, PathBuf)> {
     files
 }
 
-fn table(out: &mut String, name: &str, files: &[(String, PathBuf)]) {
+fn table(out: &mut String, root: &Path, dir: &str) {
+    let name = dir.to_uppercase();
     writeln!(out, "const {name}: &[(&str, &str)] = &[").unwrap();
-    for (stem, path) in files {
-        writeln!(out, "    ({stem:?}, {:?}),", json(path)).unwrap();
+    for (stem, _) in yaml_files(&root.join(dir)) {
+        let file = format!("{dir}/{stem}.yaml");
+        writeln!(out, "    ({stem:?}, {:?}),", json(root, &file)).unwrap();
     }
     out.push_str("];\n");
 }
 
 fn main() {
+    println!("cargo:rerun-if-changed=src/catalog/validate.rs");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("profiles");
     let mut out = String::new();
     writeln!(
         out,
         "const KUBERNETES: &str = {:?};",
-        json(&root.join("kubernetes.yaml"))
+        json(&root, "kubernetes.yaml")
     )
     .unwrap();
     writeln!(
         out,
         "const QUESTIONS: &str = {:?};",
-        json(&root.join("questions.yaml"))
+        json(&root, "questions.yaml")
     )
     .unwrap();
-    table(&mut out, "PLATFORMS", &yaml_files(&root.join("platforms")));
-    table(&mut out, "PRESETS", &yaml_files(&root.join("presets")));
+    table(&mut out, &root, "platforms");
+    table(&mut out, &root, "presets");
+    // The presets again as one JSON object by name, parsed at first use.
+    let presets: Vec<String> = yaml_files(&root.join("presets"))
+        .into_iter()
+        .map(|(stem, _)| format!("{stem:?}:{}", json(&root, &format!("presets/{stem}.yaml"))))
+        .collect();
+    writeln!(
+        out,
+        "const PRESET_MAP: &str = {:?};",
+        format!("{{{}}}", presets.join(","))
+    )
+    .unwrap();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("profiles.rs");
     std::fs::write(dest, out).unwrap();
 }

@@ -16,11 +16,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     let c = Catalog::builtin();
     let mut sets: Vec<(String, kubeplan::design::PartialAnswers)> = c
-        .presets
+        .presets()
         .iter()
         .map(|(n, p)| (n.clone(), p.answers.clone()))
         .collect();
-    let mut big = c.presets["prod-onprem"].answers.clone();
+    let mut big = c.presets()["prod-onprem"].answers.clone();
     big.pods = Some(400_000);
     sets.push(("prod-onprem, 400,000 pods".into(), big));
     println!(
@@ -29,7 +29,7 @@ fn main() {
     );
     for (name, partial) in sets {
         let answers = c
-            .questions
+            .questions()
             .with_defaults(&partial, false)
             .complete()
             .expect("presets are complete with defaults");

@@ -11,10 +11,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let c = Catalog::builtin();
-    let Ok(given) = answers_from_source(&source, &c.questions) else {
+    let Ok(given) = answers_from_source(&source, &c.questions()) else {
         return;
     };
-    let Ok(a) = c.questions.with_defaults(&given, false).complete() else {
+    let Ok(a) = c.questions().with_defaults(&given, false).complete() else {
         return;
     };
     if a.pods > 200_000 {

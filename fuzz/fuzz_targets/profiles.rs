@@ -25,8 +25,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(c) = Catalog::with_text(file, text) else {
         return;
     };
-    for (name, preset) in &c.presets {
-        let Ok(a) = c.questions.with_defaults(&preset.answers, false).complete() else {
+    for (name, preset) in c.presets() {
+        let Ok(a) = c.questions().with_defaults(&preset.answers, false).complete() else {
             continue;
         };
         if let Ok(d) = kubeplan::design::recommend(&c, &a, name) {

@@ -9,24 +9,44 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::{Platform, Tooling};
 
+mod lazy;
 mod profiles;
 mod validate;
 use crate::questionnaire::{check_bounds, Preset, Questionnaire};
+use lazy::Part;
 pub use profiles::*;
 
 // The built-in profiles as JSON (KUBERNETES, QUESTIONS, PLATFORMS, PRESETS),
 // made by build.rs from every file of `profiles/`.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
-/// Everything in `profiles/`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything in `profiles/`. The built-in platforms, questionnaire and
+/// presets are parsed at first use (see `lazy.rs`).
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub kubernetes: Kubernetes,
-    pub platforms: BTreeMap<String, PlatformProfile>,
-    /// The `design` questionnaire.
-    pub questions: Questionnaire,
-    /// Presets of answers by name (`design --profile NAME`).
-    pub presets: BTreeMap<String, Preset>,
+    platforms: BTreeMap<String, Part<PlatformProfile>>,
+    questions: Part<Questionnaire>,
+    presets: Part<BTreeMap<String, Preset>>,
+}
+
+impl Serialize for Catalog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct All<'a> {
+            kubernetes: &'a Kubernetes,
+            platforms: BTreeMap<&'a str, &'a PlatformProfile>,
+            questions: &'a Questionnaire,
+            presets: &'a BTreeMap<String, Preset>,
+        }
+        All {
+            kubernetes: &self.kubernetes,
+            platforms: self.platforms().collect(),
+            questions: self.questions(),
+            presets: self.presets(),
+        }
+        .serialize(s)
+    }
 }
 
 /// A catalog that cannot be read.
@@ -54,21 +74,54 @@ fn parse<T: for<'de> Deserialize<'de>>(path: &str, text: &str) -> Result<T, Cata
     serde_saphyr::from_str(text).map_err(|e| invalid(e.without_snippet().to_string()))
 }
 
+/// Checks a profile file's JSON form (numbers in range, structure).
+fn check_file(path: &str, doc: &serde_json::Value) -> Result<(), CatalogError> {
+    let invalid = |reason: String| CatalogError::Invalid {
+        path: path.to_string(),
+        reason,
+    };
+    validate::numbers(doc).map_err(|v| {
+        let low = match v.open {
+            true => format!("above {}", crate::fmt::amount(v.low)),
+            false => format!("at least {}", crate::fmt::amount(v.low)),
+        };
+        invalid(format!(
+            "`{}` is {}; it must be {low} and at most {}",
+            v.path,
+            crate::fmt::decimal(v.value),
+            crate::fmt::amount(v.high)
+        ))
+    })?;
+    validate::structure(path, doc).map_err(invalid)
+}
+
 impl Catalog {
-    /// The catalog compiled into the binary.
+    /// The catalog compiled into the binary. Its files were checked when
+    /// kubeplan was built; each part is parsed at first use.
     pub fn builtin() -> &'static Catalog {
         static BUILTIN: OnceLock<Catalog> = OnceLock::new();
-        BUILTIN.get_or_init(|| {
-            Catalog::from_texts(
-                KUBERNETES,
-                PLATFORMS
-                    .iter()
-                    .map(|(n, t)| (n.to_string(), t.to_string())),
-                QUESTIONS,
-                PRESETS.iter().map(|(n, t)| (n.to_string(), t.to_string())),
-            )
-            .unwrap_or_else(|e| panic!("built-in profiles are invalid (a build defect): {e}"))
+        BUILTIN.get_or_init(|| Catalog {
+            kubernetes: Part::<Kubernetes>::builtin(KUBERNETES).get().clone(),
+            platforms: PLATFORMS
+                .iter()
+                .map(|(n, t)| (n.to_string(), Part::builtin(t)))
+                .collect(),
+            questions: Part::builtin(QUESTIONS),
+            presets: Part::builtin(PRESET_MAP),
         })
+    }
+
+    /// The built-in catalog put through every check a user's files get (the
+    /// test suite calls it; `builtin` trusts the build).
+    pub fn builtin_checked() -> Result<Catalog, CatalogError> {
+        Catalog::from_texts(
+            KUBERNETES,
+            PLATFORMS
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string())),
+            QUESTIONS,
+            PRESETS.iter().map(|(n, t)| (n.to_string(), t.to_string())),
+        )
     }
 
     fn from_texts(
@@ -78,62 +131,34 @@ impl Catalog {
         presets: impl Iterator<Item = (String, String)>,
     ) -> Result<Catalog, CatalogError> {
         let kubernetes: Kubernetes = parse("kubernetes.yaml", kubernetes)?;
-        validate::numbers("kubernetes.yaml", &to_json(&kubernetes))?;
-        let invalid = |path: &str, reason: &str| CatalogError::Invalid {
-            path: path.to_string(),
-            reason: reason.to_string(),
-        };
-        if kubernetes.control_plane_sizes.is_empty() || kubernetes.etcd_tiers.is_empty() {
-            return Err(invalid(
-                "kubernetes.yaml",
-                "controlPlaneSizes and etcdTiers need at least one entry",
-            ));
-        }
+        check_file("kubernetes.yaml", &to_json(&kubernetes))?;
         let mut map = BTreeMap::new();
         for (name, text) in platforms {
             let path = format!("platforms/{name}.yaml");
             let p: PlatformProfile = parse(&path, &text)?;
-            validate::numbers(&path, &to_json(&p))?;
-            if p.name.as_str() != name {
-                return Err(invalid(
-                    &path,
-                    &format!(
-                        "`name: {}` does not match the file name (expected `name: {name}`)",
-                        p.name
-                    ),
-                ));
-            }
-            map.insert(name, p);
-        }
-        if kubernetes.design.learning_machines.is_empty() {
-            return Err(invalid(
-                "kubernetes.yaml",
-                "design.learningMachines needs at least one entry",
-            ));
-        }
-        if kubernetes.design.load_balancer_replicas < 2 {
-            return Err(invalid(
-                "kubernetes.yaml",
-                "design.loadBalancerReplicas must be at least 2: one balancer is a single point of failure",
-            ));
+            check_file(&path, &to_json(&p))?;
+            map.insert(name, Part::loaded(p));
         }
         let questions: Questionnaire = parse("questions.yaml", questions)?;
         questions
             .validate()
-            .map_err(|e| invalid("questions.yaml", &e))?;
+            .map_err(|reason| CatalogError::Invalid {
+                path: "questions.yaml".into(),
+                reason,
+            })?;
         let mut preset_map = BTreeMap::new();
         for (name, text) in presets {
             let path = format!("presets/{name}.yaml");
             let p: Preset = parse(&path, &text)?;
             check_bounds(&p.answers, &questions, &|k| format!("answer `{k}`"))
-                .map_err(|e| invalid(&path, &e))?;
+                .map_err(|reason| CatalogError::Invalid { path, reason })?;
             preset_map.insert(name, p);
         }
         Ok(Catalog {
             kubernetes,
             platforms: map,
-            questions,
-            presets: preset_map,
+            questions: Part::loaded(questions),
+            presets: Part::loaded(preset_map),
         })
     }
 
@@ -215,7 +240,27 @@ impl Catalog {
     }
 
     pub fn platform(&self, p: Platform) -> &PlatformProfile {
-        &self.platforms[p.as_str()]
+        self.platforms[p.as_str()].get()
+    }
+
+    /// A platform by its file name (`aws`, `on-prem`, …).
+    pub fn platform_named(&self, name: &str) -> Option<&PlatformProfile> {
+        self.platforms.get(name).map(Part::get)
+    }
+
+    /// Every platform, by name.
+    pub fn platforms(&self) -> impl Iterator<Item = (&str, &PlatformProfile)> {
+        self.platforms.iter().map(|(n, p)| (n.as_str(), p.get()))
+    }
+
+    /// The `design` questionnaire.
+    pub fn questions(&self) -> &Questionnaire {
+        self.questions.get()
+    }
+
+    /// Presets of answers by name (`design --profile NAME`).
+    pub fn presets(&self) -> &BTreeMap<String, Preset> {
+        self.presets.get()
     }
 
     /// The limits that apply to a plan: the provider's when it runs the
@@ -270,9 +315,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn builtin_profiles_pass_every_check_a_users_files_get() {
+        let checked = Catalog::builtin_checked().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(to_json(&checked), to_json(Catalog::builtin()));
+    }
+
+    #[test]
     fn builtin_catalog_loads() {
         let c = Catalog::builtin();
-        assert_eq!(c.platforms.len(), 4);
+        assert_eq!(c.platforms().count(), 4);
         assert_eq!(c.limits(Platform::OnPrem, false).max_nodes, 5000);
         assert_eq!(c.limits(Platform::Azure, true).max_pods_per_node, 250);
     }

@@ -1,11 +1,14 @@
-//! Every number in a profile file within a range, so a user's
-//! `--profiles-dir` cannot make kubeplan divide by zero, loop for ever or
-//! print `inf`: an out-of-range figure is an error naming the file, the
-//! field's full path and the range.
+//! Checks of the profile files that need no Rust types, on their JSON
+//! form: every number within a range (so a user's `--profiles-dir` cannot
+//! make kubeplan divide by zero, loop for ever or print `inf`) and the
+//! structure the engine relies on (non-empty size tables, a platform file
+//! named after its platform).
+//!
+//! Self-contained on purpose: `build.rs` includes this file and runs the
+//! same checks on the built-in profiles, so a bad built-in profile fails
+//! the build, and the binary trusts what it embedded.
 
 use serde_json::Value;
-
-use super::CatalogError;
 
 /// (key, lowest, highest, whether the lowest is excluded). Keys not listed
 /// take the default range below.
@@ -65,59 +68,104 @@ const RANGES: &[(&str, f64, f64, bool)] = &[
 /// Any other number: finite, not negative, not absurd.
 const DEFAULT: (f64, f64, bool) = (0.0, 1e9, false);
 
-/// Checks every number in a profile document.
-pub fn numbers(file: &str, doc: &Value) -> Result<(), CatalogError> {
-    walk(file, doc, "", None)
+/// A number out of its range: the field's full path, its value and the range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    pub path: String,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    /// Whether `low` itself is excluded.
+    pub open: bool,
 }
 
-fn walk(file: &str, v: &Value, path: &str, key: Option<&str>) -> Result<(), CatalogError> {
+impl Violation {
+    /// The same violation seen from one level up, under key `k` or item `[n]`.
+    fn under(mut self, step: String) -> Violation {
+        self.path = match self.path.as_bytes().first() {
+            None => step,
+            Some(b'[') => format!("{step}{}", self.path),
+            Some(_) => format!("{step}.{}", self.path),
+        };
+        self
+    }
+}
+
+/// Checks every number in a profile document. The path of the offending
+/// field is built only when one is out of range.
+pub fn numbers(doc: &Value) -> Result<(), Violation> {
+    walk(doc, None)
+}
+
+fn walk(v: &Value, key: Option<&str>) -> Result<(), Violation> {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                walk(file, x, &p, Some(k))?;
+                walk(x, Some(k)).map_err(|e| e.under(k.clone()))?;
             }
         }
         Value::Array(items) => {
             for (n, x) in items.iter().enumerate() {
-                walk(file, x, &format!("{path}[{n}]"), key)?;
+                walk(x, key).map_err(|e| e.under(format!("[{n}]")))?;
             }
         }
-        Value::Number(n) => check(
-            file,
-            path,
-            key.unwrap_or(""),
-            n.as_f64().unwrap_or(f64::NAN),
-        )?,
+        Value::Number(n) => check(key.unwrap_or(""), n.as_f64().unwrap_or(f64::NAN))?,
         _ => {}
     }
     Ok(())
 }
 
-fn check(file: &str, path: &str, key: &str, n: f64) -> Result<(), CatalogError> {
-    let (lo, hi, open) = RANGES
+fn check(key: &str, n: f64) -> Result<(), Violation> {
+    let (low, high, open) = RANGES
         .iter()
         .find(|(k, ..)| *k == key)
         .map_or(DEFAULT, |(_, lo, hi, open)| (*lo, *hi, *open));
-    let ok = n.is_finite() && (if open { n > lo } else { n >= lo }) && n <= hi;
-    if ok {
-        return Ok(());
+    let ok = n.is_finite() && (if open { n > low } else { n >= low }) && n <= high;
+    match ok {
+        true => Ok(()),
+        false => Err(Violation {
+            path: String::new(),
+            value: n,
+            low,
+            high,
+            open,
+        }),
     }
-    let low = if open {
-        format!("above {}", crate::fmt::amount(lo))
-    } else {
-        format!("at least {}", crate::fmt::amount(lo))
+}
+
+/// The structure the engine relies on, beyond types: `file` is
+/// `kubernetes.yaml`, `platforms/NAME.yaml`, or another profile file (no
+/// structural checks).
+pub fn structure(file: &str, doc: &Value) -> Result<(), String> {
+    let non_empty = |pointer: &str| {
+        doc.pointer(pointer)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
     };
-    Err(CatalogError::Invalid {
-        path: file.to_string(),
-        reason: format!(
-            "`{path}` is {}; it must be {low} and at most {}",
-            crate::fmt::decimal(n),
-            crate::fmt::amount(hi)
-        ),
-    })
+    if file == "kubernetes.yaml" {
+        if !non_empty("/controlPlaneSizes") || !non_empty("/etcdTiers") {
+            return Err("controlPlaneSizes and etcdTiers need at least one entry".into());
+        }
+        if !non_empty("/design/learningMachines") {
+            return Err("design.learningMachines needs at least one entry".into());
+        }
+        let replicas = doc.pointer("/design/loadBalancerReplicas");
+        if replicas.and_then(Value::as_f64).is_some_and(|r| r < 2.0) {
+            return Err("design.loadBalancerReplicas must be at least 2: \
+                        one balancer is a single point of failure"
+                .into());
+        }
+    }
+    if let Some(stem) = file
+        .strip_prefix("platforms/")
+        .and_then(|f| f.strip_suffix(".yaml"))
+    {
+        let name = doc.get("name").and_then(Value::as_str).unwrap_or("");
+        if name != stem {
+            return Err(format!(
+                "`name: {name}` does not match the file name (expected `name: {stem}`)"
+            ));
+        }
+    }
+    Ok(())
 }

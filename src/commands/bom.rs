@@ -5,9 +5,10 @@ use crate::report::bom as out;
 use crate::sizing::{rank_instances, size_instance, Demand};
 
 pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
+    let c = env.catalog()?;
     let boms: Vec<_> = super::read_plans(&args.plan)?
         .iter()
-        .map(|plan| crate::bom::build(&env.catalog, plan))
+        .map(|plan| crate::bom::build(c, plan))
         .collect();
     let text = match args.format {
         BomFormat::Json if boms.len() == 1 => format!("{:#}\n", serde_json::to_value(&boms[0])?),
@@ -33,7 +34,7 @@ pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
 }
 
 pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
-    let c = &env.catalog;
+    let c = env.catalog()?;
     let managed = args.platform != crate::plan::Platform::OnPrem && !args.self_managed;
     let demand = Demand {
         pods: args.pods,

@@ -79,15 +79,15 @@ fn check_outputs(args: &DesignArgs) -> anyhow::Result<()> {
 }
 
 fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
-    let c = &env.catalog;
-    let qs = &c.questions;
+    let c = env.catalog()?;
+    let qs = c.questions();
     let flags = flags_layer(args.given.layer(), qs)?;
     let file = match &args.answers {
         Some(path) => file_layer(path, qs)?,
         None => PartialAnswers::default(),
     };
     let preset = match &args.profile {
-        Some(name) => preset_layer(name, &c.presets)?,
+        Some(name) => preset_layer(name, c.presets())?,
         None => PartialAnswers::default(),
     };
     check_outputs(args)?;

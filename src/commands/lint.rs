@@ -1,6 +1,7 @@
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{emit, exit, Env};
+use crate::catalog::Catalog;
 use crate::cli::{LintArgs, LintFormat};
 use crate::lint::{lint_document, DocReport};
 use crate::plan::load::{expand_paths, parse_documents, read_source, LoadError};
@@ -12,8 +13,9 @@ const PROGRESS_FROM: usize = 200;
 
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let files = expand_paths(&args.paths)?;
+    let catalog = env.catalog()?;
     let bar = progress(files.len());
-    let checked = check_all(&files, env, &bar);
+    let checked = check_all(&files, catalog, &bar);
     bar.finish_and_clear();
     // The first unreadable file, in the order given, is the error.
     let checked: Vec<(String, Vec<Document>, Vec<DocReport>)> =
@@ -28,7 +30,7 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let text = match args.format {
         LintFormat::Text => out::text(&reports, env.paint),
         LintFormat::Json => format!("{:#}\n", out::json(&reports)),
-        LintFormat::Sarif => format!("{:#}\n", out::sarif(&reports, &env.catalog)),
+        LintFormat::Sarif => format!("{:#}\n", out::sarif(&reports, catalog)),
     };
     emit(&text)?;
     let failing = reports
@@ -47,15 +49,12 @@ type Checked = Result<(String, Vec<Document>, Vec<DocReport>), LoadError>;
 /// Reads, parses and lints every file, spread over the available cores in
 /// contiguous runs, so the results come back in the files' order whatever
 /// the scheduling.
-fn check_all(files: &[String], env: &Env, bar: &ProgressBar) -> Vec<Checked> {
+fn check_all(files: &[String], catalog: &Catalog, bar: &ProgressBar) -> Vec<Checked> {
     let one = |f: &String| -> Checked {
         let source = read_source(f)?;
         let name = source.name.clone();
         let docs = parse_documents(source)?;
-        let reports = docs
-            .iter()
-            .map(|d| lint_document(d, &env.catalog))
-            .collect();
+        let reports = docs.iter().map(|d| lint_document(d, catalog)).collect();
         bar.inc(1);
         Ok((name, docs, reports))
     };

@@ -8,9 +8,9 @@ use crate::report::rules as out;
 
 pub fn rules(args: &RulesArgs, env: &Env) -> anyhow::Result<u8> {
     let text = match args.format {
-        RulesFormat::Table => out::table(&env.catalog, env.width),
-        RulesFormat::Json => format!("{:#}\n", out::json_all(&env.catalog)),
-        RulesFormat::Markdown => out::rules_markdown(&env.catalog),
+        RulesFormat::Table => out::table(env.catalog()?, env.width),
+        RulesFormat::Json => format!("{:#}\n", out::json_all(env.catalog()?)),
+        RulesFormat::Markdown => out::rules_markdown(env.catalog()?),
     };
     emit(&text)?;
     Ok(exit::OK)
@@ -25,16 +25,16 @@ pub fn explain(args: &ExplainArgs, env: &Env) -> anyhow::Result<u8> {
         anyhow::bail!("no rule named `{}`; {hint}", args.rule);
     };
     let text = match args.format {
-        ExplainFormat::Text => out::explain(r, &env.catalog, env.paint),
-        ExplainFormat::Json => format!("{:#}\n", out::rule_json(r, &env.catalog)),
-        ExplainFormat::Markdown => out::rule_markdown(r, &env.catalog, 1),
+        ExplainFormat::Text => out::explain(r, env.catalog()?, env.paint),
+        ExplainFormat::Json => format!("{:#}\n", out::rule_json(r, env.catalog()?)),
+        ExplainFormat::Markdown => out::rule_markdown(r, env.catalog()?, 1),
     };
     emit(&text)?;
     Ok(exit::OK)
 }
 
 pub fn schema() -> anyhow::Result<u8> {
-    emit(&format!("{:#}\n", crate::plan::schema::json_schema()))?;
+    emit(crate::plan::schema::JSON_SCHEMA)?;
     Ok(exit::OK)
 }
 

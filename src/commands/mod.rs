@@ -11,6 +11,8 @@ pub mod write;
 
 pub use write::write_atomic;
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
 
 use crate::catalog::Catalog;
@@ -20,9 +22,25 @@ use crate::report::Paint;
 /// What a command needs from the environment.
 pub struct Env {
     pub paint: Paint,
-    pub catalog: Catalog,
     /// Terminal width for tables, when stdout is a terminal.
     pub width: Option<u16>,
+    profiles_dir: Option<std::path::PathBuf>,
+    catalog: OnceCell<Cow<'static, Catalog>>,
+}
+
+impl Env {
+    /// The catalog: the built-in one, or a `--profiles-dir` laid over it,
+    /// loaded when a command first needs it (`schema` never does).
+    pub fn catalog(&self) -> Result<&Catalog, crate::catalog::CatalogError> {
+        if let Some(c) = self.catalog.get() {
+            return Ok(c);
+        }
+        let c = match &self.profiles_dir {
+            Some(dir) => Cow::Owned(Catalog::with_overrides(dir)?),
+            None => Cow::Borrowed(Catalog::builtin()),
+        };
+        Ok(self.catalog.get_or_init(|| c))
+    }
 }
 
 /// Exit statuses (`spec/cli.md`).
@@ -77,16 +95,13 @@ pub fn read_plans(path: &str) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let stdout_tty = std::io::stdout().is_terminal();
-    let catalog = match &cli.profiles_dir {
-        Some(dir) => Catalog::with_overrides(dir)?,
-        None => Catalog::builtin().clone(),
-    };
     let env = Env {
         paint: Paint {
             enabled: color_enabled(cli.color, stdout_tty),
         },
-        catalog,
         width: if stdout_tty { None } else { Some(160) },
+        profiles_dir: cli.profiles_dir.clone(),
+        catalog: OnceCell::new(),
     };
     match cli.command {
         Command::Design(a) => design::run(&a, &env),

@@ -5,7 +5,7 @@ use crate::quorum::{row, zone_report};
 use crate::report::quorum as out;
 
 pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
-    let max = env.catalog.kubernetes.etcd.max_members;
+    let max = env.catalog()?.kubernetes.etcd.max_members;
     let placement = match (&args.zones, &args.plan) {
         (Some(z), _) => Some(parse_zones(z)?),
         (None, Some(p)) => Some(plan_placement(p)?),

@@ -146,7 +146,7 @@ pub fn fact(c: &Catalog, key: &str) -> Option<String> {
 fn limit_list(c: &Catalog, get: impl Fn(&Limits) -> u64) -> String {
     let base = get(c.limits(Platform::OnPrem, false));
     let mut parts = vec![format!("{} upstream", num(base))];
-    for p in c.platforms.values() {
+    for (_, p) in c.platforms() {
         let (Some(m), Some(tool)) = (&p.limits.managed, p.tooling.managed) else {
             continue;
         };
@@ -164,8 +164,8 @@ fn limit_list(c: &Catalog, get: impl Fn(&Limits) -> u64) -> String {
 /// `250 on AKS, 256 on GKE`: the managed services' hard pods-per-node limits.
 fn hard_list(c: &Catalog) -> String {
     let parts: Vec<String> = c
-        .platforms
-        .values()
+        .platforms()
+        .map(|(_, p)| p)
         .filter_map(|p| {
             let hard = p.limits.managed.as_ref()?.hard_max_pods_per_node?;
             Some(format!(

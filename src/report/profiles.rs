@@ -41,7 +41,7 @@ pub fn overview(c: &Catalog, width: Option<u16>) -> String {
         ],
         width,
     );
-    for (name, p) in &c.presets {
+    for (name, p) in c.presets() {
         let a = &p.answers;
         t.add_row(vec![
             name.clone(),
@@ -59,7 +59,7 @@ pub fn overview(c: &Catalog, width: Option<u16>) -> String {
         vec!["platform", "title", "tools", "limits", "instances"],
         width,
     );
-    for (name, p) in &c.platforms {
+    for (name, p) in c.platforms() {
         let tools = match p.tooling.managed {
             Some(m) => format!("{m} (managed), {}", p.tooling.self_managed),
             None => p.tooling.self_managed.to_string(),
@@ -73,7 +73,7 @@ pub fn overview(c: &Catalog, width: Option<u16>) -> String {
             None => limits_text(&p.limits.self_managed),
         };
         u.add_row(vec![
-            name.clone(),
+            name.to_string(),
             p.title.clone(),
             tools,
             limits,

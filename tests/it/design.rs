@@ -29,7 +29,7 @@ fn answer_space() -> Vec<Answers> {
                                         .into_iter()
                                         .flat_map(|p| ArchChoice::ALL.iter().map(move |a| (p, a)))
                                     {
-                                        let d = &c.questions.workload_defaults[&workload];
+                                        let d = &c.questions().workload_defaults[&workload];
                                         out.push(Answers {
                                             purpose,
                                             platform,
@@ -256,7 +256,7 @@ mod random_answers {
 
 fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> Answers {
     let c = Catalog::builtin();
-    let d = &c.questions.workload_defaults[&WorkloadKind::Web];
+    let d = &c.questions().workload_defaults[&WorkloadKind::Web];
     Answers {
         purpose,
         platform,

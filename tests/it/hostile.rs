@@ -62,8 +62,8 @@ fn exercise(c: Catalog) -> Result<(), String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let root = env!("CARGO_MANIFEST_DIR");
-        for (name, preset) in &c.presets {
-            let partial = c.questions.with_defaults(&preset.answers, false);
+        for (name, preset) in c.presets() {
+            let partial = c.questions().with_defaults(&preset.answers, false);
             let Ok(a) = partial.complete() else { continue };
             if let Ok(d) = kubeplan::design::recommend(&c, &a, name) {
                 for p in &d.plans {
@@ -102,7 +102,7 @@ fn hostile_profile_numbers_are_refused_or_harmless() {
         "kubernetes.yaml".into(),
         serde_json::to_value(&builtin.kubernetes).unwrap(),
     )];
-    for (name, p) in &builtin.platforms {
+    for (name, p) in builtin.platforms() {
         files.push((
             format!("platforms/{name}.yaml"),
             serde_json::to_value(p).unwrap(),

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 #[test]
 fn only_open_questions_are_asked_and_no_goes_round_again() {
-    let qs = &Catalog::builtin().questions;
+    let qs = Catalog::builtin().questions();
     let given = PartialAnswers {
         purpose: Some(kubeplan::plan::Purpose::Production),
         platform: Some(kubeplan::plan::Platform::OnPrem),
@@ -68,7 +68,7 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
 
 #[test]
 fn an_interrupted_script_resolves_nothing() {
-    let qs = &Catalog::builtin().questions;
+    let qs = Catalog::builtin().questions();
     let mut p = Scripted::default();
     let r = resolve(&PartialAnswers::default(), qs, Open::Ask(&mut p));
     assert!(r.unwrap_err().to_string().contains("interrupted"));
@@ -77,16 +77,19 @@ fn an_interrupted_script_resolves_nothing() {
 #[test]
 fn every_answer_has_a_question_a_flag_and_a_schema_key() {
     let c = Catalog::builtin();
-    let schema = kubeplan::questionnaire::questions::answers_schema(&c.questions);
+    let schema = kubeplan::questionnaire::questions::answers_schema(c.questions());
     for (key, flag) in FIELDS {
-        assert!(c.questions.question(key).is_some(), "{key} has no question");
+        assert!(
+            c.questions().question(key).is_some(),
+            "{key} has no question"
+        );
         assert!(flag.starts_with("--"), "{key}: {flag}");
         assert!(
             schema["properties"].get(key).is_some(),
             "{key} is not in the answers schema"
         );
     }
-    assert_eq!(c.questions.questions.len(), FIELDS.len());
+    assert_eq!(c.questions().questions.len(), FIELDS.len());
 }
 
 #[test]
@@ -153,7 +156,7 @@ fn storage_answer_is_normalized_and_managed_is_false_on_prem() {
 #[test]
 fn questions_that_do_not_apply_are_not_asked() {
     use kubeplan::plan::{Platform, Purpose};
-    let qs = &Catalog::builtin().questions;
+    let qs = Catalog::builtin().questions();
     let eks = PartialAnswers {
         purpose: Some(Purpose::Production),
         platform: Some(Platform::Aws),

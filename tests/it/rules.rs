@@ -173,6 +173,24 @@ fn rule_reference_is_current() {
     );
 }
 
+/// `kubeplan schema` prints the compiled-in `docs/plan.schema.json`; it
+/// must be what schemars generates from the typed model today.
+/// `KUBEPLAN_BLESS=1 cargo test --test it plan_schema` rewrites it.
+#[test]
+fn plan_schema_file_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan.schema.json");
+    let generated = kubeplan::plan::schema::generate();
+    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/plan.schema.json is stale: run `KUBEPLAN_BLESS=1 cargo test --test it plan_schema` \
+         and rebuild"
+    );
+}
+
 /// A limit changed in a `--profiles-dir` copy of `profiles/` changes the
 /// number `explain` prints for the rule that uses it (and SARIF's help).
 #[test]

@@ -472,7 +472,7 @@ fn a_preset_is_a_file() {
         .collect();
     files.sort();
     let known: Vec<String> = kubeplan::catalog::Catalog::builtin()
-        .presets
+        .presets()
         .keys()
         .cloned()
         .collect();

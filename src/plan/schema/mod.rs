@@ -12,14 +12,27 @@ use super::node::{Node, Pos};
 
 mod walk;
 
-/// The JSON Schema (draft-07) of a plan document.
+/// The JSON Schema (draft-07) of a plan document, as `kubeplan schema`
+/// prints it: `docs/plan.schema.json`, generated from the typed model by
+/// [`generate`] and compiled in (a test fails when the file is stale), so
+/// no command pays for generating it.
+pub const JSON_SCHEMA: &str = include_str!("../../../docs/plan.schema.json");
+
+/// [`JSON_SCHEMA`], parsed at first use.
 pub fn json_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-        let schema = generator.into_root_schema_for::<ClusterPlan>();
+    SCHEMA.get_or_init(|| serde_json::from_str(JSON_SCHEMA).unwrap_or(Value::Null))
+}
+
+/// The plan's JSON Schema generated from the typed model with schemars:
+/// what `docs/plan.schema.json` must hold.
+pub fn generate() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<ClusterPlan>();
+    format!(
+        "{:#}\n",
         serde_json::to_value(schema).unwrap_or(Value::Null)
-    })
+    )
 }
 
 /// What kind of schema problem.
