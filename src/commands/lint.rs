@@ -1,89 +1,199 @@
-use indicatif::{ProgressBar, ProgressStyle};
+//! `kubeplan lint`: files are read, parsed, linted and rendered on every
+//! core, and printed in the order given as soon as each is ready. Only the
+//! rendered output of a few files is ever held, so memory stays flat
+//! however many files there are.
 
-use super::{emit, exit, Env};
+use std::io::{BufWriter, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
+
+use super::ordered::for_each_ordered;
+use super::{exit, Env};
 use crate::catalog::Catalog;
 use crate::cli::{LintArgs, LintFormat};
-use crate::lint::{lint_document, DocReport};
+use crate::lint::lint_document;
 use crate::plan::load::{expand_paths, parse_documents, read_source, LoadError};
-use crate::plan::Document;
-use crate::report::lint::{self as out, FileReport};
+use crate::report::lint::{self as out, FileReport, Summary};
+use crate::report::stream::{slot, Frame};
+use crate::report::Paint;
 
 /// Files at which a progress bar appears (on a terminal's stderr only).
 const PROGRESS_FROM: usize = 200;
 
+/// One file, checked and rendered.
+struct Piece {
+    /// Its text, or its JSON items already indented for the frame.
+    items: Vec<String>,
+    summary: Summary,
+    failing: bool,
+}
+
+/// How the pieces are put together.
+enum Layout {
+    Text(Paint),
+    /// A JSON document whose one array is streamed.
+    Json(Frame),
+}
+
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let files = expand_paths(&args.paths)?;
     let catalog = env.catalog()?;
-    let bar = progress(files.len());
-    let checked = check_all(&files, catalog, &bar);
-    bar.finish_and_clear();
-    // The first unreadable file, in the order given, is the error.
-    let checked: Vec<(String, Vec<Document>, Vec<DocReport>)> =
-        checked.into_iter().collect::<Result<_, _>>()?;
-    let reports: Vec<FileReport> = checked
-        .iter()
-        .map(|(name, docs, reports)| FileReport {
-            file: name.clone(),
-            docs: docs.iter().zip(reports.iter().cloned()).collect(),
-        })
-        .collect();
-    let text = match args.format {
-        LintFormat::Text => out::text(&reports, env.paint),
-        LintFormat::Json => format!("{:#}\n", out::json(&reports)),
-        LintFormat::Sarif => format!("{:#}\n", out::sarif(&reports, catalog)),
+    let layout = match args.format {
+        LintFormat::Text => Layout::Text(env.paint),
+        format => Layout::Json(frame(&skeleton(
+            format,
+            vec![slot()],
+            &Summary::default(),
+            catalog,
+        ))),
     };
-    emit(&text)?;
-    let failing = reports
-        .iter()
-        .flat_map(|f| f.docs.iter())
-        .flat_map(|(_, r)| r.findings.iter())
-        .any(|x| x.severity >= args.fail_on);
-    Ok(if failing { exit::FINDINGS } else { exit::OK })
+    let bar = progress(files.len());
+    let check = |i: usize| check_file(&files[i], catalog, &layout, args);
+    let mut writer = Writer::new(&layout);
+    let mut total = Summary::default();
+    let mut failing = false;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for_each_ordered(files.len(), cores, check, |piece| {
+        bar.inc(1);
+        match piece {
+            Ok(p) => {
+                total.add(&p.summary);
+                failing |= p.failing;
+                writer.push(&p.items)
+            }
+            Err(e) => {
+                total.unreadable += 1;
+                bar.suspend(|| eprintln!("kubeplan: error: {e}"));
+                true
+            }
+        }
+    });
+    bar.finish_and_clear();
+    // Nothing could be read: the errors above are the whole answer.
+    if total.files == 0 {
+        return Ok(exit::USAGE);
+    }
+    // The end: the summary line; the rest of the JSON document after its
+    // items, or the whole document when no item was printed.
+    let tail = match (&layout, writer.items) {
+        (Layout::Text(paint), _) => out::text_summary(&total, *paint),
+        (Layout::Json(_), 0) => format!("{:#}\n", skeleton(args.format, vec![], &total, catalog)),
+        (Layout::Json(_), _) => frame(&skeleton(args.format, vec![slot()], &total, catalog)).tail,
+    };
+    writer.finish(&tail)?;
+    Ok(if total.unreadable > 0 {
+        exit::USAGE
+    } else if failing {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
-/// Stack of each lint worker thread.
-const WORKER_STACK: usize = 16 * 1024 * 1024;
-
-type Checked = Result<(String, Vec<Document>, Vec<DocReport>), LoadError>;
-
-/// Reads, parses and lints every file, spread over the available cores in
-/// contiguous runs, so the results come back in the files' order whatever
-/// the scheduling.
-fn check_all(files: &[String], catalog: &Catalog, bar: &ProgressBar) -> Vec<Checked> {
-    let one = |f: &String| -> Checked {
-        let source = read_source(f)?;
-        let name = source.name.clone();
-        let docs = parse_documents(source)?;
-        let reports = docs.iter().map(|d| lint_document(d, catalog)).collect();
-        bar.inc(1);
-        Ok((name, docs, reports))
-    };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores.min(files.len()).max(1);
-    if threads == 1 {
-        return files.iter().map(one).collect();
+/// The JSON or SARIF document around its streamed items.
+fn skeleton(format: LintFormat, items: Vec<Value>, total: &Summary, c: &Catalog) -> Value {
+    match format {
+        LintFormat::Sarif => out::sarif_log(items, c),
+        _ => out::json_report(items, total),
     }
-    let run = files.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        // A run whose thread cannot be started is checked on this thread.
-        let runs: Vec<Result<_, &[String]>> = files
-            .chunks(run)
-            .map(|part| {
-                // The parser recurses once per nesting level: give the
-                // workers the main thread's stack, not a spawned thread's 2 MiB.
-                std::thread::Builder::new()
-                    .stack_size(WORKER_STACK)
-                    .spawn_scoped(s, move || part.iter().map(one).collect::<Vec<_>>())
-                    .map_err(|_| part)
-            })
-            .collect();
-        runs.into_iter()
-            .flat_map(|r| match r {
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                Err(part) => part.iter().map(one).collect(),
-            })
-            .collect()
+}
+
+fn frame(skeleton: &Value) -> Frame {
+    Frame::cut(skeleton).expect("the skeleton holds the slot")
+}
+
+fn check_file(
+    name: &str,
+    catalog: &Catalog,
+    layout: &Layout,
+    args: &LintArgs,
+) -> Result<Piece, LoadError> {
+    let source = read_source(name)?;
+    let name = source.name.clone();
+    let docs = parse_documents(source)?;
+    let reports = docs.iter().map(|d| lint_document(d, catalog));
+    let file = FileReport {
+        file: name,
+        docs: docs.iter().zip(reports).collect(),
+    };
+    let failing = file
+        .docs
+        .iter()
+        .flat_map(|(_, r)| r.findings.iter())
+        .any(|x| x.severity >= args.fail_on);
+    let items = match (layout, args.format) {
+        (Layout::Text(paint), _) => vec![out::text_file(&file, *paint)],
+        (Layout::Json(f), LintFormat::Sarif) => out::sarif_results(&file)
+            .iter()
+            .map(|r| f.item(r))
+            .collect(),
+        (Layout::Json(f), _) => vec![f.item(&out::json_file(&file))],
+    };
+    Ok(Piece {
+        items,
+        summary: Summary::of(&file),
+        failing,
     })
+}
+
+/// Stdout, written as pieces arrive; a closed pipe (`kubeplan lint … |
+/// head`) ends the run quietly, any other write error is the run's error.
+struct Writer {
+    out: BufWriter<std::io::Stdout>,
+    json: bool,
+    /// The JSON frame's head, until the first item.
+    head: Option<String>,
+    /// JSON items written.
+    items: usize,
+    error: Option<std::io::Error>,
+}
+
+impl Writer {
+    fn new(layout: &Layout) -> Writer {
+        Writer {
+            out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            json: matches!(layout, Layout::Json(_)),
+            head: match layout {
+                Layout::Text(_) => None,
+                Layout::Json(f) => Some(f.head.clone()),
+            },
+            items: 0,
+            error: None,
+        }
+    }
+
+    /// Writes one file's items; false once stdout is closed.
+    fn push(&mut self, items: &[String]) -> bool {
+        for item in items {
+            if let Some(head) = self.head.take() {
+                self.write(head.as_bytes());
+            } else if self.items > 0 {
+                self.write(b",\n");
+            }
+            self.write(item.as_bytes());
+            self.items += usize::from(self.json);
+        }
+        self.error.is_none()
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if self.error.is_none() {
+            self.error = self.out.write_all(bytes).err();
+        }
+    }
+
+    fn finish(mut self, tail: &str) -> std::io::Result<()> {
+        self.write(tail.as_bytes());
+        let result = match self.error.take() {
+            None => self.out.flush(),
+            Some(e) => Err(e),
+        };
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
 }
 
 fn progress(files: usize) -> ProgressBar {

@@ -4,6 +4,7 @@ pub mod bom;
 pub mod design;
 pub mod lint;
 pub mod misc;
+pub mod ordered;
 pub mod profiles;
 pub mod prompt;
 pub mod quorum;

@@ -17,20 +17,24 @@ pub struct FileReport<'a> {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
+    /// Files linted.
     pub files: usize,
     pub plans: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
     pub ignored: usize,
+    /// Files that could not be read or parsed (their errors went to stderr).
+    pub unreadable: usize,
 }
 
-pub fn summarize(files: &[FileReport]) -> Summary {
-    let mut s = Summary {
-        files: files.len(),
-        ..Summary::default()
-    };
-    for f in files {
+impl Summary {
+    /// The counts of one file.
+    pub fn of(f: &FileReport) -> Summary {
+        let mut s = Summary {
+            files: 1,
+            ..Summary::default()
+        };
         for (_, r) in &f.docs {
             s.plans += 1;
             s.ignored += r.ignored;
@@ -42,6 +46,24 @@ pub fn summarize(files: &[FileReport]) -> Summary {
                 }
             }
         }
+        s
+    }
+
+    pub fn add(&mut self, o: &Summary) {
+        self.files += o.files;
+        self.plans += o.plans;
+        self.errors += o.errors;
+        self.warnings += o.warnings;
+        self.infos += o.infos;
+        self.ignored += o.ignored;
+        self.unreadable += o.unreadable;
+    }
+}
+
+pub fn summarize(files: &[FileReport]) -> Summary {
+    let mut s = Summary::default();
+    for f in files {
+        s.add(&Summary::of(f));
     }
     s
 }
@@ -59,45 +81,57 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// rustc-style text: `file:line:col: severity[rule]: message`, the source
-/// line with a caret, and a help line.
+/// line with a caret, and a help line; then the summary.
 pub fn text(files: &[FileReport], paint: Paint) -> String {
+    let mut out: String = files.iter().map(|f| text_file(f, paint)).collect();
+    out.push_str(&text_summary(&summarize(files), paint));
+    out
+}
+
+/// The text of one file's findings (nothing when it has none).
+pub fn text_file(f: &FileReport, paint: Paint) -> String {
     let mut out = String::new();
-    for f in files {
-        for (doc, report) in &f.docs {
-            for x in &report.findings {
-                render_finding(&mut out, &f.file, doc, x, paint);
-            }
-            if report.schema_blocked {
-                out.push_str(&format!(
-                    "{}: {}: the document has schema errors; the other rules did not run on it\n\n",
-                    f.file,
-                    paint.color(AnsiColor::Cyan, "note")
-                ));
-            }
+    for (doc, report) in &f.docs {
+        for x in &report.findings {
+            render_finding(&mut out, &f.file, doc, x, paint);
+        }
+        if report.schema_blocked {
+            out.push_str(&format!(
+                "{}: {}: the document has schema errors; the other rules did not run on it\n\n",
+                f.file,
+                paint.color(AnsiColor::Cyan, "note")
+            ));
         }
     }
-    let s = summarize(files);
+    out
+}
+
+/// The last line of the text report.
+pub fn text_summary(s: &Summary, paint: Paint) -> String {
     let plans = count(s.plans, "plan", "plans");
     let ignored = if s.ignored > 0 {
         format!(" ({} ignored)", s.ignored)
     } else {
         String::new()
     };
-    if s.errors + s.warnings + s.infos == 0 {
-        out.push_str(&format!(
+    let unreadable = match s.unreadable {
+        0 => String::new(),
+        n => format!("; {} could not be read", count(n, "file", "files")),
+    };
+    if s.errors + s.warnings + s.infos + s.unreadable == 0 {
+        format!(
             "{} {plans} checked, no findings{ignored}\n",
             paint.color(AnsiColor::Green, "ok:")
-        ));
+        )
     } else {
-        out.push_str(&format!(
-            "{}: {}, {}, {} in {plans}{ignored}\n",
+        format!(
+            "{}: {}, {}, {} in {plans}{ignored}{unreadable}\n",
             paint.bold("summary"),
             count(s.errors, "error", "errors"),
             count(s.warnings, "warning", "warnings"),
             count(s.infos, "info", "infos"),
-        ));
+        )
     }
-    out
 }
 
 fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, paint: Paint) {
@@ -155,21 +189,31 @@ fn finding_json(x: &Finding, document: usize) -> Value {
 
 /// The JSON report (`spec/cli.md`).
 pub fn json(files: &[FileReport]) -> Value {
-    let s = summarize(files);
+    json_report(files.iter().map(json_file).collect(), &summarize(files))
+}
+
+/// One file's entry in the JSON report's `files`.
+pub fn json_file(f: &FileReport) -> Value {
     json!({
-        "files": files.iter().map(|f| json!({
-            "file": f.file,
-            "findings": f.docs.iter().flat_map(|(d, r)| r.findings.iter().map(move |x| finding_json(x, d.index))).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "summary": {
-            "files": s.files,
-            "plans": s.plans,
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "infos": s.infos,
-            "ignored": s.ignored,
-        },
+        "file": f.file,
+        "findings": f.docs.iter().flat_map(|(d, r)| r.findings.iter().map(move |x| finding_json(x, d.index))).collect::<Vec<_>>(),
     })
+}
+
+/// The JSON report around its `files` entries.
+pub fn json_report(files: Vec<Value>, s: &Summary) -> Value {
+    let mut summary = json!({
+        "files": s.files,
+        "plans": s.plans,
+        "errors": s.errors,
+        "warnings": s.warnings,
+        "infos": s.infos,
+        "ignored": s.ignored,
+    });
+    if s.unreadable > 0 {
+        summary["unreadable"] = json!(s.unreadable);
+    }
+    json!({"files": files, "summary": summary})
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -182,6 +226,36 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// The SARIF 2.1.0 log, with every rule's metadata in tool.driver.rules.
 pub fn sarif(files: &[FileReport], c: &crate::catalog::Catalog) -> Value {
+    sarif_log(files.iter().flat_map(sarif_results).collect(), c)
+}
+
+/// One file's SARIF results.
+pub fn sarif_results(f: &FileReport) -> Vec<Value> {
+    let mut results = Vec::new();
+    for (d, r) in &f.docs {
+        for x in &r.findings {
+            let index = RULES.iter().position(|r| r.id == x.rule).unwrap_or(0);
+            results.push(json!({
+                "ruleId": x.rule,
+                "ruleIndex": index,
+                "level": sarif_level(x.severity),
+                "message": {"text": format!("{} (help: {})", x.message, x.help)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": sarif_uri(&f.file)},
+                        "region": {"startLine": x.line.max(1), "startColumn": x.column.max(1)},
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": x.field, "kind": "member"}],
+                }],
+                "properties": {"field": x.field, "document": d.index},
+            }));
+        }
+    }
+    results
+}
+
+/// The SARIF log around its results.
+pub fn sarif_log(results: Vec<Value>, c: &crate::catalog::Catalog) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -201,28 +275,6 @@ pub fn sarif(files: &[FileReport], c: &crate::catalog::Catalog) -> Value {
             })
         })
         .collect();
-    let mut results = Vec::new();
-    for f in files {
-        for (d, r) in &f.docs {
-            for x in &r.findings {
-                let index = RULES.iter().position(|r| r.id == x.rule).unwrap_or(0);
-                results.push(json!({
-                    "ruleId": x.rule,
-                    "ruleIndex": index,
-                    "level": sarif_level(x.severity),
-                    "message": {"text": format!("{} (help: {})", x.message, x.help)},
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": sarif_uri(&f.file)},
-                            "region": {"startLine": x.line.max(1), "startColumn": x.column.max(1)},
-                        },
-                        "logicalLocations": [{"fullyQualifiedName": x.field, "kind": "member"}],
-                    }],
-                    "properties": {"field": x.field, "document": d.index},
-                }));
-            }
-        }
-    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -7,6 +7,7 @@ pub mod profiles;
 pub mod quorum;
 pub mod rules;
 pub mod size;
+pub mod stream;
 
 use anstyle::{AnsiColor, Style};
 

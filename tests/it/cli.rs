@@ -798,3 +798,55 @@ fn parallel_lint_reports_files_in_order() {
     assert_eq!(names.len(), 60);
     assert_eq!(names, sorted);
 }
+
+/// A file that cannot be parsed does not lose the others: they are linted
+/// and printed (a complete JSON, SARIF or text report), the broken file's
+/// error goes to stderr with its line and column, the summary counts it, and
+/// the exit status is 2. When no file could be read, stdout stays empty.
+#[test]
+fn an_unreadable_file_among_many_loses_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(example("classic-two-control-planes.yaml")).unwrap();
+    for i in 0..30 {
+        std::fs::write(dir.path().join(format!("plan-{i:02}.yaml")), &good).unwrap();
+    }
+    std::fs::write(dir.path().join("plan-15b.yaml"), "spec: [unclosed\n").unwrap();
+    let path = dir.path().to_str().unwrap();
+    for format in ["json", "sarif", "text"] {
+        let out = kubeplan()
+            .args(["lint", "--format", format, path])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("plan-15b.yaml:") && stderr.lines().count() == 1,
+            "{format}: {stderr}"
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        match format {
+            "json" => {
+                let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                assert_eq!(v["files"].as_array().unwrap().len(), 30);
+                assert_eq!(v["summary"]["unreadable"], 1);
+                assert_eq!(v["summary"]["files"], 30);
+            }
+            "sarif" => {
+                let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                let results = v["runs"][0]["results"].as_array().unwrap();
+                assert!(results.len() >= 30, "{}", results.len());
+            }
+            _ => assert!(
+                stdout.ends_with("in 30 plans; 1 file could not be read\n"),
+                "{stdout}"
+            ),
+        }
+    }
+    let only_bad = dir.path().join("plan-15b.yaml");
+    let out = kubeplan()
+        .args(["lint", "--format", "json", only_bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
