@@ -137,8 +137,15 @@ fn bare_parse(files: &[PathBuf], runs: usize) -> f64 {
         let start = Instant::now();
         for f in files {
             let text = std::fs::read_to_string(f).expect("read");
+            // The default budget stops at 1,024 documents; lift it.
+            let mut budget = serde_saphyr::Budget::default();
+            budget.max_documents = usize::MAX;
+            budget.max_nodes = usize::MAX;
+            budget.max_events = usize::MAX;
+            let options = serde_saphyr::options! { budget: Some(budget) };
             let docs: Vec<serde_json::Value> =
-                serde_saphyr::from_multiple(&text).expect("the generated plans are YAML");
+                serde_saphyr::from_multiple_with_options(&text, options)
+                    .expect("the generated plans are YAML");
             std::hint::black_box(docs);
         }
         times.push(start.elapsed().as_secs_f64());

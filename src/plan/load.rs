@@ -355,7 +355,7 @@ fn check_document(source: Arc<Source>, index: usize, doc: &Spanned<Node>) -> Doc
             locs: Default::default(),
         };
     }
-    let (value, mut issues, locs) = schema::check(doc);
+    let (value, mut issues, locs) = schema::check(doc, &source.text);
     let mut plan = None;
     if issues.is_empty() {
         match serde_json::from_value::<ClusterPlan>(value) {
@@ -409,7 +409,7 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
             reason: format!("a second YAML document; an {what} file holds one"),
         });
     }
-    let (value, issues, locs) = schema::check_with(&doc, root);
+    let (value, issues, locs) = schema::check_with(&doc, root, &source.text);
     if let Some(i) = issues.first() {
         return Err(LoadError::Parse {
             path: source.name.clone(),

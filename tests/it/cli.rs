@@ -689,16 +689,39 @@ fn hostile_input_messages_name_the_real_problem() {
         "{err}"
     );
     assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
-    let big = write("big.yaml", b"pods: 18446744073709551616\n".to_vec());
+    // Numbers too large for any type are echoed as written, digit for digit.
+    for (written, bound) in [
+        ("18446744073709551616", "past the largest"),
+        (
+            "123456789012345678901234567890123456789012345",
+            "past the largest",
+        ),
+        ("-18446744073709551616", "below the smallest"),
+        ("1.5e30", "past the largest"),
+    ] {
+        let big = write("big.yaml", format!("pods: {written}\n").into_bytes());
+        let o = kubeplan()
+            .args(["design", "--answers", &big, "--yes"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            err.contains(&format!("`pods`: {written} is {bound} whole number")),
+            "{err}"
+        );
+    }
+    let plan = std::fs::read_to_string(example("prod-onprem-stacked.yaml"))
+        .unwrap()
+        .replace("members: 3", "members: 18446744073709551616");
     let o = kubeplan()
-        .args(["design", "--answers", &big, "--yes"])
+        .args(["lint", &write("big-plan.yaml", plan.into_bytes())])
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2));
+    let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        err.contains("past 9,223,372,036,854,775,807") && !err.contains("is 9223372036854775807"),
-        "{err}"
+        out.contains("`spec.etcd.members`: 18446744073709551616 is past the largest"),
+        "{out}"
     );
     let o = kubeplan()
         .args([

@@ -109,13 +109,15 @@ fn join(path: &str, key: &str) -> String {
 
 /// Checks a document; returns the JSON value (for typed deserialisation), the
 /// issues, and the locations.
-pub fn check(doc: &Spanned<Node>) -> (Value, Vec<Issue>, Locations) {
-    check_with(doc, json_schema())
+pub fn check(doc: &Spanned<Node>, text: &str) -> (Value, Vec<Issue>, Locations) {
+    check_with(doc, json_schema(), text)
 }
 
 /// Checks a document against another root schema (e.g. the `design` answers).
-pub fn check_with(doc: &Spanned<Node>, root: &Value) -> (Value, Vec<Issue>, Locations) {
-    let mut walker = walk::Walker::new(root);
+/// `text` is the file the document was parsed from, to quote a value as
+/// written.
+pub fn check_with(doc: &Spanned<Node>, root: &Value, text: &str) -> (Value, Vec<Issue>, Locations) {
+    let mut walker = walk::Walker::new(root, text);
     let value = walker.walk(doc, root, "");
     (value.unwrap_or(Value::Null), walker.issues, walker.locs)
 }
@@ -150,15 +152,12 @@ fn type_names(schema: &Value) -> Vec<&str> {
     }
 }
 
-fn enum_values(schema: &Value) -> Vec<String> {
+fn enum_values(schema: &Value) -> Vec<&str> {
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return values
-            .iter()
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect();
+        return values.iter().filter_map(Value::as_str).collect();
     }
     if let Some(c) = schema.get("const").and_then(Value::as_str) {
-        return vec![c.to_string()];
+        return vec![c];
     }
     if let Some(one_of) = schema.get("oneOf").and_then(Value::as_array) {
         return one_of.iter().flat_map(enum_values).collect();

@@ -14,6 +14,8 @@ use crate::plan::node::{Node, Pos};
 
 pub(super) struct Walker<'a> {
     root: &'a Value,
+    /// The file being checked, to quote values as written.
+    text: &'a str,
     pub(super) issues: Vec<Issue>,
     pub(super) locs: Locations,
 }
@@ -28,9 +30,10 @@ fn where_(path: &str) -> String {
 }
 
 impl<'a> Walker<'a> {
-    pub(super) fn new(root: &'a Value) -> Walker<'a> {
+    pub(super) fn new(root: &'a Value, text: &'a str) -> Walker<'a> {
         Walker {
             root,
+            text,
             issues: Vec::new(),
             locs: Locations::default(),
         }
@@ -55,6 +58,16 @@ impl<'a> Walker<'a> {
             }
         }
         s
+    }
+
+    /// A scalar's text as the file spells it (numbers too large for any
+    /// type are echoed digit for digit).
+    fn as_written(&self, node: &Spanned<Node>) -> Option<String> {
+        let span = node.referenced.span();
+        let start = usize::try_from(span.byte_offset()?).ok()?;
+        let len = usize::try_from(span.byte_len()?).ok()?;
+        let raw = self.text.get(start..start.checked_add(len)?)?.trim();
+        (!raw.is_empty() && raw.len() <= 200).then(|| raw.to_string())
     }
 
     fn issue(&mut self, kind: IssueKind, field: &str, pos: Pos, message: String, help: String) {
@@ -168,7 +181,7 @@ impl<'a> Walker<'a> {
             return self.walk(node, inner, path);
         }
         for alt in &alts {
-            let mut trial = Walker::new(self.root);
+            let mut trial = Walker::new(self.root, self.text);
             if let Some(v) = trial.walk(node, alt, path) {
                 if trial.issues.is_empty() {
                     self.locs.values.extend(trial.locs.values);
@@ -188,23 +201,24 @@ impl<'a> Walker<'a> {
     fn check_enum(
         &mut self,
         node: &Spanned<Node>,
-        choices: &[String],
+        choices: &[&str],
         path: &str,
         pos: Pos,
     ) -> Option<Value> {
-        let list = choices.join(", ");
         let text = match &node.value {
             Node::Str(s) => s.clone(),
             Node::Seq(_) | Node::Map(_) | Node::Null => {
+                let list = choices.join(", ");
                 let help = format!("use one of: {list}");
                 return self.wrong(node, path, pos, &format!("one of {list}"), help);
             }
             other => other.key_text(),
         };
-        if choices.contains(&text) {
+        if choices.contains(&text.as_str()) {
             return Some(Value::String(text));
         }
-        let help = match closest(&text, choices.iter().map(String::as_str)) {
+        let list = choices.join(", ");
+        let help = match closest(&text, choices.iter().copied()) {
             Some(best) => format!("did you mean `{best}`? (one of: {list})"),
             None => format!("use one of: {list}"),
         };
@@ -362,7 +376,21 @@ impl<'a> Walker<'a> {
             }
         };
         if integer && as_f64.abs() >= 9.2e18 {
-            let message = "a whole number past 9,223,372,036,854,775,807".to_string();
+            // The user's own digits, not a rounded or clamped copy.
+            let written = match node.value {
+                Node::Int(i) => i.to_string(),
+                _ => self.as_written(node).unwrap_or_else(|| format!("{as_f64}")),
+            };
+            let message = match as_f64 < 0.0 {
+                true => format!(
+                    "{written} is below the smallest whole number kubeplan reads, -{}",
+                    crate::fmt::num(i64::MAX as u64 + 1)
+                ),
+                false => format!(
+                    "{written} is past the largest whole number kubeplan reads, {}",
+                    crate::fmt::num(i64::MAX as u64)
+                ),
+            };
             self.invalid(path, pos, message, "use a smaller number".into());
             return None;
         }
