@@ -13,7 +13,7 @@ use super::{exit, Env};
 use crate::catalog::Catalog;
 use crate::cli::{LintArgs, LintFormat};
 use crate::lint::lint_document;
-use crate::plan::load::{expand_paths, parse_documents, read_source, LoadError};
+use crate::plan::load::{each_document, expand_paths, read_source, LoadError};
 use crate::report::lint::{self as out, FileReport, Summary};
 use crate::report::stream::{slot, Frame};
 use crate::report::Paint;
@@ -111,30 +111,49 @@ fn check_file(
 ) -> Result<Piece, LoadError> {
     let source = read_source(name)?;
     let name = source.name.clone();
-    let docs = parse_documents(source)?;
-    let reports = docs.iter().map(|d| lint_document(d, catalog));
-    let file = FileReport {
-        file: name,
-        docs: docs.iter().zip(reports).collect(),
+    let mut piece = Piece {
+        items: Vec::new(),
+        summary: Summary {
+            files: 1,
+            ..Summary::default()
+        },
+        failing: false,
     };
-    let failing = file
-        .docs
-        .iter()
-        .flat_map(|(_, r)| r.findings.iter())
-        .any(|x| x.severity >= args.fail_on);
-    let items = match (layout, args.format) {
-        (Layout::Text(paint), _) => vec![out::text_file(&file, *paint)],
-        (Layout::Json(f), LintFormat::Sarif) => out::sarif_results(&file)
+    let mut text = String::new();
+    let mut findings = Vec::new();
+    // Each document is linted and rendered as it is parsed, then dropped.
+    each_document(source, |doc| {
+        let report = lint_document(&doc, catalog);
+        let one = FileReport {
+            file: name.clone(),
+            docs: vec![(&doc, report)],
+        };
+        let counts = Summary {
+            files: 0,
+            ..Summary::of(&one)
+        };
+        piece.summary.add(&counts);
+        piece.failing |= one.docs[0]
+            .1
+            .findings
             .iter()
-            .map(|r| f.item(r))
-            .collect(),
-        (Layout::Json(f), _) => vec![f.item(&out::json_file(&file))],
-    };
-    Ok(Piece {
-        items,
-        summary: Summary::of(&file),
-        failing,
-    })
+            .any(|x| x.severity >= args.fail_on);
+        match (layout, args.format) {
+            (Layout::Text(paint), _) => text.push_str(&out::text_file(&one, *paint)),
+            (Layout::Json(f), LintFormat::Sarif) => piece
+                .items
+                .extend(out::sarif_results(&one).iter().map(|r| f.item(r))),
+            (Layout::Json(_), _) => findings.extend(out::json_findings(&one)),
+        }
+    })?;
+    match layout {
+        Layout::Text(_) => piece.items.push(text),
+        Layout::Json(f) if args.format == LintFormat::Json => {
+            piece.items.push(f.item(&out::json_entry(&name, findings)))
+        }
+        Layout::Json(_) => {}
+    }
+    Ok(piece)
 }
 
 /// Stdout, written as pieces arrive; a closed pipe (`kubeplan lint … |

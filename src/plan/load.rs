@@ -285,34 +285,127 @@ fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
 /// The YAML documents of a source, with positions; a syntax error is a
 /// located `LoadError`.
 fn parse_yaml(source: &Source) -> Result<Vec<Spanned<Node>>, LoadError> {
-    serde_saphyr::from_multiple_with_options(&source.text, parse_options()).map_err(|e| {
-        let reason = yaml_reason(&e.without_snippet().to_string());
-        match e.location().map(Pos::at) {
-            Some(p) if p.line > 0 => LoadError::Parse {
-                path: source.name.clone(),
-                line: p.line,
-                column: p.column.max(1),
-                reason,
-            },
-            _ => read_err(&source.name, reason),
+    serde_saphyr::from_multiple_with_options(&source.text, parse_options())
+        .map_err(|e| yaml_error(source, e))
+}
+
+fn yaml_error(source: &Source, e: serde_saphyr::Error) -> LoadError {
+    let reason = yaml_reason(&e.without_snippet().to_string());
+    match e.location().map(Pos::at) {
+        Some(p) if p.line > 0 => LoadError::Parse {
+            path: source.name.clone(),
+            line: p.line,
+            column: p.column.max(1),
+            reason,
+        },
+        _ => read_err(&source.name, reason),
+    }
+}
+
+/// Whether a source holds more than one document (a `---` line after the
+/// first): such a file is parsed one document at a time.
+fn several_documents(text: &str) -> bool {
+    text.match_indices("\n---").any(|(i, _)| {
+        matches!(
+            text.as_bytes().get(i + 4),
+            None | Some(b' ' | b'\t' | b'\r' | b'\n')
+        )
+    })
+}
+
+/// Parses each document of a source in turn, checks it against the schema
+/// and hands it to `each`: a file of thousands of plans never holds more
+/// than one parsed plan at a time. Returns how many documents there were;
+/// a file that cannot be parsed is an error (after the documents before the
+/// problem were handed on).
+pub fn each_document(
+    source: Source,
+    mut each: impl FnMut(Document) + Send,
+) -> Result<usize, LoadError> {
+    let source = Arc::new(source);
+    let count = if several_documents(&source.text) {
+        match pipelined(&source, &mut each) {
+            Some(count) => count?,
+            None => {
+                let mut count = 0;
+                let mut reader = Reader::new(source.text.as_bytes());
+                for doc in stream(&source, &mut reader) {
+                    each(check_document(source.clone(), count, &doc?));
+                    count += 1;
+                }
+                count
+            }
         }
+    } else {
+        let docs = parse_yaml(&source)?;
+        for (index, doc) in docs.iter().enumerate() {
+            each(check_document(source.clone(), index, doc));
+        }
+        docs.len()
+    };
+    if count == 0 {
+        return Err(read_err(&source.name, "file is empty: no plan document"));
+    }
+    Ok(count)
+}
+
+/// Documents parsed ahead of the one being checked, at most.
+const PARSED_AHEAD: usize = 64;
+
+type Reader<'a> = std::io::Cursor<&'a [u8]>;
+
+/// The documents of a source, parsed one at a time from `reader` (a cursor
+/// over the source's text).
+fn stream<'a>(
+    source: &'a Source,
+    reader: &'a mut Reader<'a>,
+) -> impl Iterator<Item = Result<Spanned<Node>, LoadError>> + 'a {
+    serde_saphyr::read_with_options::<_, Spanned<Node>>(reader, parse_options())
+        .map(|d| d.map_err(|e| yaml_error(source, e)))
+}
+
+/// A multi-document file: this thread parses document after document while
+/// a second one checks them and hands them on, in order. None when the
+/// second thread cannot be started.
+fn pipelined(
+    source: &Arc<Source>,
+    each: &mut (impl FnMut(Document) + Send),
+) -> Option<Result<usize, LoadError>> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Spanned<Node>>(PARSED_AHEAD);
+    std::thread::scope(|s| {
+        let checker = std::thread::Builder::new()
+            .stack_size(16 * 1024 * 1024)
+            .spawn_scoped(s, || {
+                for (index, doc) in rx.into_iter().enumerate() {
+                    each(check_document(source.clone(), index, &doc));
+                }
+            })
+            .ok()?;
+        let mut count = 0;
+        let mut result = Ok(());
+        let mut reader = Reader::new(source.text.as_bytes());
+        for doc in stream(source, &mut reader) {
+            match doc.map(|d| tx.send(d)) {
+                Ok(Ok(())) => count += 1,
+                Ok(Err(_)) => break,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        checker
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        Some(result.map(|()| count))
     })
 }
 
 /// Parses every document of a source and checks it against the schema.
 pub fn parse_documents(source: Source) -> Result<Vec<Document>, LoadError> {
-    let source = Arc::new(source);
-    let docs = parse_yaml(&source)?;
     let mut out = Vec::new();
-    for (index, doc) in docs.iter().enumerate() {
-        if matches!(doc.value, Node::Null) {
-            continue;
-        }
-        out.push(check_document(source.clone(), index, doc));
-    }
-    if out.is_empty() {
-        return Err(read_err(&source.name, "file is empty: no plan document"));
-    }
+    each_document(source, |d| out.push(d))?;
     Ok(out)
 }
 
@@ -355,7 +448,7 @@ fn check_document(source: Arc<Source>, index: usize, doc: &Spanned<Node>) -> Doc
             locs: Default::default(),
         };
     }
-    let (value, mut issues, locs) = schema::check(doc, &source.text);
+    let (value, mut issues, locs) = schema::check(doc, &source);
     let mut plan = None;
     if issues.is_empty() {
         match serde_json::from_value::<ClusterPlan>(value) {
@@ -409,7 +502,7 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
             reason: format!("a second YAML document; an {what} file holds one"),
         });
     }
-    let (value, issues, locs) = schema::check_with(&doc, root, &source.text);
+    let (value, issues, locs) = schema::check_with(&doc, root, source);
     if let Some(i) = issues.first() {
         return Err(LoadError::Parse {
             path: source.name.clone(),

@@ -194,10 +194,20 @@ pub fn json(files: &[FileReport]) -> Value {
 
 /// One file's entry in the JSON report's `files`.
 pub fn json_file(f: &FileReport) -> Value {
-    json!({
-        "file": f.file,
-        "findings": f.docs.iter().flat_map(|(d, r)| r.findings.iter().map(move |x| finding_json(x, d.index))).collect::<Vec<_>>(),
-    })
+    json_entry(&f.file, json_findings(f))
+}
+
+/// The findings of a file's documents, as JSON.
+pub fn json_findings(f: &FileReport) -> Vec<Value> {
+    f.docs
+        .iter()
+        .flat_map(|(d, r)| r.findings.iter().map(move |x| finding_json(x, d.index)))
+        .collect()
+}
+
+/// A file's entry in `files`, from its findings.
+pub fn json_entry(file: &str, findings: Vec<Value>) -> Value {
+    json!({"file": file, "findings": findings})
 }
 
 /// The JSON report around its `files` entries.

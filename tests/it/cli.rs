@@ -873,3 +873,52 @@ fn an_unreadable_file_among_many_loses_nothing_else() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+/// A multi-document file is parsed one document at a time (on a second
+/// thread): positions stay those of the whole file, a syntax error in a
+/// later document is located in the file, and values are quoted as written.
+#[test]
+fn multi_document_files_keep_file_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(example("prod-onprem-stacked.yaml")).unwrap();
+    let lines = plan.lines().count();
+    let huge = plan.replace(
+        "members: 3",
+        "members: 123456789012345678901234567890123456789012",
+    );
+    let many = format!("{plan}---\n{plan}---\n{huge}");
+    let path = dir.path().join("many.yaml");
+    std::fs::write(&path, &many).unwrap();
+    let (_, v) = lint_json(path.to_str().unwrap());
+    let f = &v["files"][0]["findings"];
+    let big = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["field"] == "spec.etcd.members")
+        .expect("the huge member count is a finding");
+    assert_eq!(big["document"], 2);
+    let line = big["line"].as_u64().unwrap() as usize;
+    assert!(line > 2 * lines, "line {line} is in the third document");
+    assert_eq!(
+        many.lines().nth(line - 1).unwrap().trim(),
+        "members: 123456789012345678901234567890123456789012"
+    );
+    assert!(big["message"]
+        .as_str()
+        .unwrap()
+        .contains("123456789012345678901234567890123456789012 is past"));
+    // A syntax error in the third document: its line in the file.
+    std::fs::write(&path, format!("{plan}---\n{plan}---\nspec: [unclosed\n")).unwrap();
+    let out = kubeplan()
+        .args(["lint", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let at = format!(
+        "many.yaml:{}:7: not valid YAML: unclosed bracket",
+        2 * lines + 3
+    );
+    assert!(err.contains(&at), "{err}");
+}

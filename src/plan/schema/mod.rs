@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use serde_saphyr::Spanned;
 
+use super::load::Source;
 use super::model::ClusterPlan;
 use super::node::{Node, Pos};
 
@@ -109,15 +110,19 @@ fn join(path: &str, key: &str) -> String {
 
 /// Checks a document; returns the JSON value (for typed deserialisation), the
 /// issues, and the locations.
-pub fn check(doc: &Spanned<Node>, text: &str) -> (Value, Vec<Issue>, Locations) {
-    check_with(doc, json_schema(), text)
+pub fn check(doc: &Spanned<Node>, source: &Source) -> (Value, Vec<Issue>, Locations) {
+    check_with(doc, json_schema(), source)
 }
 
 /// Checks a document against another root schema (e.g. the `design` answers).
-/// `text` is the file the document was parsed from, to quote a value as
+/// `source` is the file the document was parsed from, to quote a value as
 /// written.
-pub fn check_with(doc: &Spanned<Node>, root: &Value, text: &str) -> (Value, Vec<Issue>, Locations) {
-    let mut walker = walk::Walker::new(root, text);
+pub fn check_with(
+    doc: &Spanned<Node>,
+    root: &Value,
+    source: &Source,
+) -> (Value, Vec<Issue>, Locations) {
+    let mut walker = walk::Walker::new(root, source);
     let value = walker.walk(doc, root, "");
     (value.unwrap_or(Value::Null), walker.issues, walker.locs)
 }

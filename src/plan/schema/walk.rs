@@ -10,12 +10,13 @@ use super::{
     IssueKind, Locations,
 };
 use crate::fmt::decimal;
+use crate::plan::load::Source;
 use crate::plan::node::{Node, Pos};
 
 pub(super) struct Walker<'a> {
     root: &'a Value,
     /// The file being checked, to quote values as written.
-    text: &'a str,
+    source: &'a Source,
     pub(super) issues: Vec<Issue>,
     pub(super) locs: Locations,
 }
@@ -30,10 +31,10 @@ fn where_(path: &str) -> String {
 }
 
 impl<'a> Walker<'a> {
-    pub(super) fn new(root: &'a Value, text: &'a str) -> Walker<'a> {
+    pub(super) fn new(root: &'a Value, source: &'a Source) -> Walker<'a> {
         Walker {
             root,
-            text,
+            source,
             issues: Vec::new(),
             locs: Locations::default(),
         }
@@ -64,10 +65,23 @@ impl<'a> Walker<'a> {
     /// type are echoed digit for digit).
     fn as_written(&self, node: &Spanned<Node>) -> Option<String> {
         let span = node.referenced.span();
-        let start = usize::try_from(span.byte_offset()?).ok()?;
-        let len = usize::try_from(span.byte_len()?).ok()?;
-        let raw = self.text.get(start..start.checked_add(len)?)?.trim();
-        (!raw.is_empty() && raw.len() <= 200).then(|| raw.to_string())
+        let raw = match (span.byte_offset(), span.byte_len()) {
+            (Some(start), Some(len)) => {
+                let start = usize::try_from(start).ok()?;
+                let end = start.checked_add(usize::try_from(len).ok()?)?;
+                self.source.text.get(start..end)?.trim().to_string()
+            }
+            // Parsed document by document: from the line and column.
+            _ => {
+                let pos = Pos::of(node);
+                let line = self.source.line(pos.line)?;
+                line.chars()
+                    .skip(pos.column.saturating_sub(1) as usize)
+                    .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
+                    .collect()
+            }
+        };
+        (!raw.is_empty() && raw.len() <= 200).then_some(raw)
     }
 
     fn issue(&mut self, kind: IssueKind, field: &str, pos: Pos, message: String, help: String) {
@@ -181,7 +195,7 @@ impl<'a> Walker<'a> {
             return self.walk(node, inner, path);
         }
         for alt in &alts {
-            let mut trial = Walker::new(self.root, self.text);
+            let mut trial = Walker::new(self.root, self.source);
             if let Some(v) = trial.walk(node, alt, path) {
                 if trial.issues.is_empty() {
                     self.locs.values.extend(trial.locs.values);
