@@ -330,7 +330,7 @@ pub fn each_document(
                 let mut count = 0;
                 let mut reader = Reader::new(source.text.as_bytes());
                 for doc in stream(&source, &mut reader) {
-                    each(check_document(source.clone(), count, &doc?));
+                    each(check_document(source.clone(), count, doc?));
                     count += 1;
                 }
                 count
@@ -338,10 +338,11 @@ pub fn each_document(
         }
     } else {
         let docs = parse_yaml(&source)?;
-        for (index, doc) in docs.iter().enumerate() {
+        let count = docs.len();
+        for (index, doc) in docs.into_iter().enumerate() {
             each(check_document(source.clone(), index, doc));
         }
-        docs.len()
+        count
     };
     if count == 0 {
         return Err(read_err(&source.name, "file is empty: no plan document"));
@@ -377,7 +378,7 @@ fn pipelined(
             .stack_size(16 * 1024 * 1024)
             .spawn_scoped(s, || {
                 for (index, doc) in rx.into_iter().enumerate() {
-                    each(check_document(source.clone(), index, &doc));
+                    each(check_document(source.clone(), index, doc));
                 }
             })
             .ok()?;
@@ -438,8 +439,8 @@ fn not_a_plan(doc: &Spanned<Node>) -> Option<Issue> {
     })
 }
 
-fn check_document(source: Arc<Source>, index: usize, doc: &Spanned<Node>) -> Document {
-    if let Some(issue) = not_a_plan(doc) {
+fn check_document(source: Arc<Source>, index: usize, doc: Spanned<Node>) -> Document {
+    if let Some(issue) = not_a_plan(&doc) {
         return Document {
             source,
             index,
@@ -448,6 +449,7 @@ fn check_document(source: Arc<Source>, index: usize, doc: &Spanned<Node>) -> Doc
             locs: Default::default(),
         };
     }
+    let doc_pos = Pos::of(&doc);
     let (value, mut issues, locs) = schema::check(doc, &source);
     let mut plan = None;
     if issues.is_empty() {
@@ -456,7 +458,7 @@ fn check_document(source: Arc<Source>, index: usize, doc: &Spanned<Node>) -> Doc
             Err(e) => issues.push(Issue {
                 kind: IssueKind::InvalidValue,
                 field: "(document)".into(),
-                pos: Pos::of(doc),
+                pos: doc_pos,
                 message: format!("the document is not a valid plan: {e}"),
                 help: "compare it with `kubeplan schema`".into(),
             }),
@@ -502,7 +504,8 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
             reason: format!("a second YAML document; an {what} file holds one"),
         });
     }
-    let (value, issues, locs) = schema::check_with(&doc, root, source);
+    let doc_pos = Pos::of(&doc);
+    let (value, issues, locs) = schema::check_with(doc, root, source);
     if let Some(i) = issues.first() {
         return Err(LoadError::Parse {
             path: source.name.clone(),
@@ -512,7 +515,7 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
         });
     }
     let typed = serde_json::from_value(value).map_err(|e| {
-        let p = Pos::of(&doc);
+        let p = doc_pos;
         LoadError::Parse {
             path: source.name.clone(),
             line: p.line,

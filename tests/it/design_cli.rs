@@ -134,7 +134,7 @@ fn a_bad_answers_file_names_file_line_and_column() {
         ),
         (
             "storage: [none, fast]\n",
-            "a.yaml:1:10: `storage` combines none",
+            "a.yaml:1:1: `storage` combines none",
         ),
         ("pods: [1\n", "a.yaml:"),
         // The real lower bound (1), not the type's (0).

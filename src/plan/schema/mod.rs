@@ -1,7 +1,6 @@
 //! Checks a YAML tree against the plan's JSON Schema (generated from the typed
 //! model), reporting every problem at once with its location.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -54,49 +53,75 @@ pub struct Issue {
     pub help: String,
 }
 
-/// Where each field of a document sits: dotted path → position of its value
-/// (and of its key, for mapping entries).
+/// Where each field of a document sits, found in its YAML tree by dotted
+/// path (`spec.workers[1].count`) when a finding needs it: nothing is
+/// indexed up front, as most fields never get a finding.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Locations {
-    pub values: HashMap<String, Pos>,
-    pub keys: HashMap<String, Pos>,
+    root: Option<Spanned<Node>>,
 }
 
 impl Locations {
-    /// The position of a field's value, or of the nearest enclosing field that
-    /// is present (a missing field points at its parent).
+    pub fn new(root: Spanned<Node>) -> Locations {
+        Locations { root: Some(root) }
+    }
+
+    /// The position of a field's value (of its key, for a mapping or a
+    /// list), or of the nearest enclosing field that is present (a missing
+    /// field points at its parent).
     pub fn find(&self, path: &str) -> Pos {
-        let mut p = path;
-        loop {
-            if let Some(pos) = self.values.get(p) {
-                return *pos;
-            }
-            match parent(p) {
-                Some(up) => p = up,
-                None => {
-                    return self
-                        .values
-                        .get("")
-                        .copied()
-                        .unwrap_or(Pos { line: 1, column: 1 })
-                }
-            }
-        }
+        self.walk(path).0
     }
 
     /// Whether the document spells this field out.
     pub fn has(&self, path: &str) -> bool {
-        self.values.contains_key(path)
+        self.root.is_some() && self.walk(path).1
     }
-}
 
-fn parent(path: &str) -> Option<&str> {
-    if path.is_empty() {
-        return None;
-    }
-    match path.rfind(['.', '[']) {
-        Some(i) => Some(&path[..i]),
-        None => Some(""),
+    /// The position reached along `path`, and whether all of it was found.
+    fn walk(&self, path: &str) -> (Pos, bool) {
+        let Some(root) = &self.root else {
+            return (Pos { line: 1, column: 1 }, false);
+        };
+        let mut node = root;
+        let mut at = Pos::of(root);
+        let mut rest = path;
+        while !rest.is_empty() {
+            let step = match (&node.value, rest.strip_prefix('[')) {
+                (Node::Seq(items), Some(tail)) => tail.split_once(']').and_then(|(n, after)| {
+                    let item = items.get(n.parse::<usize>().ok()?)?;
+                    Some((item, Pos::of(item), after))
+                }),
+                (Node::Map(entries), None) => {
+                    entries
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            let name = k.value.key_text();
+                            let after = rest.strip_prefix(name.as_str())?;
+                            matches!(after.as_bytes().first(), None | Some(b'.' | b'['))
+                                .then_some((name.len(), k, v, after))
+                        })
+                        // `a.b` as one key beats key `a` with a field `b`.
+                        .max_by_key(|(len, ..)| *len)
+                        .map(|(_, k, v, after)| {
+                            // A mapping or list points at its key.
+                            let pos = match v.value {
+                                Node::Map(_) | Node::Seq(_) => Pos::of(k),
+                                _ => Pos::of(v),
+                            };
+                            (v, pos, after)
+                        })
+                }
+                _ => None,
+            };
+            let Some((next, pos, after)) = step else {
+                return (at, false);
+            };
+            node = next;
+            at = pos;
+            rest = after.strip_prefix('.').unwrap_or(after);
+        }
+        (at, true)
     }
 }
 
@@ -110,7 +135,7 @@ fn join(path: &str, key: &str) -> String {
 
 /// Checks a document; returns the JSON value (for typed deserialisation), the
 /// issues, and the locations.
-pub fn check(doc: &Spanned<Node>, source: &Source) -> (Value, Vec<Issue>, Locations) {
+pub fn check(doc: Spanned<Node>, source: &Source) -> (Value, Vec<Issue>, Locations) {
     check_with(doc, json_schema(), source)
 }
 
@@ -118,13 +143,14 @@ pub fn check(doc: &Spanned<Node>, source: &Source) -> (Value, Vec<Issue>, Locati
 /// `source` is the file the document was parsed from, to quote a value as
 /// written.
 pub fn check_with(
-    doc: &Spanned<Node>,
+    doc: Spanned<Node>,
     root: &Value,
     source: &Source,
 ) -> (Value, Vec<Issue>, Locations) {
     let mut walker = walk::Walker::new(root, source);
-    let value = walker.walk(doc, root, "");
-    (value.unwrap_or(Value::Null), walker.issues, walker.locs)
+    let value = walker.walk(&doc, root, "", None);
+    let issues = walker.issues;
+    (value.unwrap_or(Value::Null), issues, Locations::new(doc))
 }
 
 fn missing_help(field: &str) -> String {
@@ -171,3 +197,38 @@ fn enum_values(schema: &Value) -> Vec<&str> {
 }
 
 pub use crate::fmt::closest;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locations(yaml: &str) -> Locations {
+        Locations::new(serde_saphyr::from_str(yaml).unwrap())
+    }
+
+    #[test]
+    fn fields_are_found_by_path() {
+        let l = locations(
+            "metadata:\n  annotations:\n    kubeplan.io/ignore: a\n    kubeplan: b\nspec:\n  workers:\n    - name: w\n      count: 3\n    - {name: v, count: 4}\n  zones: [a, b]\n",
+        );
+        let at = |p: &str| {
+            let pos = l.find(p);
+            (pos.line, pos.column)
+        };
+        // A key with dots beats a shorter key that is its prefix.
+        assert_eq!(at("metadata.annotations.kubeplan.io/ignore"), (3, 25));
+        assert_eq!(at("metadata.annotations.kubeplan"), (4, 15));
+        assert_eq!(at("spec.workers[0].count"), (8, 14));
+        assert_eq!(at("spec.workers[1].count"), (9, 24));
+        // A mapping or a list: its key.
+        assert_eq!(at("spec.workers"), (6, 3));
+        assert_eq!(at("spec.zones"), (10, 3));
+        // Missing: the nearest enclosing field.
+        assert_eq!(at("spec.workers[1].maxPods"), at("spec.workers[1]"));
+        assert_eq!(at("spec.workers[7].count"), (6, 3));
+        assert_eq!(at("spec.etcd.members"), (5, 1));
+        assert!(l.has("spec.workers[1].count"));
+        assert!(!l.has("spec.workers[1].maxPods"));
+        assert_eq!(at(""), (1, 1));
+    }
+}

@@ -7,7 +7,7 @@ use serde_saphyr::Spanned;
 
 use super::{
     allows_null, closest, enum_values, is_null_schema, join, missing_help, type_names, Issue,
-    IssueKind, Locations,
+    IssueKind,
 };
 use crate::fmt::decimal;
 use crate::plan::load::Source;
@@ -18,7 +18,6 @@ pub(super) struct Walker<'a> {
     /// The file being checked, to quote values as written.
     source: &'a Source,
     pub(super) issues: Vec<Issue>,
-    pub(super) locs: Locations,
 }
 
 /// How a path reads in a message: `the document` or `` `spec.etcd` ``.
@@ -36,7 +35,6 @@ impl<'a> Walker<'a> {
             root,
             source,
             issues: Vec::new(),
-            locs: Locations::default(),
         }
     }
 
@@ -128,22 +126,18 @@ impl<'a> Walker<'a> {
         None
     }
 
+    /// Checks `node` (found under a key at `key`, if any) against `schema`.
     pub(super) fn walk(
         &mut self,
         node: &Spanned<Node>,
         schema: &'a Value,
         path: &str,
+        key: Option<Pos>,
     ) -> Option<Value> {
         let pos = Pos::of(node);
-        // A finding on a mapping or list points at its key, not its first entry.
-        let at = match node.value {
-            Node::Map(_) | Node::Seq(_) => self.locs.keys.get(path).copied().unwrap_or(pos),
-            _ => pos,
-        };
-        self.locs.values.entry(path.to_string()).or_insert(at);
         let schema = self.resolve(schema);
         if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
-            return self.walk_any_of(node, any, path);
+            return self.walk_any_of(node, any, path, key);
         }
         let choices = enum_values(schema);
         if !choices.is_empty() {
@@ -154,7 +148,7 @@ impl<'a> Walker<'a> {
             return Some(Value::Null);
         }
         match types.iter().find(|t| **t != "null").copied().unwrap_or("") {
-            "object" => self.walk_object(node, schema, path, pos),
+            "object" => self.walk_object(node, schema, path, pos, key),
             "array" => match &node.value {
                 Node::Seq(items) => self.walk_array(items, schema, path),
                 _ => {
@@ -185,21 +179,25 @@ impl<'a> Walker<'a> {
     /// `Option<T>` (anyOf [T, null]) and untagged alternatives (one value or
     /// a list): the first that fits; else report against the one of the
     /// node's shape.
-    fn walk_any_of(&mut self, node: &Spanned<Node>, any: &'a [Value], path: &str) -> Option<Value> {
+    fn walk_any_of(
+        &mut self,
+        node: &Spanned<Node>,
+        any: &'a [Value],
+        path: &str,
+        key: Option<Pos>,
+    ) -> Option<Value> {
         if matches!(node.value, Node::Null) && any.iter().any(allows_null) {
             return Some(Value::Null);
         }
         let alts: Vec<&'a Value> = any.iter().filter(|s| !is_null_schema(s)).collect();
         if alts.len() <= 1 {
             let inner = alts.first()?;
-            return self.walk(node, inner, path);
+            return self.walk(node, inner, path, key);
         }
         for alt in &alts {
             let mut trial = Walker::new(self.root, self.source);
-            if let Some(v) = trial.walk(node, alt, path) {
+            if let Some(v) = trial.walk(node, alt, path, key) {
                 if trial.issues.is_empty() {
-                    self.locs.values.extend(trial.locs.values);
-                    self.locs.keys.extend(trial.locs.keys);
                     return Some(v);
                 }
             }
@@ -209,7 +207,7 @@ impl<'a> Walker<'a> {
             .iter()
             .find(|s| type_names(self.resolve(s)).contains(&"array") == is_seq)
             .unwrap_or(&alts[0]);
-        self.walk(node, shaped, path)
+        self.walk(node, shaped, path, key)
     }
 
     fn check_enum(
@@ -247,6 +245,7 @@ impl<'a> Walker<'a> {
         schema: &'a Value,
         path: &str,
         pos: Pos,
+        key: Option<Pos>,
     ) -> Option<Value> {
         let Node::Map(entries) = &node.value else {
             let help = "write `key: value` entries indented under this field";
@@ -256,20 +255,19 @@ impl<'a> Walker<'a> {
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
         let mut ok = true;
-        for (key, value) in entries {
-            let name = key.value.key_text();
+        for (k, value) in entries {
+            let name = k.value.key_text();
             let kpath = join(path, &name);
-            self.locs.keys.insert(kpath.clone(), Pos::of(key));
             let sub = match (props.and_then(|p| p.get(&name)), additional) {
                 (Some(s), _) => s,
                 (None, Some(extra @ Value::Object(_))) => extra,
                 _ => {
                     ok = false;
-                    self.unknown_field(props, path, &name, &kpath, Pos::of(key));
+                    self.unknown_field(props, path, &name, &kpath, Pos::of(k));
                     continue;
                 }
             };
-            match self.walk(value, sub, &kpath) {
+            match self.walk(value, sub, &kpath, Some(Pos::of(k))) {
                 Some(v) => {
                     out.insert(name, v);
                 }
@@ -281,7 +279,7 @@ impl<'a> Walker<'a> {
             if !out.contains_key(r) && !entries.iter().any(|(k, _)| k.value.key_text() == r) {
                 ok = false;
                 let field = join(path, r);
-                let at = self.locs.keys.get(path).copied().unwrap_or(pos);
+                let at = key.unwrap_or(pos);
                 let message = format!("required field `{r}` is missing from {}", where_(path));
                 let help = missing_help(&field);
                 self.issue(IssueKind::MissingField, &field, at, message, help);
@@ -319,7 +317,7 @@ impl<'a> Walker<'a> {
         let mut out = Vec::new();
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            match self.walk(item, item_schema, &format!("{path}[{i}]")) {
+            match self.walk(item, item_schema, &format!("{path}[{i}]"), None) {
                 Some(v) => out.push(v),
                 None => ok = false,
             }
