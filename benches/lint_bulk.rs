@@ -88,14 +88,40 @@ fn write_folder(dir: &Path, plans: &[String]) {
     }
 }
 
-/// Wall time and peak resident memory (KiB) of one run.
+/// Wall time and peak resident memory (KiB) of one run. The run is started
+/// by a fresh copy of this bench (see [`runner`]): a child's peak memory
+/// counts what its parent held when it was forked, and this process holds
+/// all the generated plans.
 fn run(args: &[&str]) -> (f64, u64) {
+    let out = Command::new(std::env::current_exe().expect("the bench's path"))
+        .env(RUNNER, "1")
+        .args(args)
+        .current_dir(ROOT)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("the runner starts");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace();
+    let secs = it.next().and_then(|t| t.parse().ok());
+    let kib = it.next().and_then(|t| t.parse().ok());
+    match (secs, kib) {
+        (Some(s), Some(k)) => (s, k),
+        _ => panic!("kubeplan {args:?}: the runner said {text:?}"),
+    }
+}
+
+/// Set in the environment of the runner.
+const RUNNER: &str = "KUBEPLAN_BENCH_RUNNER";
+
+/// The runner: starts kubeplan with its arguments, waits for it with
+/// `wait4`, prints its wall time and peak memory.
+fn runner() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let start = Instant::now();
     // Reaped by wait4 below, which also gives the peak memory.
     #[allow(clippy::zombie_processes)]
     let child = Command::new(KUBEPLAN)
-        .args(args)
-        .current_dir(ROOT)
+        .args(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -109,7 +135,7 @@ fn run(args: &[&str]) -> (f64, u64) {
     assert_eq!(waited, pid, "wait4");
     let code = libc::WEXITSTATUS(status);
     assert!(code <= 1, "kubeplan {args:?} exited {code}");
-    (took, usage.ru_maxrss as u64)
+    println!("{took} {}", usage.ru_maxrss);
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -154,6 +180,9 @@ fn bare_parse(files: &[PathBuf], runs: usize) -> f64 {
 }
 
 fn main() {
+    if std::env::var_os(RUNNER).is_some() {
+        return runner();
+    }
     let runs: usize = std::env::var("RUNS")
         .ok()
         .and_then(|r| r.parse().ok())

@@ -173,7 +173,8 @@ pub fn read_source(arg: &str) -> Result<Source, LoadError> {
         if meta.len() > MAX_PLAN_BYTES {
             return Err(read_err(arg, too_large(meta.len())));
         }
-        let mut buf = Vec::new();
+        // Sized from the metadata: one read for a regular file.
+        let mut buf = Vec::with_capacity(meta.len() as usize + 1);
         std::fs::File::open(arg)
             .and_then(|f| f.take(MAX_PLAN_BYTES + 1).read_to_end(&mut buf))
             .map_err(|e| read_err(arg, io_reason(&e)))?;
