@@ -95,6 +95,35 @@ fn check_file(path: &str, doc: &serde_json::Value) -> Result<(), CatalogError> {
     validate::structure(path, doc).map_err(invalid)
 }
 
+/// The presets in a user's `presets/` folder, by name.
+fn user_presets(
+    dir: &Path,
+    read: &dyn Fn(&Path) -> Result<Option<String>, CatalogError>,
+) -> Result<BTreeMap<String, String>, CatalogError> {
+    let mut presets = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(presets);
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| CatalogError::Invalid {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string);
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if let (Some(name), true) = (name, yaml) {
+            if let Some(text) = read(&path)? {
+                presets.insert(name, text);
+            }
+        }
+    }
+    Ok(presets)
+}
+
 impl Catalog {
     /// The catalog compiled into the binary. Its files were checked when
     /// kubeplan was built; each part is parsed at first use.
@@ -202,41 +231,67 @@ impl Catalog {
                 reason: "not a folder".into(),
             });
         }
-        let k8s = read(&dir.join("kubernetes.yaml"))?.unwrap_or_else(|| KUBERNETES.to_string());
-        let mut texts = Vec::new();
-        for (name, builtin) in PLATFORMS {
-            let path = dir.join("platforms").join(format!("{name}.yaml"));
-            texts.push((
-                name.to_string(),
-                read(&path)?.unwrap_or_else(|| builtin.to_string()),
-            ));
-        }
-        let questions = read(&dir.join("questions.yaml"))?.unwrap_or_else(|| QUESTIONS.to_string());
-        let mut presets: BTreeMap<String, String> = PRESETS
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
-        let preset_dir = dir.join("presets");
-        if preset_dir.is_dir() {
-            let entries = std::fs::read_dir(&preset_dir).map_err(|e| CatalogError::Invalid {
-                path: preset_dir.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .map(str::to_string);
-                let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-                if let (Some(name), true) = (name, yaml) {
-                    if let Some(text) = read(&path)? {
-                        presets.insert(name, text);
-                    }
-                }
+        // Only the files the folder has are parsed and checked; the others
+        // stay the built-in ones, parsed at first use.
+        let kubernetes = match read(&dir.join("kubernetes.yaml"))? {
+            Some(text) => {
+                let k: Kubernetes = parse("kubernetes.yaml", &text)?;
+                check_file("kubernetes.yaml", &to_json(&k))?;
+                k
             }
+            None => Catalog::builtin().kubernetes.clone(),
+        };
+        let mut platforms = BTreeMap::new();
+        for (name, builtin) in PLATFORMS {
+            let path = format!("platforms/{name}.yaml");
+            let part = match read(&dir.join(&path))? {
+                Some(text) => {
+                    let p: PlatformProfile = parse(&path, &text)?;
+                    check_file(&path, &to_json(&p))?;
+                    Part::loaded(p)
+                }
+                None => Part::builtin(builtin),
+            };
+            platforms.insert(name.to_string(), part);
         }
-        Catalog::from_texts(&k8s, texts.into_iter(), &questions, presets.into_iter())
+        let own_questions = read(&dir.join("questions.yaml"))?;
+        let own_presets = user_presets(&dir.join("presets"), &read)?;
+        let questions = match &own_questions {
+            Some(text) => {
+                let q: Questionnaire = parse("questions.yaml", text)?;
+                q.validate().map_err(|reason| CatalogError::Invalid {
+                    path: "questions.yaml".into(),
+                    reason,
+                })?;
+                Part::loaded(q)
+            }
+            None => Part::builtin(QUESTIONS),
+        };
+        // Presets are checked against the questionnaire in force.
+        let presets = if own_questions.is_none() && own_presets.is_empty() {
+            Part::builtin(PRESET_MAP)
+        } else {
+            let mut texts: BTreeMap<String, String> = PRESETS
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect();
+            texts.extend(own_presets);
+            let mut map = BTreeMap::new();
+            for (name, text) in texts {
+                let path = format!("presets/{name}.yaml");
+                let p: Preset = parse(&path, &text)?;
+                check_bounds(&p.answers, questions.get(), &|k| format!("answer `{k}`"))
+                    .map_err(|reason| CatalogError::Invalid { path, reason })?;
+                map.insert(name, p);
+            }
+            Part::loaded(map)
+        };
+        Ok(Catalog {
+            kubernetes,
+            platforms,
+            questions,
+            presets,
+        })
     }
 
     pub fn platform(&self, p: Platform) -> &PlatformProfile {

@@ -189,3 +189,42 @@ fn a_zero_limit_is_one_clear_line_for_every_command() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// A `--profiles-dir` questionnaire is the one the built-in presets are
+/// checked against: a preset outside its bounds is an error naming the
+/// preset's file, while files the folder does not have stay the built-in ones.
+#[test]
+fn a_users_questionnaire_rechecks_the_builtin_presets() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let questions = std::fs::read_to_string(root.join("profiles/questions.yaml"))
+        .unwrap()
+        .replace(
+            "    max: 100000000\n    default: 100\n",
+            "    max: 800\n    default: 100\n",
+        );
+    std::fs::write(dir.path().join("questions.yaml"), questions).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(["--profiles-dir", dir.path().to_str().unwrap()])
+        .args(["design", "--profile", "dev-onprem", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("presets/prod-aws.yaml") && err.contains("`pods` is 1000"),
+        "{err}"
+    );
+    // Without the questionnaire, the same folder's other files are the built-in ones.
+    std::fs::remove_file(dir.path().join("questions.yaml")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(["--profiles-dir", dir.path().to_str().unwrap()])
+        .args(["design", "--profile", "prod-aws", "--yes"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
