@@ -5,6 +5,7 @@
 //! node count and alias expansion with its budget, so a hostile file cannot
 //! exhaust memory. serde_yaml is archived and its libyaml port unmaintained.
 
+pub use super::documents::{each_document, parse_documents};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -80,7 +81,7 @@ pub enum LoadError {
     },
 }
 
-fn read_err(path: &str, reason: impl Into<String>) -> LoadError {
+pub(super) fn read_err(path: &str, reason: impl Into<String>) -> LoadError {
     LoadError::Read {
         path: path.to_string(),
         reason: reason.into(),
@@ -285,12 +286,12 @@ fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
 
 /// The YAML documents of a source, with positions; a syntax error is a
 /// located `LoadError`.
-fn parse_yaml(source: &Source) -> Result<Vec<Spanned<Node>>, LoadError> {
+pub(super) fn parse_yaml(source: &Source) -> Result<Vec<Spanned<Node>>, LoadError> {
     serde_saphyr::from_multiple_with_options(&source.text, parse_options())
         .map_err(|e| yaml_error(source, e))
 }
 
-fn yaml_error(source: &Source, e: serde_saphyr::Error) -> LoadError {
+pub(super) fn yaml_error(source: &Source, e: serde_saphyr::Error) -> LoadError {
     let reason = yaml_reason(&e.without_snippet().to_string());
     match e.location().map(Pos::at) {
         Some(p) if p.line > 0 => LoadError::Parse {
@@ -301,114 +302,6 @@ fn yaml_error(source: &Source, e: serde_saphyr::Error) -> LoadError {
         },
         _ => read_err(&source.name, reason),
     }
-}
-
-/// Whether a source holds more than one document (a `---` line after the
-/// first): such a file is parsed one document at a time.
-fn several_documents(text: &str) -> bool {
-    text.match_indices("\n---").any(|(i, _)| {
-        matches!(
-            text.as_bytes().get(i + 4),
-            None | Some(b' ' | b'\t' | b'\r' | b'\n')
-        )
-    })
-}
-
-/// Parses each document of a source in turn, checks it against the schema
-/// and hands it to `each`: a file of thousands of plans never holds more
-/// than one parsed plan at a time. Returns how many documents there were;
-/// a file that cannot be parsed is an error (after the documents before the
-/// problem were handed on).
-pub fn each_document(
-    source: Source,
-    mut each: impl FnMut(Document) + Send,
-) -> Result<usize, LoadError> {
-    let source = Arc::new(source);
-    let count = if several_documents(&source.text) {
-        match pipelined(&source, &mut each) {
-            Some(count) => count?,
-            None => {
-                let mut count = 0;
-                let mut reader = Reader::new(source.text.as_bytes());
-                for doc in stream(&source, &mut reader) {
-                    each(check_document(source.clone(), count, doc?));
-                    count += 1;
-                }
-                count
-            }
-        }
-    } else {
-        let docs = parse_yaml(&source)?;
-        let count = docs.len();
-        for (index, doc) in docs.into_iter().enumerate() {
-            each(check_document(source.clone(), index, doc));
-        }
-        count
-    };
-    if count == 0 {
-        return Err(read_err(&source.name, "file is empty: no plan document"));
-    }
-    Ok(count)
-}
-
-/// Documents parsed ahead of the one being checked, at most.
-const PARSED_AHEAD: usize = 64;
-
-type Reader<'a> = std::io::Cursor<&'a [u8]>;
-
-/// The documents of a source, parsed one at a time from `reader` (a cursor
-/// over the source's text).
-fn stream<'a>(
-    source: &'a Source,
-    reader: &'a mut Reader<'a>,
-) -> impl Iterator<Item = Result<Spanned<Node>, LoadError>> + 'a {
-    serde_saphyr::read_with_options::<_, Spanned<Node>>(reader, parse_options())
-        .map(|d| d.map_err(|e| yaml_error(source, e)))
-}
-
-/// A multi-document file: this thread parses document after document while
-/// a second one checks them and hands them on, in order. None when the
-/// second thread cannot be started.
-fn pipelined(
-    source: &Arc<Source>,
-    each: &mut (impl FnMut(Document) + Send),
-) -> Option<Result<usize, LoadError>> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Spanned<Node>>(PARSED_AHEAD);
-    std::thread::scope(|s| {
-        let checker = std::thread::Builder::new()
-            .stack_size(16 * 1024 * 1024)
-            .spawn_scoped(s, || {
-                for (index, doc) in rx.into_iter().enumerate() {
-                    each(check_document(source.clone(), index, doc));
-                }
-            })
-            .ok()?;
-        let mut count = 0;
-        let mut result = Ok(());
-        let mut reader = Reader::new(source.text.as_bytes());
-        for doc in stream(source, &mut reader) {
-            match doc.map(|d| tx.send(d)) {
-                Ok(Ok(())) => count += 1,
-                Ok(Err(_)) => break,
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
-        drop(tx);
-        checker
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        Some(result.map(|()| count))
-    })
-}
-
-/// Parses every document of a source and checks it against the schema.
-pub fn parse_documents(source: Source) -> Result<Vec<Document>, LoadError> {
-    let mut out = Vec::new();
-    each_document(source, |d| out.push(d))?;
-    Ok(out)
 }
 
 /// A Kubernetes manifest passed by mistake: one finding that says what it
@@ -440,7 +333,7 @@ fn not_a_plan(doc: &Spanned<Node>) -> Option<Issue> {
     })
 }
 
-fn check_document(source: Arc<Source>, index: usize, doc: Spanned<Node>) -> Document {
+pub(super) fn check_document(source: Arc<Source>, index: usize, doc: Spanned<Node>) -> Document {
     if let Some(issue) = not_a_plan(&doc) {
         return Document {
             source,

@@ -1,5 +1,6 @@
 //! The plan: typed model, loading with locations, schema checking, effective values.
 
+mod documents;
 pub mod load;
 pub mod model;
 pub mod node;
