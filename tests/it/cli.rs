@@ -922,3 +922,32 @@ fn multi_document_files_keep_file_positions() {
     );
     assert!(err.contains(&at), "{err}");
 }
+
+/// `kubeplan lint plans/ | head -1`: a reader that stops early ends the run
+/// quietly, without an error and without checking every remaining file.
+#[test]
+fn a_closed_pipe_ends_lint_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(example("classic-two-control-planes.yaml")).unwrap();
+    for i in 0..400 {
+        std::fs::write(dir.path().join(format!("plan-{i:03}.yaml")), &plan).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(["lint", "--color", "never", dir.path().to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is closed here: the next write fails with a broken pipe.
+    let out = child.wait_with_output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
