@@ -180,6 +180,14 @@ kebab_enum!(
     ArchChoice { Amd64 = "amd64", Arm64 = "arm64", Any = "any" }
 );
 
+impl LbType {
+    /// A load balancer that runs on hosts of the cluster's own (HAProxy,
+    /// NGINX), not a cloud service or none.
+    pub fn needs_hosts(self) -> bool {
+        matches!(self, LbType::Haproxy | LbType::Nginx)
+    }
+}
+
 impl ArchChoice {
     /// Whether a machine of this architecture is allowed.
     pub fn allows(self, arch: Arch) -> bool {

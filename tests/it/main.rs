@@ -3,6 +3,7 @@
 mod cli;
 mod design;
 mod design_cli;
+mod export;
 mod fuzz_regressions;
 mod hostile;
 mod layers;
