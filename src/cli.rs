@@ -43,6 +43,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Print the bill of materials of a plan
     Bom(BomArgs),
+    /// Write the configuration files a plan's installers read (haproxy, keepalived, storage classes)
+    Export(ExportArgs),
     /// How many nodes of which instance type for a workload, ranked by cost per pod
     Size(SizeArgs),
     /// Quorum and fault-tolerance table; zone-loss survival with --zones or --plan
@@ -157,6 +159,28 @@ pub struct BomArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The plan file (- for stdin); each plan of a multi-document file goes to its own folder
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    /// What to write, comma-separated: haproxy, keepalived, storage (default: every one that applies)
+    #[arg(long, value_delimiter = ',', value_parser = parse_target, value_name = "TARGET,...")]
+    pub to: Vec<crate::export::Target>,
+    /// The folder to write into (default: ./CLUSTER-NAME/)
+    #[arg(long, short = 'd', value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+    /// Overwrite files that exist
+    #[arg(long)]
+    pub force: bool,
+    /// The hosts' names and IPs, the virtual IP and its interface (YAML; see docs/export.md)
+    #[arg(long, value_name = "FILE")]
+    pub addresses: Option<String>,
+    /// Export a plan that has lint errors
+    #[arg(long)]
+    pub allow_errors: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct SizeArgs {
     /// Where the cluster runs
     #[arg(long, value_parser = parse_platform)]
@@ -264,6 +288,9 @@ pub enum ProfilesFormat {
     Yaml,
 }
 
+fn parse_target(s: &str) -> Result<crate::export::Target, String> {
+    s.parse()
+}
 fn parse_platform(s: &str) -> Result<crate::plan::Platform, String> {
     s.parse()
 }

@@ -2,6 +2,7 @@
 
 pub mod bom;
 pub mod design;
+pub mod export;
 pub mod lint;
 pub mod misc;
 pub mod ordered;
@@ -109,6 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Profiles(a) => profiles::run(&a, &env),
         Command::Lint(a) => lint::run(&a, &env),
         Command::Bom(a) => bom::run(&a, &env),
+        Command::Export(a) => export::run(&a, &env),
         Command::Size(a) => bom::size(&a, &env),
         Command::Quorum(a) => quorum::run(&a, &env),
         Command::Rules(a) => misc::rules(&a, &env),

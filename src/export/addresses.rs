@@ -23,6 +23,7 @@ pub struct Host {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Addresses {
     /// The API's virtual IP, which keepalived moves between the load balancers.
+    #[serde(rename = "virtualIP")]
     pub virtual_ip: Option<IpAddr>,
     /// The network interface keepalived negotiates the virtual IP on.
     pub interface: Option<String>,

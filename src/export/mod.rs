@@ -70,6 +70,30 @@ impl Target {
     }
 }
 
+impl std::str::FromStr for Target {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Target, String> {
+        let names = Target::ALL.iter().map(|t| t.as_str());
+        if let Some(t) = Target::ALL.iter().find(|t| t.as_str() == s) {
+            return Ok(*t);
+        }
+        let all: Vec<&str> = names.collect();
+        Err(match crate::fmt::closest(s, all.iter().copied()) {
+            Some(best) => format!(
+                "unknown target `{s}`; did you mean `{best}`? (one of {})",
+                all.join(", ")
+            ),
+            None => format!("unknown target `{s}`; expected one of {}", all.join(", ")),
+        })
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The hosts that run the API load balancer: dedicated ones, or the first
 /// control-plane nodes when it runs there.
 pub fn lb_hosts<'a>(plan: &ClusterPlan, hosts: &'a Hosts) -> &'a [Host] {
@@ -135,4 +159,64 @@ pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> 
         }
         Target::Storage => vec![file("storageclasses.yaml".into(), storage::classes(plan))],
     }
+}
+
+/// `docs/export.md`: the command, the addresses file, and one full example
+/// of each target, made from `plan` (the docs use the on-prem stacked
+/// example) with documentation addresses. A test keeps the file current.
+pub fn reference(plan: &ClusterPlan, c: &Catalog, plan_path: &str) -> String {
+    let hosts = Hosts::for_plan(plan, None).expect("documentation addresses fit every plan");
+    let mut out = String::from(
+        "# kubeplan export\n\n\
+<!-- Generated from the code: `KUBEPLAN_BLESS=1 cargo test --test it export_reference` rewrites it. -->\n\n\
+`kubeplan export PLAN [--to TARGET,...] [-d DIR] [--force] [--addresses FILE] [--allow-errors]`\n\
+writes the configuration files a plan's installers read into `DIR` (default\n\
+`./CLUSTER-NAME/`; with several plans in one file, one folder per plan).\n\
+Every file is made before any is written; an existing file is refused\n\
+without `--force`, and each is written atomically. A plan with lint errors\n\
+is refused (exit 1, the errors printed) unless `--allow-errors`. `--to`\n\
+defaults to every target that applies to the plan; asking for one that\n\
+does not is exit 2 with the reason. The command ends with the files it\n\
+wrote and the order to apply them in.\n\n\
+Each exported file is checked in the test suite by the program that reads\n\
+it: `haproxy -c` and `keepalived -t` (`.ci/run` installs both).\n\n\
+## Addresses\n\n\
+A plan has no IP addresses. `--addresses FILE` gives them; without it the\n\
+files use documentation addresses from 192.0.2.0/24 (RFC 5737) and say so\n\
+in a header comment and on stderr.\n\n\
+```yaml\n\
+virtualIP: 10.0.0.10          # the API's virtual IP (keepalived), when the plan has one\n\
+interface: eth0               # the interface keepalived negotiates it on (default eth0)\n\
+controlPlane:                 # one host per control-plane node, in order\n\
+  - {name: cp1, ip: 10.0.0.11}\n\
+  - {name: cp2, ip: 10.0.0.12}\n\
+  - {name: cp3, ip: 10.0.0.13}\n\
+etcd: []                      # external etcd members (a stacked etcd runs on the control plane)\n\
+loadBalancers:                # dedicated load-balancer hosts\n\
+  - {name: lb1, ip: 10.0.0.21}\n\
+  - {name: lb2, ip: 10.0.0.22}\n\
+```\n\n\
+Too few hosts for a role, an address given twice, and a virtual IP inside\n\
+the plan's service range are each a one-line error, and nothing is written.\n\n\
+## Targets\n",
+    );
+    out.push_str(&format!(
+        "\nThe examples below are exported from `{plan_path}`.\n"
+    ));
+    for t in Target::ALL {
+        out.push_str(&format!("\n### {}\n", t.as_str()));
+        if let Some(why) = t.not_for(plan) {
+            out.push_str(&format!("\nNot for this plan: {why}.\n"));
+            continue;
+        }
+        for f in files(*t, plan, c, &hosts) {
+            let lang = match f.name.rsplit('.').next() {
+                Some("yaml") => "yaml",
+                Some("sh") => "sh",
+                _ => "text",
+            };
+            out.push_str(&format!("\n`{}`:\n\n```{lang}\n{}```\n", f.name, f.text));
+        }
+    }
+    out
 }

@@ -951,3 +951,141 @@ fn a_closed_pipe_ends_lint_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `kubeplan export`: the files land in the cluster's folder, nothing is
+/// overwritten without --force, a target that does not apply and a plan
+/// with lint errors are refused with nothing written.
+#[test]
+fn export_writes_refuses_and_overwrites_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let stacked = example("prod-onprem-stacked.yaml");
+    let out = run(&["export", &stacked]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let folder = dir.path().join("shop-prod");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "check_apiserver.sh",
+            "haproxy.cfg",
+            "keepalived-shop-prod-lb-1.conf",
+            "keepalived-shop-prod-lb-2.conf",
+            "storageclasses.yaml"
+        ]
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("apply, in this order:"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("documentation addresses"));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(folder.join("check_apiserver.sh"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o111, 0o111, "the check script is executable");
+    // Again: refused, nothing changed; with --force: rewritten.
+    std::fs::write(folder.join("haproxy.cfg"), "mine\n").unwrap();
+    let out = run(&["export", &stacked]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists; pass --force"));
+    assert_eq!(
+        std::fs::read_to_string(folder.join("haproxy.cfg")).unwrap(),
+        "mine\n"
+    );
+    let out = run(&["export", "--force", "--to", "haproxy", &stacked]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read_to_string(folder.join("haproxy.cfg"))
+        .unwrap()
+        .contains("backend apiserverbackend"));
+    // A target that does not apply; a plan with lint errors: nothing written.
+    let out = run(&[
+        "export",
+        "-d",
+        "eks",
+        "--to",
+        "haproxy",
+        &example("prod-eks.yaml"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("whose load balancer is the provider's"));
+    let out = run(&[
+        "export",
+        "-d",
+        "bad",
+        &example("classic-two-control-planes.yaml"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[etcd-even-members]"));
+    assert!(!dir.path().join("eks").exists() && !dir.path().join("bad").exists());
+}
+
+/// An addresses file fills in the hosts; one that cannot serve the plan is
+/// a one-line error naming the file, and nothing is written.
+#[test]
+fn export_takes_the_hosts_from_an_addresses_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let addresses = "virtualIP: 10.0.0.10\ninterface: bond0\ncontrolPlane:\n  - {name: cp1, ip: 10.0.0.11}\n  - {name: cp2, ip: 10.0.0.12}\n  - {name: cp3, ip: 10.0.0.13}\nloadBalancers:\n  - {name: lb1, ip: 10.0.0.21}\n  - {name: lb2, ip: 10.0.0.22}\n";
+    std::fs::write(dir.path().join("hosts.yaml"), addresses).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let stacked = example("prod-onprem-stacked.yaml");
+    let out = run(&["export", "--addresses", "hosts.yaml", "-d", "out", &stacked]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("documentation"));
+    let cfg = std::fs::read_to_string(dir.path().join("out/haproxy.cfg")).unwrap();
+    assert!(
+        cfg.contains("server cp2 10.0.0.12:6443 check verify none"),
+        "{cfg}"
+    );
+    let ka = std::fs::read_to_string(dir.path().join("out/keepalived-lb2.conf")).unwrap();
+    assert!(
+        ka.contains("state BACKUP") && ka.contains("interface bond0") && ka.contains("10.0.0.10")
+    );
+    std::fs::write(
+        dir.path().join("few.yaml"),
+        "virtualIP: 10.0.0.10\ncontrolPlane:\n  - {name: cp1, ip: 10.0.0.11}\n",
+    )
+    .unwrap();
+    let out = run(&["export", "--addresses", "few.yaml", "-d", "few", &stacked]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "kubeplan: error: few.yaml: `controlPlane` lists 1 host(s); the plan has 3"
+    );
+    std::fs::write(dir.path().join("typo.yaml"), "virtualIp: 10.0.0.10\n").unwrap();
+    let out = run(&["export", "--addresses", "typo.yaml", "-d", "typo", &stacked]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("typo.yaml:1:1:") && err.contains("virtualIP"),
+        "{err}"
+    );
+    assert!(!dir.path().join("few").exists() && !dir.path().join("typo").exists());
+}

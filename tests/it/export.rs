@@ -214,3 +214,24 @@ fn storage_classes_are_the_plans() {
     }
     assert!(checked >= 3, "only {checked} plans checked");
 }
+
+/// `docs/export.md` is generated from the code; `KUBEPLAN_BLESS=1 cargo test
+/// --test it export_reference` rewrites it.
+#[test]
+fn export_reference_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/export.md");
+    let example = "docs/examples/prod-onprem-stacked.yaml";
+    let (_, plan) = plans()
+        .into_iter()
+        .find(|(n, _)| n.ends_with(example))
+        .unwrap();
+    let generated = kubeplan::export::reference(&plan, Catalog::builtin(), example);
+    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/export.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it export_reference`"
+    );
+}

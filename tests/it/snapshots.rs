@@ -293,6 +293,7 @@ fn every_help() {
         "design",
         "lint",
         "bom",
+        "export",
         "size",
         "quorum",
         "rules",
