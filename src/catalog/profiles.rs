@@ -134,6 +134,10 @@ pub struct EtcdFigures {
     pub max_members: u32,
     pub recommended_members: u32,
     pub external_above_nodes: u64,
+    /// etcd's `--heartbeat-interval`, in milliseconds.
+    pub heartbeat_interval_ms: u32,
+    /// etcd's `--election-timeout`, in milliseconds.
+    pub election_timeout_ms: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -28,6 +28,8 @@ const RANGES: &[(&str, f64, f64, bool)] = &[
     ("minHaMembers", 1.0, 99.0, false),
     ("externalEtcdFromMembers", 1.0, 99.0, false),
     ("externalAboveNodes", 1.0, 1e6, false),
+    ("heartbeatIntervalMs", 1.0, 10_000.0, false),
+    ("electionTimeoutMs", 1.0, 50_000.0, false),
     ("haControlPlaneNodes", 1.0, 1_000.0, false),
     ("nodes", 1.0, 1e5, false),
     ("productionNodes", 1.0, 1e5, false),
@@ -148,6 +150,16 @@ pub fn structure(file: &str, doc: &Value) -> Result<(), String> {
         }
         if !non_empty("/design/learningMachines") {
             return Err("design.learningMachines needs at least one entry".into());
+        }
+        let ms = |k: &str| doc.pointer(&format!("/etcd/{k}")).and_then(Value::as_f64);
+        if let (Some(beat), Some(election)) = (ms("heartbeatIntervalMs"), ms("electionTimeoutMs")) {
+            if election < 5.0 * beat {
+                return Err(
+                    "etcd.electionTimeoutMs must be at least 5 times etcd.heartbeatIntervalMs \
+                            (etcd refuses to start otherwise)"
+                        .into(),
+                );
+            }
         }
         let replicas = doc.pointer("/design/loadBalancerReplicas");
         if replicas.and_then(Value::as_f64).is_some_and(|r| r < 2.0) {

@@ -18,6 +18,9 @@ use crate::plan::ClusterPlan;
 fn apply_steps(target: Target, dir: &Path) -> String {
     let d = dir.display();
     match target {
+        Target::Etcd => format!(
+            "etcd: on each etcd host, copy its etcd-HOST.yml to /etc/etcd/etcd.conf.yml, the certificates to /etc/kubernetes/pki/etcd/ (kubeadm's external-etcd guide makes them), {d}/etcd.service to /etc/systemd/system/, then `systemctl enable --now etcd` on all members at once"
+        ),
         Target::Keepalived => format!(
             "keepalived: on each load-balancer host, copy its keepalived-HOST.conf to /etc/keepalived/keepalived.conf and {d}/check_apiserver.sh to /etc/keepalived/ (root-owned, mode 0755), then `systemctl enable --now keepalived`"
         ),

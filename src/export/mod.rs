@@ -3,6 +3,7 @@
 //! hosts; the tests put each file through the program that reads it.
 
 pub mod addresses;
+pub mod etcd;
 pub mod haproxy;
 pub mod keepalived;
 pub mod storage;
@@ -24,16 +25,23 @@ pub struct ExportFile {
 /// What `export` can make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
+    Etcd,
     Haproxy,
     Keepalived,
     Storage,
 }
 
 impl Target {
-    pub const ALL: &'static [Target] = &[Target::Haproxy, Target::Keepalived, Target::Storage];
+    pub const ALL: &'static [Target] = &[
+        Target::Etcd,
+        Target::Haproxy,
+        Target::Keepalived,
+        Target::Storage,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Target::Etcd => "etcd",
             Target::Haproxy => "haproxy",
             Target::Keepalived => "keepalived",
             Target::Storage => "storage",
@@ -61,6 +69,15 @@ impl Target {
             Target::Keepalived => match lb {
                 Some(l) if l.virtual_ip && l.kind.needs_hosts() => None,
                 _ => Some("the plan's API load balancer has no virtual IP".into()),
+            },
+            Target::Etcd => match &s.etcd {
+                _ if s.control_plane.managed => {
+                    Some("the provider runs the control plane and its etcd".into())
+                }
+                Some(e) if e.topology == Some(crate::plan::EtcdTopology::External) => None,
+                _ => {
+                    Some("the plan's etcd is stacked on the control plane (kubeadm runs it)".into())
+                }
             },
             Target::Storage => match &s.storage {
                 Some(st) if !st.classes.is_empty() => None,
@@ -158,14 +175,25 @@ pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> 
             out
         }
         Target::Storage => vec![file("storageclasses.yaml".into(), storage::classes(plan))],
+        Target::Etcd => {
+            let mut out: Vec<ExportFile> = (0..hosts.etcd.len())
+                .map(|i| {
+                    file(
+                        format!("etcd-{}.yml", hosts.etcd[i].name),
+                        etcd::member(plan, c, hosts, i),
+                    )
+                })
+                .collect();
+            out.push(file("etcd.service".into(), etcd::unit(plan)));
+            out
+        }
     }
 }
 
 /// `docs/export.md`: the command, the addresses file, and one full example
 /// of each target, made from `plan` (the docs use the on-prem stacked
 /// example) with documentation addresses. A test keeps the file current.
-pub fn reference(plan: &ClusterPlan, c: &Catalog, plan_path: &str) -> String {
-    let hosts = Hosts::for_plan(plan, None).expect("documentation addresses fit every plan");
+pub fn reference(plans: &[(&str, &ClusterPlan)], c: &Catalog) -> String {
     let mut out = String::from(
         "# kubeplan export\n\n\
 <!-- Generated from the code: `KUBEPLAN_BLESS=1 cargo test --test it export_reference` rewrites it. -->\n\n\
@@ -179,7 +207,10 @@ defaults to every target that applies to the plan; asking for one that\n\
 does not is exit 2 with the reason. The command ends with the files it\n\
 wrote and the order to apply them in.\n\n\
 Each exported file is checked in the test suite by the program that reads\n\
-it: `haproxy -c` and `keepalived -t` (`.ci/run` installs both).\n\n\
+it: `haproxy -c`, `keepalived -t`, and a real etcd cluster of 3 and of 5\n\
+members started from the member configurations, which keeps taking writes\n\
+after losing as many members as its quorum allows and stops after one more\n\
+(`.ci/run` installs haproxy, keepalived and etcd).\n\n\
 ## Addresses\n\n\
 A plan has no IP addresses. `--addresses FILE` gives them; without it the\n\
 files use documentation addresses from 192.0.2.0/24 (RFC 5737) and say so\n\
@@ -200,15 +231,13 @@ Too few hosts for a role, an address given twice, and a virtual IP inside\n\
 the plan's service range are each a one-line error, and nothing is written.\n\n\
 ## Targets\n",
     );
-    out.push_str(&format!(
-        "\nThe examples below are exported from `{plan_path}`.\n"
-    ));
     for t in Target::ALL {
         out.push_str(&format!("\n### {}\n", t.as_str()));
-        if let Some(why) = t.not_for(plan) {
-            out.push_str(&format!("\nNot for this plan: {why}.\n"));
+        let Some((path, plan)) = plans.iter().find(|(_, p)| t.not_for(p).is_none()) else {
             continue;
-        }
+        };
+        let hosts = Hosts::for_plan(plan, None).expect("documentation addresses fit every plan");
+        out.push_str(&format!("\nExported from `{path}`:\n"));
         for f in files(*t, plan, c, &hosts) {
             let lang = match f.name.rsplit('.').next() {
                 Some("yaml") => "yaml",

@@ -220,12 +220,16 @@ fn storage_classes_are_the_plans() {
 #[test]
 fn export_reference_is_current() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/export.md");
-    let example = "docs/examples/prod-onprem-stacked.yaml";
-    let (_, plan) = plans()
-        .into_iter()
-        .find(|(n, _)| n.ends_with(example))
-        .unwrap();
-    let generated = kubeplan::export::reference(&plan, Catalog::builtin(), example);
+    let all = plans();
+    let pick = |example: &'static str| {
+        let (_, plan) = all.iter().find(|(n, _)| n.ends_with(example)).unwrap();
+        (example, plan)
+    };
+    let chosen = [
+        pick("docs/examples/prod-onprem-stacked.yaml"),
+        pick("docs/examples/prod-onprem-external-etcd.yaml"),
+    ];
+    let generated = kubeplan::export::reference(&chosen, Catalog::builtin());
     if std::env::var_os("KUBEPLAN_BLESS").is_some() {
         std::fs::write(path, &generated).unwrap();
     }
@@ -234,4 +238,168 @@ fn export_reference_is_current() {
         on_disk == generated,
         "docs/export.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it export_reference`"
     );
+}
+
+/// etcd ignores keys it does not know: every key of an exported member
+/// configuration is one of etcd's own (`etcd.conf.yml.sample`, vendored
+/// under tests/fixtures/upstream with its source).
+#[test]
+fn etcd_member_configs_use_only_etcd_keys() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sample =
+        std::fs::read_to_string(root.join("tests/fixtures/upstream/etcd.conf.yml.sample")).unwrap();
+    let sample: serde_json::Value = serde_saphyr::from_str(&sample).unwrap();
+    let c = Catalog::builtin();
+    let mut checked = 0;
+    for (name, plan) in plans() {
+        if Target::Etcd.not_for(&plan).is_some() {
+            continue;
+        }
+        for f in files(Target::Etcd, &plan, c, &hosts(&plan)) {
+            if !f.name.ends_with(".yml") {
+                continue;
+            }
+            let v: serde_json::Value = serde_saphyr::from_str(&f.text).unwrap();
+            for (k, x) in v.as_object().unwrap() {
+                assert!(
+                    sample.get(k).is_some(),
+                    "{name}: {}: `{k}` is not an etcd key",
+                    f.name
+                );
+                if let Some(inner) = x.as_object() {
+                    for k2 in inner.keys() {
+                        assert!(
+                            sample[k].get(k2).is_some(),
+                            "{name}: `{k}.{k2}` is not an etcd key"
+                        );
+                    }
+                }
+            }
+            assert_eq!(
+                v["heartbeat-interval"],
+                c.kubernetes.etcd.heartbeat_interval_ms
+            );
+            assert_eq!(v["election-timeout"], c.kubernetes.etcd.election_timeout_ms);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} member configs checked");
+}
+
+/// Processes started by a test, killed (by pid) when it ends, whatever happens.
+struct Started(Vec<std::process::Child>);
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// `etcdctl` against `endpoints`, bounded by `timeout`.
+fn etcdctl(etcdctl: &Path, endpoints: &str, timeout: &str, args: &[&str]) -> bool {
+    Command::new(etcdctl)
+        .env("ETCDCTL_API", "3")
+        .args([
+            "--endpoints",
+            endpoints,
+            "--dial-timeout",
+            "2s",
+            "--command-timeout",
+            timeout,
+        ])
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The exported member configurations start a real etcd cluster (on
+/// loopback addresses 127.0.0.x, TLS dropped): healthy on all members; a
+/// write succeeds after losing as many members as the quorum allows, and
+/// fails after losing one more.
+#[test]
+fn exported_etcd_members_form_a_cluster_that_keeps_quorum() {
+    let (Some(etcd), Some(ctl)) = (program("etcd"), program("etcdctl")) else {
+        return;
+    };
+    let c = Catalog::builtin();
+    let (_, base) = plans()
+        .into_iter()
+        .find(|(n, _)| n.ends_with("prod-onprem-external-etcd.yaml"))
+        .unwrap();
+    for (members, first) in [(3u32, 11u8), (5, 21)] {
+        let mut plan = base.clone();
+        plan.spec.etcd.as_mut().unwrap().members = Some(members);
+        let mut hosts = Hosts::for_plan(&plan, None).unwrap();
+        for (i, h) in hosts.etcd.iter_mut().enumerate() {
+            h.ip = format!("127.0.0.{}", first + i as u8).parse().unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut started = Started(Vec::new());
+        let mut endpoints = Vec::new();
+        for f in files(Target::Etcd, &plan, c, &hosts) {
+            if !f.name.ends_with(".yml") {
+                continue;
+            }
+            // TLS dropped, one client address per member, a data folder here.
+            let mut v: serde_json::Value =
+                serde_saphyr::from_str(&f.text.replace("https://", "http://")).unwrap();
+            let m = v.as_object_mut().unwrap();
+            m.remove("client-transport-security");
+            m.remove("peer-transport-security");
+            let client = m["advertise-client-urls"].clone();
+            m.insert("listen-client-urls".into(), client.clone());
+            let name = m["name"].as_str().unwrap().to_string();
+            m.insert(
+                "data-dir".into(),
+                dir.path().join(&name).to_string_lossy().into(),
+            );
+            endpoints.push(client.as_str().unwrap().to_string());
+            let path = dir.path().join(&f.name);
+            std::fs::write(&path, serde_json::to_string(&v).unwrap()).unwrap();
+            let log = std::fs::File::create(dir.path().join(format!("{name}.log"))).unwrap();
+            started.0.push(
+                Command::new(&etcd)
+                    .arg("--config-file")
+                    .arg(&path)
+                    .stdout(log.try_clone().unwrap())
+                    .stderr(log)
+                    .spawn()
+                    .unwrap(),
+            );
+        }
+        assert_eq!(started.0.len(), members as usize);
+        let all = endpoints.join(",");
+        let healthy = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            etcdctl(&ctl, &all, "2s", &["endpoint", "health"])
+        });
+        assert!(
+            healthy,
+            "{members} members: the cluster never became healthy"
+        );
+        // Lose as many members as the quorum allows: writes go on.
+        let tolerated = ((members - 1) / 2) as usize;
+        for c in started.0.iter_mut().take(tolerated) {
+            c.kill().unwrap();
+            c.wait().unwrap();
+        }
+        let alive = endpoints[tolerated..].join(",");
+        let wrote = (0..20).any(|_| etcdctl(&ctl, &alive, "3s", &["put", "kubeplan", "ok"]));
+        assert!(
+            wrote,
+            "{members} members, {tolerated} lost: the write failed"
+        );
+        // One more: no quorum, no write.
+        started.0[tolerated].kill().unwrap();
+        started.0[tolerated].wait().unwrap();
+        let left = endpoints[tolerated + 1..].join(",");
+        assert!(
+            !etcdctl(&ctl, &left, "3s", &["put", "kubeplan", "lost"]),
+            "{members} members, {} lost: a write succeeded without quorum",
+            tolerated + 1
+        );
+    }
 }
