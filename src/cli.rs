@@ -43,7 +43,7 @@ pub enum Command {
     Lint(LintArgs),
     /// Print the bill of materials of a plan
     Bom(BomArgs),
-    /// Write the configuration files a plan's installers read (etcd, haproxy, keepalived, storage classes)
+    /// Write the configuration files a plan's installers read (etcd, haproxy, keepalived, kubeadm, storage classes)
     Export(ExportArgs),
     /// How many nodes of which instance type for a workload, ranked by cost per pod
     Size(SizeArgs),
@@ -163,7 +163,7 @@ pub struct ExportArgs {
     /// The plan file (- for stdin); each plan of a multi-document file goes to its own folder
     #[arg(value_name = "PLAN")]
     pub plan: String,
-    /// What to write, comma-separated: etcd, haproxy, keepalived, storage (default: every one that applies)
+    /// What to write, comma-separated: etcd, haproxy, keepalived, kubeadm, storage (default: every one that applies)
     #[arg(long, value_delimiter = ',', value_parser = parse_target, value_name = "TARGET,...")]
     pub to: Vec<crate::export::Target>,
     /// The folder to write into (default: ./CLUSTER-NAME/)

@@ -18,6 +18,9 @@ use crate::plan::ClusterPlan;
 fn apply_steps(target: Target, dir: &Path) -> String {
     let d = dir.display();
     match target {
+        Target::Kubeadm => format!(
+            "kubeadm: on the first control-plane node `kubeadm init --config {d}/kubeadm-init.yaml --upload-certs`; put the token, CA hash and certificate key it prints into the join files; then `kubeadm join --config kubeadm-join-control-plane.yaml` on the other control-plane nodes and `kubeadm join --config kubeadm-join-worker.yaml` on the workers"
+        ),
         Target::Etcd => format!(
             "etcd: on each etcd host, copy its etcd-HOST.yml to /etc/etcd/etcd.conf.yml, the certificates to /etc/kubernetes/pki/etcd/ (kubeadm's external-etcd guide makes them), {d}/etcd.service to /etc/systemd/system/, then `systemctl enable --now etcd` on all members at once"
         ),
@@ -173,6 +176,8 @@ fn targets(asked: &[Target], plan: &ClusterPlan) -> anyhow::Result<Vec<Target>> 
             out.push(*t);
         }
     }
+    // Applied in the targets' order, whatever the order asked.
+    out.sort();
     Ok(out)
 }
 

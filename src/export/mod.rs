@@ -6,6 +6,7 @@ pub mod addresses;
 pub mod etcd;
 pub mod haproxy;
 pub mod keepalived;
+pub mod kubeadm;
 pub mod storage;
 
 use addresses::{Host, Hosts};
@@ -24,10 +25,13 @@ pub struct ExportFile {
 
 /// What `export` can make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// In the order the files are applied: etcd, the load balancer, kubeadm,
+/// then what runs on the cluster.
 pub enum Target {
     Etcd,
     Haproxy,
     Keepalived,
+    Kubeadm,
     Storage,
 }
 
@@ -36,11 +40,13 @@ impl Target {
         Target::Etcd,
         Target::Haproxy,
         Target::Keepalived,
+        Target::Kubeadm,
         Target::Storage,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Target::Kubeadm => "kubeadm",
             Target::Etcd => "etcd",
             Target::Haproxy => "haproxy",
             Target::Keepalived => "keepalived",
@@ -69,6 +75,13 @@ impl Target {
             Target::Keepalived => match lb {
                 Some(l) if l.virtual_ip && l.kind.needs_hosts() => None,
                 _ => Some("the plan's API load balancer has no virtual IP".into()),
+            },
+            Target::Kubeadm => match s.tooling {
+                Some(crate::plan::Tooling::Kubeadm) if !s.control_plane.managed => None,
+                Some(t) => Some(format!("the plan is built with {t}, not kubeadm")),
+                None => Some(
+                    "the plan names no tooling; kubeadm files are for `tooling: kubeadm`".into(),
+                ),
             },
             Target::Etcd => match &s.etcd {
                 _ if s.control_plane.managed => {
@@ -175,6 +188,23 @@ pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> 
             out
         }
         Target::Storage => vec![file("storageclasses.yaml".into(), storage::classes(plan))],
+        Target::Kubeadm => {
+            let mut out = vec![file(
+                "kubeadm-init.yaml".into(),
+                kubeadm::init(plan, c, hosts),
+            )];
+            if hosts.control_plane.len() > 1 {
+                out.push(file(
+                    "kubeadm-join-control-plane.yaml".into(),
+                    kubeadm::join(plan, c, hosts, true),
+                ));
+            }
+            out.push(file(
+                "kubeadm-join-worker.yaml".into(),
+                kubeadm::join(plan, c, hosts, false),
+            ));
+            out
+        }
         Target::Etcd => {
             let mut out: Vec<ExportFile> = (0..hosts.etcd.len())
                 .map(|i| {
@@ -210,7 +240,8 @@ Each exported file is checked in the test suite by the program that reads\n\
 it: `haproxy -c`, `keepalived -t`, and a real etcd cluster of 3 and of 5\n\
 members started from the member configurations, which keeps taking writes\n\
 after losing as many members as its quorum allows and stops after one more\n\
-(`.ci/run` installs haproxy, keepalived and etcd).\n\n\
+(`.ci/run` installs haproxy, keepalived and etcd); kubeadm's files pass a\n\
+strict model of its v1beta4 Go types.\n\n\
 ## Addresses\n\n\
 A plan has no IP addresses. `--addresses FILE` gives them; without it the\n\
 files use documentation addresses from 192.0.2.0/24 (RFC 5737) and say so\n\

@@ -987,6 +987,9 @@ fn export_writes_refuses_and_overwrites_as_asked() {
             "haproxy.cfg",
             "keepalived-shop-prod-lb-1.conf",
             "keepalived-shop-prod-lb-2.conf",
+            "kubeadm-init.yaml",
+            "kubeadm-join-control-plane.yaml",
+            "kubeadm-join-worker.yaml",
             "storageclasses.yaml"
         ]
     );

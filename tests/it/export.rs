@@ -403,3 +403,99 @@ fn exported_etcd_members_form_a_cluster_that_keeps_quorum() {
         );
     }
 }
+
+/// `d` as `T`, or a panic saying where.
+fn strict<T: serde::de::DeserializeOwned>(d: serde_json::Value, what: &str) -> T {
+    serde_json::from_value(d).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// Every kubeadm file is kubeadm v1beta4 by the strict model of its Go
+/// types (`kubeadm_v1beta4.rs`), and carries the plan's endpoint, networks,
+/// etcd and leader-election timings.
+#[test]
+fn kubeadm_files_are_strict_v1beta4() {
+    use crate::kubeadm_v1beta4::{ClusterConfiguration, InitConfiguration, JoinConfiguration};
+    let c = Catalog::builtin();
+    let mut checked = 0;
+    for (name, plan) in plans() {
+        if Target::Kubeadm.not_for(&plan).is_some() {
+            continue;
+        }
+        let h = hosts(&plan);
+        let endpoint = kubeplan::export::kubeadm::endpoint(&plan, c, &h);
+        for f in files(Target::Kubeadm, &plan, c, &h) {
+            let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&f.text).unwrap();
+            for d in docs {
+                assert_eq!(
+                    d["apiVersion"], "kubeadm.k8s.io/v1beta4",
+                    "{name}: {}",
+                    f.name
+                );
+                let what = format!("{name}: {}:\n{}", f.name, f.text);
+                match d["kind"].as_str().unwrap() {
+                    "InitConfiguration" => {
+                        let i: InitConfiguration = strict(d, &what);
+                        let at = i.local_api_endpoint.unwrap();
+                        assert_eq!(
+                            at.advertise_address.unwrap(),
+                            h.control_plane[0].ip.to_string()
+                        );
+                    }
+                    "ClusterConfiguration" => {
+                        let cc: ClusterConfiguration = strict(d, &what);
+                        assert_eq!(
+                            cc.control_plane_endpoint.as_deref(),
+                            Some(endpoint.as_str())
+                        );
+                        match (&plan.spec.network, cc.networking) {
+                            (Some(net), Some(got)) => {
+                                assert_eq!(got.service_subnet.as_ref(), Some(&net.service_cidr));
+                                assert_eq!(got.pod_subnet, net.pod_cidr);
+                            }
+                            (None, None) => {}
+                            (want, got) => panic!("{name}: networking {want:?} became {got:?}"),
+                        }
+                        let etcd = cc.etcd.unwrap();
+                        match etcd.external {
+                            Some(x) => assert_eq!(x.endpoints.len(), h.etcd.len()),
+                            None => assert!(etcd.local.is_some()),
+                        }
+                        if let Some(le) = &plan.spec.control_plane.leader_election {
+                            for component in [cc.controller_manager.unwrap(), cc.scheduler.unwrap()]
+                            {
+                                let arg = |n: &str| {
+                                    component
+                                        .extra_args
+                                        .iter()
+                                        .find(|a| a.name == n)
+                                        .map(|a| a.value.clone())
+                                };
+                                assert_eq!(
+                                    arg("leader-elect-lease-duration"),
+                                    Some(le.lease_duration.clone())
+                                );
+                                assert_eq!(
+                                    arg("leader-elect-renew-deadline"),
+                                    Some(le.renew_deadline.clone())
+                                );
+                                assert_eq!(
+                                    arg("leader-elect-retry-period"),
+                                    Some(le.retry_period.clone())
+                                );
+                            }
+                        }
+                    }
+                    "JoinConfiguration" => {
+                        let j: JoinConfiguration = strict(d, &what);
+                        let bt = j.discovery.bootstrap_token.unwrap();
+                        assert_eq!(bt.api_server_endpoint.as_deref(), Some(endpoint.as_str()));
+                        assert_eq!(j.control_plane.is_some(), f.name.contains("control-plane"));
+                    }
+                    other => panic!("{name}: {}: unexpected kind {other}", f.name),
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "only {checked} kubeadm documents checked");
+}

@@ -6,6 +6,7 @@ mod design_cli;
 mod export;
 mod fuzz_regressions;
 mod hostile;
+mod kubeadm_v1beta4;
 mod layers;
 mod pty;
 mod questionnaire;
