@@ -14,28 +14,6 @@ use crate::export::{files, ExportFile, Target};
 use crate::plan::load::{parse_one, read_source};
 use crate::plan::ClusterPlan;
 
-/// The order the files are applied in, and how.
-fn apply_steps(target: Target, dir: &Path) -> String {
-    let d = dir.display();
-    match target {
-        Target::Kubeadm => format!(
-            "kubeadm: on the first control-plane node `kubeadm init --config {d}/kubeadm-init.yaml --upload-certs`; put the token, CA hash and certificate key it prints into the join files; then `kubeadm join --config kubeadm-join-control-plane.yaml` on the other control-plane nodes and `kubeadm join --config kubeadm-join-worker.yaml` on the workers"
-        ),
-        Target::Etcd => format!(
-            "etcd: on each etcd host, copy its etcd-HOST.yml to /etc/etcd/etcd.conf.yml, the certificates to /etc/kubernetes/pki/etcd/ (kubeadm's external-etcd guide makes them), {d}/etcd.service to /etc/systemd/system/, then `systemctl enable --now etcd` on all members at once"
-        ),
-        Target::Keepalived => format!(
-            "keepalived: on each load-balancer host, copy its keepalived-HOST.conf to /etc/keepalived/keepalived.conf and {d}/check_apiserver.sh to /etc/keepalived/ (root-owned, mode 0755), then `systemctl enable --now keepalived`"
-        ),
-        Target::Haproxy => format!(
-            "haproxy: copy {d}/haproxy.cfg to /etc/haproxy/haproxy.cfg on each load-balancer host, check it with `haproxy -c -f /etc/haproxy/haproxy.cfg`, then `systemctl enable --now haproxy`"
-        ),
-        Target::Storage => {
-            format!("storage: once the cluster is up, `kubectl apply -f {d}/storageclasses.yaml`")
-        }
-    }
-}
-
 /// The plans of a file, each with the findings that keep it from exporting.
 fn plans(
     path: &str,
@@ -114,7 +92,7 @@ pub fn run(args: &ExportArgs, env: &Env) -> anyhow::Result<u8> {
                     .into_iter()
                     .map(|f| (dir.clone(), f)),
             );
-            steps.push(apply_steps(*t, &dir));
+            steps.push(t.apply_step(plan, &dir.display().to_string()));
         }
     }
     if !args.force {

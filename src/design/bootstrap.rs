@@ -1,17 +1,18 @@
 //! The commands that build a designed cluster with its tool, filled in
-//! from the plan (what `design` prints under "Next"). One function per tool;
-//! `export` will extend this with the files those tools read.
+//! from the plan (what `design` prints under "Next"), for the tools whose
+//! files `kubeplan export` does not write yet. kubeadm clusters are built
+//! from the exported files, so there is no kubeadm flag list here to
+//! disagree with them.
 
 use crate::catalog::Catalog;
-use crate::fmt::{decimal, num};
-use crate::plan::{ClusterPlan, EtcdTopology, LbType, Tooling, WorkerPool};
+use crate::fmt::decimal;
+use crate::plan::{ClusterPlan, Tooling, WorkerPool};
 
 /// Commands that build the cluster, in order (comments start with `#`).
 pub fn commands(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
     let pool = plan.spec.workers.first();
     match (plan.spec.tooling, pool) {
         (Some(Tooling::Minikube), _) => minikube(c, plan),
-        (Some(Tooling::Kubeadm), _) => kubeadm(c, plan),
         (Some(Tooling::Kops), _) => kops(plan),
         (Some(Tooling::Eks), Some(p)) => eks(c, plan, p),
         (Some(Tooling::Gke), Some(p)) => gke(c, plan, p),
@@ -45,67 +46,6 @@ fn minikube(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
         cmd.push_str(&format!(" --disk-size {}g", decimal(d)));
     }
     vec![cmd]
-}
-
-fn kubeadm(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
-    let mut out = Vec::new();
-    let endpoint = plan.spec.api_load_balancer.as_ref().map(|l| match l.kind {
-        LbType::Cloud => format!("<load-balancer-address>:{}", c.lb_port(l)),
-        _ => format!("<virtual-ip>:{}", c.lb_port(l)),
-    });
-    let external = plan.etcd_topology() == Some(EtcdTopology::External);
-    if external {
-        // kubeadm joins external etcd only through its config file
-        // (ClusterConfiguration.etcd.external); the flags alone build a
-        // stacked cluster.
-        let n = plan.etcd_members();
-        out.push(format!(
-            "# bring up the {n} etcd members first (kubeadm's external etcd guide)"
-        ));
-        out.push(format!(
-            "# kubeadm-init.yaml: InitConfiguration + ClusterConfiguration with controlPlaneEndpoint, networking and etcd.external.endpoints (the {n} members)"
-        ));
-        out.push("kubeadm init --config kubeadm-init.yaml --upload-certs".to_string());
-    }
-    let network = plan
-        .spec
-        .network
-        .as_ref()
-        .and_then(|n| {
-            Some(format!(
-                " --pod-network-cidr {} --service-cidr {}",
-                n.pod_cidr.as_ref()?,
-                n.service_cidr
-            ))
-        })
-        .unwrap_or_default();
-    match &endpoint {
-        Some(_) if external => {}
-        Some(ep) => {
-            out.push(format!(
-                "kubeadm init --control-plane-endpoint {ep} --upload-certs{network}"
-            ));
-            out.push(format!(
-                "kubeadm join {ep} --control-plane ...   # on the other {} control-plane nodes",
-                plan.cp_nodes().saturating_sub(1)
-            ));
-        }
-        None if external => {}
-        None => out.push(format!("kubeadm init{network}")),
-    }
-    if let (true, Some(ep)) = (external, &endpoint) {
-        out.push(format!(
-            "kubeadm join {ep} --control-plane ...   # on the other {} control-plane nodes",
-            plan.cp_nodes().saturating_sub(1)
-        ));
-    }
-    let direct = format!("<control-plane>:{}", c.kubernetes.design.api_server_port);
-    out.push(format!(
-        "kubeadm join {} ...   # on each of the {} workers",
-        endpoint.unwrap_or(direct),
-        num(plan.worker_nodes())
-    ));
-    out
 }
 
 fn kops(plan: &ClusterPlan) -> Vec<String> {

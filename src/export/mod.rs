@@ -54,6 +54,33 @@ impl Target {
         }
     }
 
+    /// How this target's files for `plan`, in folder `d`, are applied.
+    pub fn apply_step(self, plan: &ClusterPlan, d: &str) -> String {
+        match self {
+            Target::Kubeadm => {
+                let joins = match plan.cp_nodes() > 1 {
+                    true => format!("`kubeadm join --config {d}/kubeadm-join-control-plane.yaml` on the other control-plane nodes and "),
+                    false => String::new(),
+                };
+                format!(
+                    "kubeadm: on the first control-plane node `kubeadm init --config {d}/kubeadm-init.yaml --upload-certs`; put the token, CA hash and certificate key it prints into the join files; then {joins}`kubeadm join --config {d}/kubeadm-join-worker.yaml` on the workers"
+                )
+            }
+            Target::Etcd => format!(
+            "etcd: on each etcd host, copy its etcd-HOST.yml to /etc/etcd/etcd.conf.yml, the certificates to /etc/kubernetes/pki/etcd/ (kubeadm's external-etcd guide makes them), {d}/etcd.service to /etc/systemd/system/, then `systemctl enable --now etcd` on all members at once"
+        ),
+            Target::Keepalived => format!(
+            "keepalived: on each load-balancer host, copy its keepalived-HOST.conf to /etc/keepalived/keepalived.conf and {d}/check_apiserver.sh to /etc/keepalived/ (root-owned, mode 0755), then `systemctl enable --now keepalived`"
+        ),
+            Target::Haproxy => format!(
+            "haproxy: copy {d}/haproxy.cfg to /etc/haproxy/haproxy.cfg on each load-balancer host, check it with `haproxy -c -f /etc/haproxy/haproxy.cfg`, then `systemctl enable --now haproxy`"
+        ),
+            Target::Storage => {
+            format!("storage: once the cluster is up, `kubectl apply -f {d}/storageclasses.yaml`")
+        }
+    }
+    }
+
     /// Why this target has nothing to make for `plan`, or None when it applies.
     pub fn not_for(self, plan: &ClusterPlan) -> Option<String> {
         let s = &plan.spec;

@@ -9,6 +9,7 @@ use super::Paint;
 use crate::bom::Bom;
 use crate::catalog::Catalog;
 use crate::design::{Answers, Design};
+use crate::export::Target;
 use crate::fmt::{amount, num};
 use crate::plan::{ClusterPlan, EtcdTopology, LbType};
 use crate::questionnaire::{PartialAnswers, Questionnaire};
@@ -157,14 +158,35 @@ fn next(c: &Catalog, d: &Design, written: Option<&Path>, paint: Paint) -> String
     if first.etcd_topology().is_some() && first.etcd_members() > 1 {
         out.push_str(&format!("  kubeplan quorum --plan {file}\n"));
     }
+    // The files `export` writes, where it has them; the tool's commands otherwise.
+    let exported: Vec<Target> = Target::ALL
+        .iter()
+        .copied()
+        .filter(|t| t.not_for(first).is_none())
+        .collect();
     if let Some(l) = first.spec.api_load_balancer.as_ref() {
-        if l.kind != LbType::Cloud {
+        if l.kind != LbType::Cloud && !exported.contains(&Target::Haproxy) {
             out.push_str(&format!(
                 "  # set up {} with keepalived for the virtual IP (port {}) before kubeadm init\n",
                 l.kind,
                 c.lb_port(l)
             ));
         }
+    }
+    if exported.iter().any(|t| *t != Target::Storage) {
+        let dir = &first.metadata.name;
+        out.push_str(&format!(
+            "  kubeplan export {file}   # into ./{dir}/; add --addresses FILE for the hosts' IPs (docs/export.md)\n"
+        ));
+        if d.plans.len() > 1 {
+            out.push_str("  # then, for each cluster's folder, in this order:\n");
+        } else {
+            out.push_str("  # then, in this order:\n");
+        }
+        for (i, t) in exported.iter().enumerate() {
+            out.push_str(&format!("  #  {}. {}\n", i + 1, t.apply_step(first, dir)));
+        }
+        return out;
     }
     let cmds = crate::design::bootstrap::commands(c, first);
     if d.plans.len() > 1 && !cmds.is_empty() {

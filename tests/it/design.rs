@@ -276,8 +276,9 @@ fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> An
     }
 }
 
-/// External etcd is built from kubeadm's config file: the printed commands
-/// never give the flag-only `kubeadm init` that builds stacked etcd.
+/// External etcd is built from kubeadm's config file (what `export` writes
+/// and design's "Next" points to), never from the flag-only `kubeadm init`
+/// that builds stacked etcd.
 #[test]
 fn external_etcd_bootstraps_through_a_config_file() {
     let c = Catalog::builtin();
@@ -285,13 +286,21 @@ fn external_etcd_bootstraps_through_a_config_file() {
     let d = recommend(c, &a, "big").unwrap();
     let p = &d.plans[0];
     assert_eq!(p.etcd_topology(), Some(EtcdTopology::External));
-    let cmds = kubeplan::design::bootstrap::commands(c, p).join("\n");
+    use kubeplan::export::{addresses::Hosts, files, Target};
+    assert!(kubeplan::design::bootstrap::commands(c, p).is_empty());
+    let hosts = Hosts::for_plan(p, None).unwrap();
+    let init = &files(Target::Kubeadm, p, c, &hosts)[0];
+    assert_eq!(init.name, "kubeadm-init.yaml");
     assert!(
-        cmds.contains("kubeadm init --config kubeadm-init.yaml --upload-certs"),
-        "{cmds}"
+        init.text.contains("etcd:\n  external:\n    endpoints:"),
+        "{}",
+        init.text
     );
-    assert!(!cmds.contains("--control-plane-endpoint"), "{cmds}");
-    assert!(cmds.contains("etcd.external.endpoints"), "{cmds}");
+    let step = Target::Kubeadm.apply_step(p, "big");
+    assert!(
+        step.contains("kubeadm init --config big/kubeadm-init.yaml --upload-certs"),
+        "{step}"
+    );
     // The SSD reason of the control plane is etcd's, so it goes with etcd.
     let cp = d
         .reasons

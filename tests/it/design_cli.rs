@@ -347,7 +347,10 @@ fn the_report_gives_reasons_quorum_bom_and_next_steps() {
         "keepalived",
         "Next",
         "kubeplan lint prod-on-prem.yaml",
-        "kubeadm init --control-plane-endpoint",
+        // The same files `export` writes, in the order they are applied.
+        "kubeplan export prod-on-prem.yaml",
+        "1. haproxy:",
+        "kubeadm init --config prod-on-prem/kubeadm-init.yaml --upload-certs",
     ] {
         assert!(out.contains(want), "{want} missing from\n{out}");
     }
