@@ -11,7 +11,7 @@ use kubeplan::plan::{
 use kubeplan::questionnaire::fields::CidrAnswer;
 use kubeplan::quorum::{fault_tolerance, quorum, zone_report};
 
-fn answer_space() -> Vec<Answers> {
+pub(crate) fn answer_space() -> Vec<Answers> {
     let c = Catalog::builtin();
     let mut out = Vec::new();
     for &purpose in Purpose::ALL {
@@ -59,7 +59,7 @@ fn answer_space() -> Vec<Answers> {
     out
 }
 
-fn design(a: &Answers) -> Vec<ClusterPlan> {
+pub(crate) fn design(a: &Answers) -> Vec<ClusterPlan> {
     recommend(Catalog::builtin(), a, &default_name(a))
         .unwrap_or_else(|e| panic!("{a:?}: {e}"))
         .plans

@@ -499,3 +499,100 @@ fn kubeadm_files_are_strict_v1beta4() {
     }
     assert!(checked >= 8, "only {checked} kubeadm documents checked");
 }
+
+/// For 200 answer sets sampled across the design answer space, every
+/// target that applies to the designed plan exports, and every file passes
+/// its check: `haproxy -c`, `keepalived -t`, etcd's own keys, the strict
+/// kubeadm model, and StorageClass YAML.
+#[test]
+fn sampled_designs_export_files_their_programs_accept() {
+    use crate::kubeadm_v1beta4::{ClusterConfiguration, InitConfiguration, JoinConfiguration};
+    let c = Catalog::builtin();
+    let space = crate::design::answer_space();
+    let step = (space.len() / 200).max(1);
+    let haproxy = program("haproxy");
+    let keepalived = program("keepalived");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sample =
+        std::fs::read_to_string(root.join("tests/fixtures/upstream/etcd.conf.yml.sample")).unwrap();
+    let sample: serde_json::Value = serde_saphyr::from_str(&sample).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut plans_seen, mut files_checked) = (0, 0);
+    let mut per_target = std::collections::BTreeMap::new();
+    for a in space.iter().step_by(step).take(200) {
+        let plan = crate::design::design(a).remove(0);
+        plans_seen += 1;
+        let h = hosts(&plan);
+        for t in Target::ALL.iter().filter(|t| t.not_for(&plan).is_none()) {
+            for f in files(*t, &plan, c, &h) {
+                let what = format!("{a:?}: {}:\n{}", f.name, f.text);
+                let path = dir.path().join(&f.name);
+                std::fs::write(&path, &f.text).unwrap();
+                let run = |bin: &Option<PathBuf>, flag: &str| {
+                    if let Some(bin) = bin {
+                        let out = Command::new(bin)
+                            .arg(flag)
+                            .arg("-f")
+                            .arg(&path)
+                            .output()
+                            .unwrap();
+                        assert!(
+                            out.status.success(),
+                            "{what}\n{}",
+                            String::from_utf8_lossy(&out.stderr)
+                        );
+                    }
+                };
+                match (*t, f.name.rsplit('.').next()) {
+                    (Target::Haproxy, _) => run(&haproxy, "-c"),
+                    (Target::Keepalived, Some("conf")) => {
+                        let script = Path::new(kubeplan::export::keepalived::CHECK_SCRIPT);
+                        std::fs::create_dir_all(script.parent().unwrap()).unwrap();
+                        let text = kubeplan::export::keepalived::check_script(&plan, c);
+                        std::fs::write(script, text).unwrap();
+                        use std::os::unix::fs::PermissionsExt;
+                        std::fs::set_permissions(script, std::fs::Permissions::from_mode(0o755))
+                            .unwrap();
+                        run(&keepalived, "-t");
+                    }
+                    (Target::Etcd, Some("yml")) => {
+                        let v: serde_json::Value = serde_saphyr::from_str(&f.text).unwrap();
+                        for k in v.as_object().unwrap().keys() {
+                            assert!(sample.get(k).is_some(), "{what}: `{k}`");
+                        }
+                    }
+                    (Target::Kubeadm, _) => {
+                        let docs: Vec<serde_json::Value> =
+                            serde_saphyr::from_multiple(&f.text).unwrap();
+                        for d in docs {
+                            match d["kind"].as_str().unwrap_or("") {
+                                "InitConfiguration" => drop(strict::<InitConfiguration>(d, &what)),
+                                "ClusterConfiguration" => {
+                                    drop(strict::<ClusterConfiguration>(d, &what))
+                                }
+                                "JoinConfiguration" => drop(strict::<JoinConfiguration>(d, &what)),
+                                other => panic!("{what}: kind {other}"),
+                            }
+                        }
+                    }
+                    (Target::Storage, _) => {
+                        let docs: Vec<serde_json::Value> =
+                            serde_saphyr::from_multiple(&f.text).unwrap();
+                        assert!(docs.iter().all(|d| d["kind"] == "StorageClass"), "{what}");
+                    }
+                    _ => {}
+                }
+                files_checked += 1;
+                *per_target.entry(t.as_str()).or_insert(0) += 1;
+            }
+        }
+    }
+    assert_eq!(plans_seen, 200);
+    for t in Target::ALL {
+        assert!(
+            per_target.contains_key(t.as_str()),
+            "no sampled design exported {t}: {per_target:?}"
+        );
+    }
+    assert!(files_checked >= 200, "only {files_checked} files checked");
+}
