@@ -25,7 +25,6 @@ defaults
     option                  httplog
     option                  dontlognull
     option http-server-close
-    option forwardfor       except 127.0.0.0/8
     option                  redispatch
     retries                 1
     timeout http-request    10s
