@@ -31,7 +31,8 @@ fn plans(
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .collect();
-        if !errors.is_empty() && !allow_errors {
+        // A document that is not a plan has nothing to export, errors allowed or not.
+        if !errors.is_empty() && (!allow_errors || d.plan.is_none()) {
             for f in errors {
                 refused.push_str(&format!(
                     "{}:{}:{}: error[{}]: {}\n",
@@ -55,7 +56,7 @@ pub fn run(args: &ExportArgs, env: &Env) -> anyhow::Result<u8> {
         Err(findings) => {
             eprint!("{findings}");
             eprintln!(
-                "kubeplan: error: {} has lint errors; fix them, or pass --allow-errors",
+                "kubeplan: error: {} has lint errors; fix them, or pass --allow-errors (a document with schema errors cannot be exported)",
                 args.plan
             );
             return Ok(exit::FINDINGS);

@@ -1092,3 +1092,23 @@ fn export_takes_the_hosts_from_an_addresses_file() {
     );
     assert!(!dir.path().join("few").exists() && !dir.path().join("typo").exists());
 }
+
+/// A document with schema errors is never exported, even with --allow-errors:
+/// there is no plan to make files from, and nothing is written.
+#[test]
+fn export_refuses_a_document_that_is_not_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = std::fs::read_to_string(example("prod-onprem-stacked.yaml"))
+        .unwrap()
+        .replace("nodes: 3", "nodes: three");
+    std::fs::write(dir.path().join("broken.yaml"), broken).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .current_dir(dir.path())
+        .args(["export", "--allow-errors", "-d", "out", "broken.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error[schema-invalid-value]"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}
