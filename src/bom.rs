@@ -245,7 +245,7 @@ impl Builder<'_> {
         } else {
             ""
         };
-        let replicas = u64::from(lb.replicas.unwrap_or(1));
+        let replicas = u64::from(lb.replica_count());
         match (lb.kind, lb.placement) {
             (LbType::None, _) => {}
             (LbType::Cloud, _) => {

@@ -138,6 +138,10 @@ pub struct EtcdFigures {
     pub heartbeat_interval_ms: u32,
     /// etcd's `--election-timeout`, in milliseconds.
     pub election_timeout_ms: u32,
+    /// The port etcd serves clients on.
+    pub client_port: u16,
+    /// The port etcd members talk to each other on.
+    pub peer_port: u16,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

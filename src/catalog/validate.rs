@@ -30,6 +30,8 @@ const RANGES: &[(&str, f64, f64, bool)] = &[
     ("externalAboveNodes", 1.0, 1e6, false),
     ("heartbeatIntervalMs", 1.0, 10_000.0, false),
     ("electionTimeoutMs", 1.0, 50_000.0, false),
+    ("clientPort", 1.0, 65_535.0, false),
+    ("peerPort", 1.0, 65_535.0, false),
     ("haControlPlaneNodes", 1.0, 1_000.0, false),
     ("nodes", 1.0, 1e5, false),
     ("productionNodes", 1.0, 1e5, false),

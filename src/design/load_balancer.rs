@@ -29,7 +29,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         LbType::Cloud => "API load balancer: cloud".to_string(),
         k => format!(
             "API load balancer: {k} x{} with a virtual IP",
-            lb.replicas.unwrap_or(1)
+            lb.replica_count()
         ),
     };
     d.why(Topic::ApiLoadBalancer, what, why);

@@ -46,6 +46,8 @@ pub struct Hosts {
     pub control_plane: Vec<Host>,
     /// Every etcd member: the control plane when etcd is stacked.
     pub etcd: Vec<Host>,
+    /// Whether etcd runs on the control-plane hosts.
+    pub stacked_etcd: bool,
     pub load_balancers: Vec<Host>,
     /// True when the addresses are documentation ones, not the user's.
     pub documentation: bool,
@@ -67,20 +69,14 @@ pub struct Counts {
 
 impl Counts {
     pub fn of(plan: &ClusterPlan) -> Counts {
-        let s = &plan.spec;
-        let control_plane = match s.control_plane.managed {
-            true => 0,
-            false => s.control_plane.nodes.unwrap_or(1) as usize,
-        };
-        let etcd = match s.etcd.as_ref() {
-            Some(e) if e.topology == Some(EtcdTopology::External) => {
-                e.members.unwrap_or(3) as usize
-            }
+        let control_plane = plan.cp_nodes() as usize;
+        let etcd = match plan.etcd_topology() {
+            Some(EtcdTopology::External) => plan.etcd_members() as usize,
             _ => 0,
         };
-        let (load_balancers, virtual_ip) = match &s.api_load_balancer {
+        let (load_balancers, virtual_ip) = match &plan.spec.api_load_balancer {
             Some(lb) if lb.kind.needs_hosts() => {
-                let replicas = lb.replicas.unwrap_or(1) as usize;
+                let replicas = lb.replica_count() as usize;
                 let dedicated = lb.placement != Some(LbPlacement::ControlPlane);
                 (if dedicated { replicas } else { 0 }, lb.virtual_ip)
             }
@@ -131,8 +127,7 @@ impl Hosts {
 
     fn check(&self, plan: &ClusterPlan) -> Result<(), AddressError> {
         let mut seen: BTreeMap<IpAddr, String> = BTreeMap::new();
-        let stacked = self.etcd == self.control_plane;
-        let etcd: &[Host] = if stacked { &[] } else { &self.etcd };
+        let etcd: &[Host] = if self.stacked_etcd { &[] } else { &self.etcd };
         let all = self
             .control_plane
             .iter()
@@ -193,6 +188,7 @@ fn from_file(a: &Addresses, c: Counts) -> Result<Hosts, AddressError> {
             .unwrap_or_else(|| DEFAULT_INTERFACE.into()),
         control_plane,
         etcd,
+        stacked_etcd: c.etcd == 0,
         load_balancers,
         documentation: false,
     })
@@ -226,6 +222,7 @@ fn documentation(cluster: &str, c: Counts) -> Hosts {
         interface: DEFAULT_INTERFACE.into(),
         control_plane,
         etcd,
+        stacked_etcd: c.etcd == 0,
         load_balancers,
         documentation: true,
     }

@@ -14,10 +14,9 @@ pub const CONFIG_PATH: &str = "/etc/etcd/etcd.conf.yml";
 /// Where the etcd release puts the binary (Debian's package: /usr/bin/etcd).
 pub const BINARY: &str = "/usr/local/bin/etcd";
 const PKI: &str = "/etc/kubernetes/pki/etcd";
-const PEER_PORT: u16 = 2380;
-const CLIENT_PORT: u16 = 2379;
 
-fn url(h: &Host, port: u16) -> String {
+/// `https://HOST:PORT` (IPv6 addresses bracketed).
+pub fn url(h: &Host, port: u16) -> String {
     match h.ip {
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{port}"),
         ip => format!("https://{ip}:{port}"),
@@ -27,12 +26,12 @@ fn url(h: &Host, port: u16) -> String {
 /// The configuration of member `i`.
 pub fn member(plan: &ClusterPlan, c: &Catalog, hosts: &Hosts, i: usize) -> String {
     let me = &hosts.etcd[i];
+    let e = &c.kubernetes.etcd;
     let cluster: Vec<String> = hosts
         .etcd
         .iter()
-        .map(|h| format!("{}={}", h.name, url(h, PEER_PORT)))
+        .map(|h| format!("{}={}", h.name, url(h, e.peer_port)))
         .collect();
-    let e = &c.kubernetes.etcd;
     let token = format!("{}-etcd", plan.metadata.name);
     let mut out = header(plan, Some(hosts), "#", CONFIG_PATH);
     let _ = write!(
@@ -45,7 +44,7 @@ initial-cluster-state: new
 initial-cluster-token: {token}
 listen-peer-urls: {peer}
 initial-advertise-peer-urls: {peer}
-listen-client-urls: {client},https://127.0.0.1:{CLIENT_PORT}
+listen-client-urls: {client},https://127.0.0.1:{client_port}
 advertise-client-urls: {client}
 # Milliseconds: about the members' round-trip time, and at least 10 times it.
 heartbeat-interval: {beat}
@@ -63,8 +62,9 @@ peer-transport-security:
 ",
         name = me.name,
         cluster = cluster.join(","),
-        peer = url(me, PEER_PORT),
-        client = url(me, CLIENT_PORT),
+        peer = url(me, e.peer_port),
+        client = url(me, e.client_port),
+        client_port = e.client_port,
         beat = e.heartbeat_interval_ms,
         election = e.election_timeout_ms,
     );

@@ -77,7 +77,7 @@ pub fn init(plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> String {
         "apiVersion: {API_VERSION}\nkind: InitConfiguration\nnodeRegistration:\n  name: {}",
         first.name
     );
-    if plan.spec.control_plane.schedulable == Some(true) {
+    if plan.cp_schedulable() {
         out.push_str("  # The plan runs workloads on the control plane: no NoSchedule taint.\n  taints: []\n");
     }
     let _ = writeln!(
@@ -94,15 +94,11 @@ pub fn init(plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> String {
         }
         let _ = writeln!(out, "  serviceSubnet: {}", n.service_cidr);
     }
-    let external = plan
-        .spec
-        .etcd
-        .as_ref()
-        .is_some_and(|e| e.topology == Some(EtcdTopology::External));
-    if external {
+    if plan.etcd_topology() == Some(EtcdTopology::External) {
         out.push_str("etcd:\n  external:\n    endpoints:\n");
         for h in &hosts.etcd {
-            let _ = writeln!(out, "      - https://{}:2379", address(h));
+            let url = super::etcd::url(h, c.kubernetes.etcd.client_port);
+            let _ = writeln!(out, "      - {url}");
         }
         out.push_str(
             "    caFile: /etc/kubernetes/pki/etcd/ca.crt

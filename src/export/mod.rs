@@ -110,12 +110,10 @@ impl Target {
                     "the plan names no tooling; kubeadm files are for `tooling: kubeadm`".into(),
                 ),
             },
-            Target::Etcd => match &s.etcd {
-                _ if s.control_plane.managed => {
-                    Some("the provider runs the control plane and its etcd".into())
-                }
-                Some(e) if e.topology == Some(crate::plan::EtcdTopology::External) => None,
-                _ => {
+            Target::Etcd => match plan.etcd_topology() {
+                None => Some("the provider runs the control plane and its etcd".into()),
+                Some(crate::plan::EtcdTopology::External) => None,
+                Some(_) => {
                     Some("the plan's etcd is stacked on the control plane (kubeadm runs it)".into())
                 }
             },
@@ -159,7 +157,7 @@ pub fn lb_hosts<'a>(plan: &ClusterPlan, hosts: &'a Hosts) -> &'a [Host] {
     }
     let lb = plan.spec.api_load_balancer.as_ref();
     let on_cp = lb.is_some_and(|l| l.placement == Some(LbPlacement::ControlPlane));
-    let replicas = lb.and_then(|l| l.replicas).unwrap_or(1) as usize;
+    let replicas = lb.map_or(1, |l| l.replica_count()) as usize;
     match on_cp {
         true => &hosts.control_plane[..replicas.min(hosts.control_plane.len())],
         false => &[],

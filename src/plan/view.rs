@@ -27,6 +27,13 @@ pub fn merge_zones(parts: impl IntoIterator<Item = (String, f64)>) -> Vec<(Strin
     out
 }
 
+impl ApiLoadBalancer {
+    /// Load-balancer machines (default 1).
+    pub fn replica_count(&self) -> u32 {
+        self.replicas.unwrap_or(1)
+    }
+}
+
 impl ClusterPlan {
     pub fn purpose(&self) -> Purpose {
         self.spec.purpose

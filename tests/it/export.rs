@@ -172,6 +172,7 @@ fn addresses_that_cannot_serve_the_plan_are_one_line_errors() {
         h.etcd, h.control_plane,
         "stacked etcd runs on the control plane"
     );
+    assert!(h.stacked_etcd);
     let mut few = good.clone();
     few.control_plane.pop();
     let e = Hosts::for_plan(&plan, Some(&few)).unwrap_err().to_string();
@@ -252,6 +253,22 @@ fn etcd_member_configs_use_only_etcd_keys() {
         std::fs::read_to_string(root.join("tests/fixtures/upstream/etcd.conf.yml.sample")).unwrap();
     let sample: serde_json::Value = serde_saphyr::from_str(&sample).unwrap();
     let c = Catalog::builtin();
+    // The timings and ports in profiles/ are etcd's own defaults.
+    let e = &c.kubernetes.etcd;
+    assert_eq!(sample["heartbeat-interval"], e.heartbeat_interval_ms);
+    assert_eq!(sample["election-timeout"], e.election_timeout_ms);
+    let port = |k: &str| {
+        sample[k]
+            .as_str()
+            .unwrap()
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse::<u16>()
+            .unwrap()
+    };
+    assert_eq!(port("listen-client-urls"), e.client_port);
+    assert_eq!(port("listen-peer-urls"), e.peer_port);
     let mut checked = 0;
     for (name, plan) in plans() {
         if Target::Etcd.not_for(&plan).is_some() {

@@ -58,7 +58,7 @@ fn api_lb_single_point_of_failure(ctx: &Ctx) -> Vec<Hit> {
     if p.managed() || !matches!(lb.kind, LbType::Haproxy | LbType::Nginx) {
         return vec![];
     }
-    let replicas = lb.replicas.unwrap_or(1);
+    let replicas = lb.replica_count();
     let on_cp = lb.placement == Some(LbPlacement::ControlPlane);
     let help = "run 2 or more replicas sharing a keepalived virtual IP (`virtualIP: true`), or use a cloud load balancer";
     if replicas <= 1 {
