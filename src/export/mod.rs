@@ -265,7 +265,8 @@ Each exported file is checked in the test suite by the program that reads\n\
 it: `haproxy -c`, `keepalived -t`, and a real etcd cluster of 3 and of 5\n\
 members started from the member configurations, which keeps taking writes\n\
 after losing as many members as its quorum allows and stops after one more\n\
-(`.ci/run` installs haproxy, keepalived and etcd); kubeadm's files pass a\n\
+and `systemd-analyze verify` for its unit (`.ci/run` installs haproxy,\n\
+keepalived, etcd and systemd); kubeadm's files pass a\n\
 strict model of its v1beta4 Go types.\n\n\
 ## Addresses\n\n\
 A plan has no IP addresses. `--addresses FILE` gives them; without it the\n\

@@ -615,3 +615,40 @@ fn sampled_designs_export_files_their_programs_accept() {
     }
     assert!(files_checked >= 200, "only {files_checked} files checked");
 }
+
+/// The etcd systemd unit passes `systemd-analyze verify`, with etcd at the
+/// path the unit names (the release tarball's; linked to the installed one).
+#[test]
+fn the_etcd_unit_passes_systemd_analyze() {
+    let (Some(analyze), Some(etcd)) = (program("systemd-analyze"), program("etcd")) else {
+        return;
+    };
+    let binary = Path::new(kubeplan::export::etcd::BINARY);
+    if !binary.exists() {
+        std::fs::create_dir_all(binary.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&etcd, binary).unwrap();
+    }
+    let (_, plan) = plans()
+        .into_iter()
+        .find(|(n, _)| n.ends_with("prod-onprem-external-etcd.yaml"))
+        .unwrap();
+    let c = Catalog::builtin();
+    let unit = files(Target::Etcd, &plan, c, &hosts(&plan))
+        .into_iter()
+        .find(|f| f.name == "etcd.service")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("etcd.service");
+    std::fs::write(&path, &unit.text).unwrap();
+    let out = Command::new(analyze)
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !said.contains("etcd.service"),
+        "systemd-analyze verify:\n{said}\n{}",
+        unit.text
+    );
+}
