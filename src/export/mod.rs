@@ -264,10 +264,10 @@ wrote and the order to apply them in.\n\n\
 Each exported file is checked in the test suite by the program that reads\n\
 it: `haproxy -c`, `keepalived -t`, and a real etcd cluster of 3 and of 5\n\
 members started from the member configurations, which keeps taking writes\n\
-after losing as many members as its quorum allows and stops after one more\n\
-and `systemd-analyze verify` for its unit (`.ci/run` installs haproxy,\n\
-keepalived, etcd and systemd); kubeadm's files pass a\n\
-strict model of its v1beta4 Go types.\n\n\
+after losing as many members as its quorum allows and stops after one more,\n\
+and `systemd-analyze verify` for etcd's unit (`.ci/run` installs haproxy,\n\
+keepalived, etcd and systemd). kubeadm's files pass a strict model of its\n\
+v1beta4 Go types.\n\n\
 ## Addresses\n\n\
 A plan has no IP addresses. `--addresses FILE` gives them; without it the\n\
 files use documentation addresses from 192.0.2.0/24 (RFC 5737) and say so\n\
