@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, InstanceType};
+use crate::catalog::Catalog;
 use crate::plan::{ClusterPlan, EtcdTopology, LbPlacement, LbType, Machine, Medium, Platform};
 
 /// One line of the bill.
@@ -81,25 +81,6 @@ pub struct Bom {
     pub prices: Option<Prices>,
 }
 
-/// The cheapest catalog instance that covers a machine (for pricing a plan
-/// that names no instance type).
-fn match_instance<'c>(c: &'c Catalog, p: Platform, m: &Machine) -> Option<&'c InstanceType> {
-    c.platform(p)
-        .instances
-        .iter()
-        .filter(|i| {
-            i.price_per_hour.is_some()
-                && i.cpu >= m.cpu
-                && i.memory_gib >= m.memory_gib
-                && i.arch == crate::plan::Arch::Amd64
-        })
-        .min_by(|a, b| {
-            a.price_per_hour
-                .unwrap_or(0.0)
-                .total_cmp(&b.price_per_hour.unwrap_or(0.0))
-        })
-}
-
 fn distinct_zones(placement: Vec<(String, u32)>) -> Vec<String> {
     placement
         .into_iter()
@@ -129,7 +110,7 @@ impl Builder<'_> {
         let (inst, matched) = match (named, named_inst) {
             (Some(_), Some(i)) => (Some(i), false),
             (Some(_), None) => (None, false),
-            (None, _) => (match_instance(self.c, platform, m), true),
+            (None, _) => (self.c.match_instance(platform, m), true),
         };
         let price = inst.and_then(|i| i.price_per_hour);
         let hours = self.c.kubernetes.sizing.hours_per_month;

@@ -55,10 +55,26 @@ pub enum Command {
     Explain(ExplainArgs),
     /// The built-in questionnaire presets and platform catalogs (from profiles/)
     Profiles(ProfilesArgs),
-    /// Print the JSON Schema (draft-07) of the plan file
-    Schema,
+    /// Print the JSON Schema (draft-07) of the plan file, or of `export`'s addresses file
+    Schema(SchemaArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema
+    #[arg(value_enum, default_value_t = SchemaKind::Plan)]
+    pub file: SchemaKind,
+}
+
+/// The files kubeplan reads that have a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A ClusterPlan (`kubeplan/v1`)
+    Plan,
+    /// The hosts file of `kubeplan export --addresses`
+    Addresses,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -332,6 +332,25 @@ impl Catalog {
         self.platform(p).instances.iter().find(|i| i.name == name)
     }
 
+    /// The cheapest catalog instance that covers a machine (for a plan that
+    /// names no instance type: `bom` prices it, `export` writes it).
+    pub fn match_instance(&self, p: Platform, m: &crate::plan::Machine) -> Option<&InstanceType> {
+        self.platform(p)
+            .instances
+            .iter()
+            .filter(|i| {
+                i.price_per_hour.is_some()
+                    && i.cpu >= m.cpu
+                    && i.memory_gib >= m.memory_gib
+                    && i.arch == crate::plan::Arch::Amd64
+            })
+            .min_by(|a, b| {
+                a.price_per_hour
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.price_per_hour.unwrap_or(0.0))
+            })
+    }
+
     pub fn tool(&self, t: Tooling) -> Option<&ToolProfile> {
         self.kubernetes.tooling.get(t.as_str())
     }

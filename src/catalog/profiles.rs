@@ -159,6 +159,9 @@ pub struct ToolProfile {
     /// The fewest zones the tool builds a cluster in, where it has a minimum.
     #[serde(default)]
     pub min_zones: Option<u32>,
+    /// The machines' network the tool makes on AWS when the plan names none.
+    #[serde(default, rename = "networkCIDR")]
+    pub network_cidr: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

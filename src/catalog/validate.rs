@@ -137,6 +137,12 @@ fn check(key: &str, n: f64) -> Result<(), Violation> {
     }
 }
 
+fn ipv4_cidr(s: &str) -> bool {
+    s.split_once('/').is_some_and(|(ip, len)| {
+        ip.parse::<std::net::Ipv4Addr>().is_ok() && len.parse::<u8>().is_ok_and(|l| l <= 32)
+    })
+}
+
 /// The structure the engine relies on, beyond types: `file` is
 /// `kubernetes.yaml`, `platforms/NAME.yaml`, or another profile file (no
 /// structural checks).
@@ -161,6 +167,16 @@ pub fn structure(file: &str, doc: &Value) -> Result<(), String> {
                             (etcd refuses to start otherwise)"
                         .into(),
                 );
+            }
+        }
+        let tools = doc.get("tooling").and_then(Value::as_object);
+        for (name, t) in tools.into_iter().flatten() {
+            let cidr = t.get("networkCIDR").and_then(Value::as_str);
+            if cidr.is_some_and(|c| !ipv4_cidr(c)) {
+                return Err(format!(
+                    "tooling.{name}.networkCIDR `{}` is not an IPv4 CIDR (a.b.c.d/n)",
+                    cidr.unwrap_or("")
+                ));
             }
         }
         let replicas = doc.pointer("/design/loadBalancerReplicas");

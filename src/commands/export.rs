@@ -81,8 +81,8 @@ pub fn run(args: &ExportArgs, env: &Env) -> anyhow::Result<u8> {
         };
         let hosts = Hosts::for_plan(plan, addresses.as_ref())
             .map_err(|e| anyhow::anyhow!("{}: {e}", args.addresses.as_deref().unwrap_or("")))?;
-        let targets = targets(&args.to, plan)?;
-        if hosts.documentation && targets.iter().any(|t| *t != Target::Storage) {
+        let targets = targets(&args.to, plan, catalog)?;
+        if hosts.documentation && targets.iter().any(|t| t.uses_hosts()) {
             notes.push(format!(
                 "kubeplan: note: `{name}` uses documentation addresses (192.0.2.0/24); pass --addresses FILE for the real ones"
             ));
@@ -126,7 +126,11 @@ pub fn run(args: &ExportArgs, env: &Env) -> anyhow::Result<u8> {
 }
 
 /// `--to` as given, each checked against the plan; or every target that applies.
-fn targets(asked: &[Target], plan: &ClusterPlan) -> anyhow::Result<Vec<Target>> {
+fn targets(
+    asked: &[Target],
+    plan: &ClusterPlan,
+    c: &crate::catalog::Catalog,
+) -> anyhow::Result<Vec<Target>> {
     if asked.is_empty() {
         let all: Vec<Target> = Target::ALL
             .iter()
@@ -134,15 +138,28 @@ fn targets(asked: &[Target], plan: &ClusterPlan) -> anyhow::Result<Vec<Target>> 
             .filter(|t| t.not_for(plan).is_none())
             .collect();
         if all.is_empty() {
-            bail!(
-                "nothing to export for `{}`: no target applies to it (targets: {})",
-                plan.metadata.name,
-                Target::ALL
-                    .iter()
-                    .map(|t| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            // A tool with no files to write builds the cluster with one command.
+            let how = crate::design::bootstrap::commands(c, plan);
+            let tool = plan
+                .spec
+                .tooling
+                .map_or("its tool".to_string(), |t| t.to_string());
+            match how.is_empty() {
+                true => bail!(
+                    "nothing to export for `{}`: no target applies to it (targets: {})",
+                    plan.metadata.name,
+                    Target::ALL
+                        .iter()
+                        .map(|t| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                false => bail!(
+                    "nothing to export for `{}`: {tool} builds it with one command, no files: `{}`",
+                    plan.metadata.name,
+                    how.join("; ")
+                ),
+            }
         }
         return Ok(all);
     }
@@ -162,8 +179,7 @@ fn targets(asked: &[Target], plan: &ClusterPlan) -> anyhow::Result<Vec<Target>> 
 
 fn read_addresses(path: &str) -> anyhow::Result<Addresses> {
     let source = read_source(path)?;
-    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-    let schema = serde_json::to_value(generator.into_root_schema_for::<Addresses>())?;
+    let schema: serde_json::Value = serde_json::from_str(crate::export::addresses::JSON_SCHEMA)?;
     let (a, _) = parse_one(&source, &schema, "addresses")?;
     Ok(a)
 }

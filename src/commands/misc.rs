@@ -33,8 +33,11 @@ pub fn explain(args: &ExplainArgs, env: &Env) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-pub fn schema() -> anyhow::Result<u8> {
-    emit(crate::plan::schema::JSON_SCHEMA)?;
+pub fn schema(args: &crate::cli::SchemaArgs) -> anyhow::Result<u8> {
+    emit(match args.file {
+        crate::cli::SchemaKind::Plan => crate::plan::schema::JSON_SCHEMA,
+        crate::cli::SchemaKind::Addresses => crate::export::addresses::JSON_SCHEMA,
+    })?;
     Ok(exit::OK)
 }
 

@@ -115,7 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Quorum(a) => quorum::run(&a, &env),
         Command::Rules(a) => misc::rules(&a, &env),
         Command::Explain(a) => misc::explain(&a, &env),
-        Command::Schema => misc::schema(),
+        Command::Schema(a) => misc::schema(&a),
         Command::Completions(a) => misc::completions(&a),
     }
 }

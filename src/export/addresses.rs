@@ -10,6 +10,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::{ClusterPlan, EtcdTopology, LbPlacement};
 
+/// The addresses file's JSON Schema (draft-07), as `kubeplan schema
+/// addresses` prints it: `docs/addresses.schema.json`, generated from
+/// [`Addresses`] by [`generate_schema`] and compiled in (a test fails when
+/// the file is stale).
+pub const JSON_SCHEMA: &str = include_str!("../../docs/addresses.schema.json");
+
+/// The JSON Schema of [`Addresses`], generated with schemars.
+pub fn generate_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<Addresses>();
+    format!(
+        "{:#}\n",
+        serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+    )
+}
+
 /// One host: its name and address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -3,9 +3,13 @@
 //! hosts; the tests put each file through the program that reads it.
 
 pub mod addresses;
+pub mod aks;
+pub mod eksctl;
 pub mod etcd;
+pub mod gke;
 pub mod haproxy;
 pub mod keepalived;
+pub mod kops;
 pub mod kubeadm;
 pub mod storage;
 
@@ -25,13 +29,17 @@ pub struct ExportFile {
 
 /// What `export` can make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-/// In the order the files are applied: etcd, the load balancer, kubeadm,
-/// then what runs on the cluster.
+/// In the order the files are applied: etcd, the load balancer, the
+/// installer, then what runs on the cluster.
 pub enum Target {
     Etcd,
     Haproxy,
     Keepalived,
     Kubeadm,
+    Eksctl,
+    Kops,
+    Gke,
+    Aks,
     Storage,
 }
 
@@ -41,6 +49,10 @@ impl Target {
         Target::Haproxy,
         Target::Keepalived,
         Target::Kubeadm,
+        Target::Eksctl,
+        Target::Kops,
+        Target::Gke,
+        Target::Aks,
         Target::Storage,
     ];
 
@@ -50,8 +62,20 @@ impl Target {
             Target::Etcd => "etcd",
             Target::Haproxy => "haproxy",
             Target::Keepalived => "keepalived",
+            Target::Eksctl => "eksctl",
+            Target::Kops => "kops",
+            Target::Gke => "gke",
+            Target::Aks => "aks",
             Target::Storage => "storage",
         }
+    }
+
+    /// Whether its files hold the hosts' addresses.
+    pub fn uses_hosts(self) -> bool {
+        matches!(
+            self,
+            Target::Etcd | Target::Haproxy | Target::Keepalived | Target::Kubeadm
+        )
     }
 
     /// How this target's files for `plan`, in folder `d`, are applied.
@@ -75,6 +99,22 @@ impl Target {
             Target::Haproxy => format!(
             "haproxy: copy {d}/haproxy.cfg to /etc/haproxy/haproxy.cfg on each load-balancer host, check it with `haproxy -c -f /etc/haproxy/haproxy.cfg`, then `systemctl enable --now haproxy`"
         ),
+            Target::Eksctl => format!(
+                "eksctl: `eksctl create cluster -f {d}/eksctl-cluster.yaml` (the VPC, the control plane, the node groups and the add-ons; it writes your kubeconfig)"
+            ),
+            Target::Kops => {
+                let name = kops::cluster_name(plan);
+                format!(
+                    "kops: with KOPS_STATE_STORE set to your state bucket, `kops create -f {d}/kops-cluster.yaml`, `kops create sshpublickey {name} -i ~/.ssh/id_rsa.pub`, `kops update cluster --name {name} --yes --admin`, then `kops validate cluster --name {name} --wait 10m`"
+                )
+            }
+            Target::Gke => format!(
+                "gke: `bash {d}/gke-create.sh` (gcloud's configured project; it fetches your kubeconfig)"
+            ),
+            Target::Aks => format!(
+                "aks: `RESOURCE_GROUP=my-group bash {d}/aks-create.sh`, then `az aks get-credentials --resource-group my-group --name {}`",
+                plan.metadata.name
+            ),
             Target::Storage => {
             format!("storage: once the cluster is up, `kubectl apply -f {d}/storageclasses.yaml`")
         }
@@ -117,11 +157,30 @@ impl Target {
                     Some("the plan's etcd is stacked on the control plane (kubeadm runs it)".into())
                 }
             },
+            Target::Eksctl => tool_is(s.tooling, crate::plan::Tooling::Eks, "eksctl"),
+            Target::Kops => tool_is(s.tooling, crate::plan::Tooling::Kops, "kOps"),
+            Target::Gke => tool_is(s.tooling, crate::plan::Tooling::Gke, "GKE"),
+            Target::Aks => tool_is(s.tooling, crate::plan::Tooling::Aks, "AKS"),
             Target::Storage => match &s.storage {
                 Some(st) if !st.classes.is_empty() => None,
                 _ => Some("the plan has no storage classes".into()),
             },
         }
+    }
+}
+
+/// None when the plan is built with `want`; the reason otherwise.
+fn tool_is(
+    have: Option<crate::plan::Tooling>,
+    want: crate::plan::Tooling,
+    title: &str,
+) -> Option<String> {
+    match have {
+        Some(t) if t == want => None,
+        Some(t) => Some(format!("the plan is built with {t}, not {title}")),
+        None => Some(format!(
+            "the plan names no tooling; {title} files are for `tooling: {want}`"
+        )),
     }
 }
 
@@ -186,6 +245,20 @@ pub(crate) fn header(
     out
 }
 
+/// The start of an exported shell script: the interpreter line, the
+/// header, and strict mode.
+pub(crate) fn script_start(plan: &ClusterPlan, usage: &str) -> String {
+    let mut out = String::from("#!/usr/bin/env bash\n");
+    out.push_str(&header(plan, None, "#", usage));
+    out
+}
+
+/// The region of a GCP or Azure zone name: all before its last `-`
+/// (`us-central1-a` → `us-central1`, `eastus-1` → `eastus`).
+pub(crate) fn dash_region(zone: &str) -> String {
+    zone.rsplit_once('-').map_or(zone, |(r, _)| r).to_string()
+}
+
 /// The files of one target.
 pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> Vec<ExportFile> {
     let file = |name: String, text: String| ExportFile {
@@ -213,6 +286,18 @@ pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> 
             out
         }
         Target::Storage => vec![file("storageclasses.yaml".into(), storage::classes(plan))],
+        Target::Eksctl => vec![file("eksctl-cluster.yaml".into(), eksctl::config(plan, c))],
+        Target::Kops => vec![file("kops-cluster.yaml".into(), kops::config(plan, c))],
+        Target::Gke => vec![ExportFile {
+            name: "gke-create.sh".into(),
+            text: gke::script(plan, c),
+            executable: true,
+        }],
+        Target::Aks => vec![ExportFile {
+            name: "aks-create.sh".into(),
+            text: aks::script(plan, c),
+            executable: true,
+        }],
         Target::Kubeadm => {
             let mut out = vec![file(
                 "kubeadm-init.yaml".into(),
@@ -266,8 +351,13 @@ it: `haproxy -c`, `keepalived -t`, and a real etcd cluster of 3 and of 5\n\
 members started from the member configurations, which keeps taking writes\n\
 after losing as many members as its quorum allows and stops after one more,\n\
 and `systemd-analyze verify` for etcd's unit (`.ci/run` installs haproxy,\n\
-keepalived, etcd and systemd). kubeadm's files pass a strict model of its\n\
-v1beta4 Go types.\n\n\
+keepalived, etcd and systemd). The installers that cannot run there are\n\
+checked against their own definitions: kubeadm's files against a strict\n\
+model of its v1beta4 Go types, eksctl's against the JSON Schema eksctl\n\
+publishes, kOps's against a strict model of its v1alpha2 Go types; the GKE\n\
+and AKS scripts pass `bash -n`, run with stand-in `gcloud` and `az` that\n\
+record every call, and each flag is one the real CLI documents for that\n\
+command.\n\n\
 ## Addresses\n\n\
 A plan has no IP addresses. `--addresses FILE` gives them; without it the\n\
 files use documentation addresses from 192.0.2.0/24 (RFC 5737) and say so\n\
@@ -294,7 +384,12 @@ the plan's service range are each a one-line error, and nothing is written.\n\n\
             continue;
         };
         let hosts = Hosts::for_plan(plan, None).expect("documentation addresses fit every plan");
-        out.push_str(&format!("\nExported from `{path}`:\n"));
+        let apply = t.apply_step(plan, &plan.metadata.name);
+        let apply = apply.split_once(": ").map_or(apply.as_str(), |(_, a)| a);
+        out.push_str(&format!(
+            "\nExported from `{path}` into `{}/`. Applied: {apply}.\n",
+            plan.metadata.name
+        ));
         for f in files(*t, plan, c, &hosts) {
             let lang = match f.name.rsplit('.').next() {
                 Some("yaml") => "yaml",
@@ -305,4 +400,60 @@ the plan's service range are each a one-line error, and nothing is written.\n\n\
         }
     }
     out
+}
+
+/// A value for a YAML file: as written when it reads back as the same
+/// string, JSON-quoted (a valid YAML double-quoted scalar) otherwise.
+pub(crate) fn yaml_str(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._/".contains(c))
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    match plain {
+        true => s.to_string(),
+        false => serde_json::Value::String(s.to_string()).to_string(),
+    }
+}
+
+/// A pool's instance type: the one the plan names, or the cheapest catalog
+/// entry that covers its machine (what `bom` prices it as).
+pub(crate) fn instance_type(
+    c: &Catalog,
+    plan: &ClusterPlan,
+    m: &crate::plan::Machine,
+    named: Option<&str>,
+) -> String {
+    named
+        .map(str::to_string)
+        .or_else(|| {
+            c.match_instance(plan.spec.platform, m)
+                .map(|i| i.name.clone())
+        })
+        .unwrap_or_else(|| "PLACEHOLDER-instance-type".to_string())
+}
+
+/// The zones a managed installer names: the plan's, and the platform's next
+/// ones up to the installer's minimum (EKS needs subnets in 2 zones even
+/// for nodes in one).
+pub(crate) fn named_zones(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
+    let mut zones = plan.spec.zones.clone();
+    let min = plan
+        .spec
+        .tooling
+        .and_then(|t| c.tool(t))
+        .and_then(|t| t.min_zones)
+        .unwrap_or(1) as usize;
+    let names = &c.platform(plan.spec.platform).zone_names;
+    let extra: Vec<String> = names
+        .iter()
+        .filter(|z| !zones.contains(z))
+        .take(min.saturating_sub(zones.len()))
+        .cloned()
+        .collect();
+    zones.extend(extra);
+    zones
 }

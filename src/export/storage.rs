@@ -10,6 +10,9 @@ use crate::plan::{ClusterPlan, Medium};
 /// created by hand (local PersistentVolumes).
 pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
 
+/// Amazon EFS's CSI driver, whose classes need the file system to use.
+const EFS: &str = "efs.csi.aws.com";
+
 pub fn classes(plan: &ClusterPlan) -> String {
     let mut out = header(plan, None, "#", "storageclasses.yaml (kubectl apply -f)");
     let classes = plan
@@ -33,6 +36,11 @@ pub fn classes(plan: &ClusterPlan) -> String {
             );
         }
         let _ = writeln!(out, "provisioner: {provisioner}");
+        if provisioner == EFS {
+            // The EFS driver provisions access points in a file system that
+            // must exist (aws-efs-csi-driver, dynamic provisioning).
+            out.push_str("parameters:\n  provisioningMode: efs-ap\n  fileSystemId: PLACEHOLDER-fs-id  # the EFS file system (aws efs create-file-system)\n  directoryPerms: \"700\"\n");
+        }
         out.push_str("reclaimPolicy: Delete\n");
         // Local disks bind where the pod lands; network storage can bind at once.
         let binding = match class.medium {

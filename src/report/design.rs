@@ -175,8 +175,19 @@ fn next(c: &Catalog, d: &Design, written: Option<&Path>, paint: Paint) -> String
     }
     if exported.iter().any(|t| *t != Target::Storage) {
         let dir = &first.metadata.name;
+        let into = match d.plans.len() > 1 {
+            true => format!(
+                "one folder per cluster, ./{dir}/ .. ./{}/",
+                last.metadata.name
+            ),
+            false => format!("./{dir}/"),
+        };
+        let hosts = match exported.iter().any(|t| t.uses_hosts()) {
+            true => "; add --addresses FILE for the hosts' IPs",
+            false => "",
+        };
         out.push_str(&format!(
-            "  kubeplan export {file}   # into ./{dir}/; add --addresses FILE for the hosts' IPs (docs/export.md)\n"
+            "  kubeplan export {file}   # into {into}{hosts} (docs/export.md)\n"
         ));
         if d.plans.len() > 1 {
             out.push_str("  # then, for each cluster's folder, in this order:\n");

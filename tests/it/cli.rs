@@ -126,6 +126,7 @@ fn clean_examples_have_no_errors_or_warnings() {
         "prod-eks.yaml",
         "prod-gke.yaml",
         "prod-aks.yaml",
+        "prod-kops.yaml",
     ] {
         let (code, v) = lint_json(&example(name));
         assert_eq!(code, 0, "{name}");
@@ -223,7 +224,7 @@ fn folders_stdin_and_multi_document_files() {
         .output()
         .unwrap();
     let v = json_of(&out.stdout);
-    assert_eq!(v["summary"]["files"], 9);
+    assert_eq!(v["summary"]["files"], 10);
     let two = format!(
         "{}---\n{}",
         std::fs::read_to_string(example("dev-1cp-2w.yaml")).unwrap(),
@@ -620,6 +621,39 @@ fn rules_explain_schema_completions() {
         .as_array()
         .unwrap()
         .contains(&Value::from("spec")));
+    // `schema addresses`: export's hosts file; the example in docs/export.md
+    // (and docs/plan-format.md) passes it, a misspelled key does not.
+    let schema = json_of(
+        &kubeplan()
+            .args(["schema", "addresses"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    let keys: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "controlPlane",
+            "etcd",
+            "interface",
+            "loadBalancers",
+            "virtualIP"
+        ]
+    );
+    let v = jsonschema::draft7::new(&schema).unwrap();
+    for doc in ["docs/export.md", "docs/plan-format.md"] {
+        let text =
+            std::fs::read_to_string(format!("{}/{doc}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let start = text.find("```yaml\nvirtualIP:").expect(doc) + 8;
+        let block = &text[start..start + text[start..].find("```").unwrap()];
+        let example: Value = serde_saphyr::from_str(block).unwrap();
+        assert!(v.is_valid(&example), "{doc}: {block}");
+        let mut wrong = example.clone();
+        wrong["loadBalancer"] = Value::Array(vec![]);
+        assert!(!v.is_valid(&wrong));
+    }
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = kubeplan().args(["completions", shell]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
@@ -1036,6 +1070,74 @@ fn export_writes_refuses_and_overwrites_as_asked() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[etcd-even-members]"));
     assert!(!dir.path().join("eks").exists() && !dir.path().join("bad").exists());
+}
+
+/// `kubeplan export` works for every example without lint errors: each
+/// writes its files (scripts executable) and the apply order; the cloud
+/// plans, which take no addresses, say nothing about addresses.
+#[test]
+fn export_works_for_every_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = format!("{}/docs/examples", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut exported = 0;
+    for name in names {
+        let out = dir.path().join(&name);
+        let o = kubeplan()
+            .arg("export")
+            .arg(example(&name))
+            .arg("-d")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let mut err = String::from_utf8_lossy(&o.stderr).into_owned();
+        let mut o = o;
+        let (code, lint) = lint_json(&example(&name));
+        if lint["summary"]["errors"].as_u64() > Some(0) {
+            // Refused for its lint errors, nothing written; exported with --allow-errors.
+            assert_eq!((code, o.status.code()), (1, Some(1)), "{name}: {err}");
+            assert!(
+                err.contains("--allow-errors") && !out.exists(),
+                "{name}: {err}"
+            );
+            o = kubeplan()
+                .args(["export", "--allow-errors", &example(&name), "-d"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            err = String::from_utf8_lossy(&o.stderr).into_owned();
+        }
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        if name == "learning-minikube.yaml" {
+            // minikube has no files: the one command instead, exit 2.
+            assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+            assert!(err.contains("`minikube start --cpus"), "{err}");
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(0), "{name}: {err}");
+        assert!(stdout.contains("apply, in this order:"), "{name}: {stdout}");
+        let cloud = ["prod-eks", "prod-gke", "prod-aks", "prod-kops"]
+            .iter()
+            .any(|c| name.starts_with(c));
+        assert_eq!(
+            err.contains("documentation addresses"),
+            !cloud,
+            "{name}: {err}"
+        );
+        use std::os::unix::fs::PermissionsExt;
+        for f in std::fs::read_dir(&out).unwrap().flatten() {
+            let mode = f.metadata().unwrap().permissions().mode();
+            let script = f.file_name().to_string_lossy().ends_with(".sh");
+            assert_eq!(mode & 0o111 != 0, script, "{name}: {:?}", f.file_name());
+        }
+        exported += 1;
+    }
+    assert!(exported >= 7, "{exported}");
 }
 
 /// An addresses file fills in the hosts; one that cannot serve the plan is

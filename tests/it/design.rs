@@ -254,6 +254,20 @@ mod random_answers {
     }
 }
 
+/// Every file `kubeplan export` makes for a plan (documentation addresses),
+/// one after the other: what "Next" tells the user to run.
+fn exported(c: &Catalog, p: &ClusterPlan) -> String {
+    use kubeplan::export::{addresses::Hosts, files, Target};
+    let hosts = Hosts::for_plan(p, None).unwrap();
+    Target::ALL
+        .iter()
+        .filter(|t| t.not_for(p).is_none())
+        .flat_map(|t| files(*t, p, c, &hosts))
+        .map(|f| f.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> Answers {
     let c = Catalog::builtin();
     let d = &c.questions().workload_defaults[&WorkloadKind::Web];
@@ -428,12 +442,12 @@ fn a_one_zone_eks_design_names_two_zones_for_eksctl() {
     let p = &d.plans[0];
     assert_eq!(p.zones().len(), 1);
     let names = &c.platform(Platform::Aws).zone_names;
-    let cmd = kubeplan::design::bootstrap::commands(c, p).join("\n");
+    let cmd = exported(c, p);
     assert!(
         cmd.contains(&format!(
-            "--zones {},{} --node-zones {}",
-            names[0], names[1], names[0]
-        )),
+            "availabilityZones: [{}, {}]\n",
+            names[0], names[1]
+        )) && cmd.contains(&format!("    availabilityZones: [{}]\n", names[0])),
         "{cmd}"
     );
     assert!(d
@@ -442,8 +456,8 @@ fn a_one_zone_eks_design_names_two_zones_for_eksctl() {
         .any(|r| r.decision.starts_with("zones:") && r.reason.contains("--node-zones")));
     a.zones = 3;
     let d = recommend(c, &a, "dev").unwrap();
-    let cmd = kubeplan::design::bootstrap::commands(c, &d.plans[0]).join("\n");
-    assert!(!cmd.contains("--node-zones"), "{cmd}");
+    let cmd = exported(c, &d.plans[0]);
+    assert!(!cmd.contains("    availabilityZones:"), "{cmd}");
 }
 
 /// The architecture is the user's: amd64 unless answered, arm64 when asked,
@@ -518,14 +532,14 @@ fn aks_overlay_system_pool_and_tiers() {
     let net = p.spec.network.as_ref().unwrap();
     let svc: ipnet::Ipv4Net = net.service_cidr.parse().unwrap();
     assert!(svc.prefix_len() > 12, "{svc}");
-    let cmds = kubeplan::design::bootstrap::commands(c, p).join("\n");
+    let cmds = exported(c, p);
     for want in [
         "--network-plugin azure --network-plugin-mode overlay",
-        &format!(
-            "--pod-cidr {} --service-cidr {svc} --dns-service-ip 10.0.0.10",
-            net.pod_cidr.as_deref().unwrap()
-        ),
-        "--nodepool-name system --nodepool-taints CriticalAddonsOnly=true:NoSchedule",
+        &format!("--pod-cidr {} \\", net.pod_cidr.as_deref().unwrap()),
+        &format!("--service-cidr {svc} \\"),
+        "--dns-service-ip 10.0.0.10 \\",
+        "--nodepool-name system \\",
+        "--nodepool-taints CriticalAddonsOnly=true:NoSchedule \\",
         "--tier standard",
         "--mode User",
     ] {
@@ -536,9 +550,7 @@ fn aks_overlay_system_pool_and_tiers() {
     let d = recommend(c, &a, "aks").unwrap();
     let p = &d.plans[0];
     assert_eq!(p.spec.workers[0].nodes, 1);
-    assert!(kubeplan::design::bootstrap::commands(c, p)
-        .join("\n")
-        .contains("--tier free"));
+    assert!(exported(c, p).contains("--tier free"));
     let bom = kubeplan::bom::build(c, p);
     let fee = bom
         .rows
@@ -570,16 +582,19 @@ fn managed_fees_and_tiers() {
             .unwrap()
             .note
             .clone();
-        (
-            kubeplan::design::bootstrap::commands(c, &d.plans[0]).join("\n"),
-            fee,
-        )
+        (exported(c, &d.plans[0]), fee)
     };
     let (prod, _) = cmd(&a);
-    assert!(prod.contains(" --region us-central1 "), "{prod}");
+    assert!(
+        prod.contains("LOCATION=us-central1\n") && prod.contains("  --region \"$LOCATION\""),
+        "{prod}"
+    );
     a.purpose = Purpose::Development;
     let (dev, fee) = cmd(&a);
-    assert!(dev.contains(" --zone us-central1-a "), "{dev}");
+    assert!(
+        dev.contains("LOCATION=us-central1-a\n") && dev.contains("  --zone \"$LOCATION\""),
+        "{dev}"
+    );
     assert!(
         fee.contains("$74.40 monthly credit") && fee.contains("zonal"),
         "{fee}"
@@ -706,9 +721,10 @@ fn eks_subnets_are_eksctls_and_hold_nodes_pods_and_warm_pool() {
         assert!(!lint_plan(p, c)
             .iter()
             .any(|f| f.rule == "network-subnet-too-small"));
-        let cmd = kubeplan::design::bootstrap::commands(c, p).join("\n");
+        let cmd = exported(c, p);
         assert!(
-            cmd.contains(&format!("--vpc-cidr {vpc} --node-private-networking")),
+            cmd.contains(&format!("vpc:\n  cidr: {vpc}\n"))
+                && cmd.contains("    privateNetworking: true\n"),
             "{cmd}"
         );
     }

@@ -509,20 +509,31 @@ fn gke_raises_max_pods_and_says_so() {
             "{reasons}"
         );
     }
-    let text = String::from_utf8(
-        kubeplan()
-            .args(["design", "--profile", "prod-gcp", "--yes"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.yaml");
+    let o = kubeplan()
+        .args(["design", "--profile", "prod-gcp", "--yes", "-o"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("out");
+    let o = kubeplan()
+        .arg("export")
+        .arg(&plan)
+        .arg("-d")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = std::fs::read_to_string(out.join("gke-create.sh")).unwrap();
     let pod = v["plans"][0]["spec"]["network"]["podCIDR"]
         .as_str()
         .unwrap();
     assert!(
-        text.contains(&format!("--cluster-ipv4-cidr {pod}")),
-        "{text}"
+        script.contains(&format!("--cluster-ipv4-cidr {pod} \\"))
+            && script.contains(&format!("--max-pods-per-node {max}")),
+        "{script}"
     );
 }
 

@@ -29,7 +29,7 @@ fn program(name: &str) -> Option<PathBuf> {
     found
 }
 
-fn plans() -> Vec<(String, ClusterPlan)> {
+pub(crate) fn plans() -> Vec<(String, ClusterPlan)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples");
     let mut out = Vec::new();
     for entry in std::fs::read_dir(root).unwrap().flatten() {
@@ -231,6 +231,10 @@ fn export_reference_is_current() {
     let chosen = [
         pick("docs/examples/prod-onprem-stacked.yaml"),
         pick("docs/examples/prod-onprem-external-etcd.yaml"),
+        pick("docs/examples/prod-eks.yaml"),
+        pick("docs/examples/prod-kops.yaml"),
+        pick("docs/examples/prod-gke.yaml"),
+        pick("docs/examples/prod-aks.yaml"),
     ];
     let generated = kubeplan::export::reference(&chosen, Catalog::builtin());
     if std::env::var_os("KUBEPLAN_BLESS").is_some() {
@@ -522,7 +526,9 @@ fn kubeadm_files_are_strict_v1beta4() {
 /// For 200 answer sets sampled across the design answer space, every
 /// target that applies to the designed plan exports, and every file passes
 /// its check: `haproxy -c`, `keepalived -t`, etcd's own keys, the strict
-/// kubeadm model, and StorageClass YAML.
+/// kubeadm model, StorageClass YAML, and the cloud files' checks
+/// (`export_cloud.rs`: eksctl's schema, the strict kOps model, the GKE and
+/// AKS scripts' flags and counts).
 #[test]
 fn sampled_designs_export_files_their_programs_accept() {
     use crate::kubeadm_v1beta4::{ClusterConfiguration, InitConfiguration, JoinConfiguration};
@@ -599,7 +605,9 @@ fn sampled_designs_export_files_their_programs_accept() {
                             serde_saphyr::from_multiple(&f.text).unwrap();
                         assert!(docs.iter().all(|d| d["kind"] == "StorageClass"), "{what}");
                     }
-                    _ => {}
+                    (t, _) => {
+                        crate::export_cloud::check(t, c, &plan, &f, &what);
+                    }
                 }
                 files_checked += 1;
                 *per_target.entry(t.as_str()).or_insert(0) += 1;

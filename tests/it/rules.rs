@@ -299,3 +299,21 @@ fn no_internal_wording_in_what_users_read() {
         assert!(!all.contains("seed"), "{}", r.id);
     }
 }
+
+/// `kubeplan schema addresses` prints the compiled-in
+/// `docs/addresses.schema.json`: what schemars generates from the model.
+/// `KUBEPLAN_BLESS=1 cargo test --test it addresses_schema` rewrites it.
+#[test]
+fn addresses_schema_file_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/addresses.schema.json");
+    let generated = kubeplan::export::addresses::generate_schema();
+    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/addresses.schema.json is stale: run `KUBEPLAN_BLESS=1 cargo test --test it addresses_schema` \
+         and rebuild"
+    );
+}
