@@ -93,6 +93,12 @@ fn haproxy_accepts_every_exported_config() {
                 .output()
                 .unwrap();
             let said = String::from_utf8_lossy(&out.stderr);
+            eprintln!(
+                "haproxy -c -f {} ({name}): {}: {}",
+                f.name,
+                out.status,
+                String::from_utf8_lossy(&out.stdout).trim()
+            );
             assert!(
                 out.status.success() && !said.contains("[WARNING]"),
                 "{name}: haproxy -c:\n{said}\n{}",
@@ -133,6 +139,12 @@ fn keepalived_accepts_every_exported_config() {
                 .arg(&path)
                 .output()
                 .unwrap();
+            eprintln!(
+                "keepalived -t -f {} ({name}, script {}): {}",
+                f.name,
+                at.display(),
+                run.status
+            );
             assert!(
                 run.status.success(),
                 "{name}: keepalived -t ({:?}):\n{}\n{}",
@@ -321,9 +333,10 @@ impl Drop for Started {
     }
 }
 
-/// `etcdctl` against `endpoints`, bounded by `timeout`.
+/// `etcdctl` against `endpoints`, bounded by `timeout`: whether it
+/// succeeded (its output is printed: `--nocapture` shows it, as `.ci/run` does).
 fn etcdctl(etcdctl: &Path, endpoints: &str, timeout: &str, args: &[&str]) -> bool {
-    Command::new(etcdctl)
+    let out = Command::new(etcdctl)
         .env("ETCDCTL_API", "3")
         .args([
             "--endpoints",
@@ -334,8 +347,20 @@ fn etcdctl(etcdctl: &Path, endpoints: &str, timeout: &str, args: &[&str]) -> boo
             timeout,
         ])
         .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success())
+        .output();
+    let Ok(o) = out else { return false };
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    eprintln!(
+        "etcdctl {} ({endpoints}): {}: {}",
+        args.join(" "),
+        o.status,
+        said.trim().lines().last().unwrap_or("")
+    );
+    o.status.success()
 }
 
 /// The exported member configurations start a real etcd cluster (on
@@ -402,6 +427,10 @@ fn exported_etcd_members_form_a_cluster_that_keeps_quorum() {
         assert!(
             healthy,
             "{members} members: the cluster never became healthy"
+        );
+        eprintln!(
+            "etcd: {members} members healthy; killing {} (SIGKILL)",
+            ((members - 1) / 2)
         );
         // Lose as many members as the quorum allows: writes go on.
         let tolerated = ((members - 1) / 2) as usize;

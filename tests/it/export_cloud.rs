@@ -542,3 +542,36 @@ fn every_modelled_field_is_a_go_json_name() {
         }
     }
 }
+
+/// Subnets eksctl would not carve itself (here: moved within the VPC) are
+/// written as existing subnets under `vpc.subnets`, without
+/// `availabilityZones` (eksctl refuses both); eksctl's own split gives the
+/// new-VPC form. Both pass eksctl's schema and checks.
+#[test]
+fn eksctl_writes_existing_subnets_when_they_are_not_its_own_split() {
+    let c = Catalog::builtin();
+    let plans = crate::export::plans();
+    let (_, eks) = plans
+        .iter()
+        .find(|(n, _)| n.ends_with("prod-eks.yaml"))
+        .unwrap();
+    let own = kubeplan::export::eksctl::config(eks, c);
+    assert!(
+        own.contains("\navailabilityZones: [") && !own.contains("  subnets:"),
+        "{own}"
+    );
+    let mut moved = eks.clone();
+    let net = moved.spec.network.as_mut().unwrap();
+    for (i, s) in net.subnets.iter_mut().enumerate() {
+        s.cidr = format!("192.168.{}.0/24", i);
+    }
+    let text = kubeplan::export::eksctl::config(&moved, c);
+    assert!(!text.contains("\navailabilityZones:"), "{text}");
+    for s in &moved.spec.network.as_ref().unwrap().subnets {
+        assert!(
+            text.contains(&format!("      {}: {{cidr: {}}}", s.zone, s.cidr)),
+            "{text}"
+        );
+    }
+    check_eksctl(c, &moved, &text, &text);
+}
