@@ -49,6 +49,8 @@ pub enum Command {
     Size(SizeArgs),
     /// Quorum and fault-tolerance table; zone-loss survival with --zones or --plan
     Quorum(QuorumArgs),
+    /// What breaks, and for how long, when a zone, a node, an etcd member or a load balancer fails
+    Whatif(WhatifArgs),
     /// List the rule catalog
     Rules(RulesArgs),
     /// Show one rule's rationale, example and fix
@@ -165,6 +167,38 @@ pub enum BomFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct WhatifArgs {
+    /// The plan file (- for stdin); every plan of a multi-document file
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    /// One scenario instead of all: zone=NAME, cp=N, etcd=N, lb=N, workers=POOL:N (N@ZONE for a zone); repeat to combine
+    #[arg(long, value_name = "SCENARIO")]
+    pub fail: Vec<String>,
+    /// Without --fail: combine up to this many failures
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=4))]
+    pub max_failures: u32,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = WhatifFormat::Table)]
+    pub format: WhatifFormat,
+    /// Exit 1 from this verdict of a single failure of a production plan (or of the --fail scenario) on
+    #[arg(long, value_enum, default_value_t = FailOnVerdict::Down)]
+    pub fail_on: FailOnVerdict,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WhatifFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnVerdict {
+    Down,
+    Degraded,
+}
+
+#[derive(Debug, Args)]
 pub struct BomArgs {
     /// The plan file (- for stdin); every plan of a multi-document file
     #[arg(value_name = "PLAN")]
@@ -179,7 +213,7 @@ pub struct ExportArgs {
     /// The plan file (- for stdin); each plan of a multi-document file goes to its own folder
     #[arg(value_name = "PLAN")]
     pub plan: String,
-    /// What to write, comma-separated: etcd, haproxy, keepalived, kubeadm, storage (default: every one that applies)
+    /// What to write, comma-separated: etcd, haproxy, keepalived, kubeadm, eksctl, kops, gke, aks, storage (default: every one that applies)
     #[arg(long, value_delimiter = ',', value_parser = parse_target, value_name = "TARGET,...")]
     pub to: Vec<crate::export::Target>,
     /// The folder to write into (default: ./CLUSTER-NAME/)

@@ -18,3 +18,4 @@ pub mod quorum;
 pub mod report;
 pub mod sizing;
 pub mod units;
+pub mod whatif;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::{Platform, Tooling};
 
+pub mod failure;
 mod lazy;
 mod profiles;
 mod validate;

@@ -21,6 +21,7 @@ pub struct Kubernetes {
     pub tooling: BTreeMap<String, ToolProfile>,
     pub sizing: SizingPolicy,
     pub design: DesignPolicy,
+    pub failure: super::failure::FailureTimings,
 }
 
 /// How `design` turns answers into a plan (`profiles/kubernetes.yaml`, `design`).

@@ -67,6 +67,18 @@ const RANGES: &[(&str, f64, f64, bool)] = &[
     ("narrowestPrefix", 1.0, 30.0, false),
     ("servicePrefixAbove", 1.0, 30.0, false),
     ("reservedPerSubnet", 0.0, 1_000.0, false),
+    // failure timings: rates and intervals above zero (a zero would divide)
+    ("nodeMonitorGracePeriodS", 0.0, 3_600.0, true),
+    ("tolerationS", 0.0, 86_400.0, false),
+    ("nodeEvictionRate", 0.0, 1_000.0, true),
+    ("secondaryNodeEvictionRate", 0.0, 1_000.0, true),
+    ("unhealthyZoneThreshold", 0.0, 1.0, true),
+    ("largeClusterSizeThreshold", 0.0, 100_000.0, false),
+    ("vrrpAdvertIntS", 0.0, 255.0, true),
+    ("checkIntervalS", 1.0, 3_600.0, false),
+    ("checkFall", 1.0, 1_000.0, false),
+    ("haproxyInterS", 0.0, 3_600.0, true),
+    ("haproxyFall", 1.0, 1_000.0, false),
 ];
 
 /// Any other number: finite, not negative, not absurd.

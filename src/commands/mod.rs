@@ -9,6 +9,7 @@ pub mod ordered;
 pub mod profiles;
 pub mod prompt;
 pub mod quorum;
+pub mod whatif;
 pub mod write;
 
 pub use write::write_atomic;
@@ -113,6 +114,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export(a) => export::run(&a, &env),
         Command::Size(a) => bom::size(&a, &env),
         Command::Quorum(a) => quorum::run(&a, &env),
+        Command::Whatif(a) => whatif::run(&a, &env),
         Command::Rules(a) => misc::rules(&a, &env),
         Command::Explain(a) => misc::explain(&a, &env),
         Command::Schema(a) => misc::schema(&a),

@@ -22,7 +22,7 @@ fn fnv(name: &str) -> u32 {
 }
 
 /// The configuration of the `i`-th load-balancer host.
-pub fn config(plan: &ClusterPlan, hosts: &Hosts, lb: &[Host], i: usize) -> String {
+pub fn config(plan: &ClusterPlan, c: &Catalog, hosts: &Hosts, lb: &[Host], i: usize) -> String {
     let host = &lb[i];
     let hash = fnv(&plan.metadata.name);
     let router_id = hash % 254 + 1;
@@ -45,9 +45,9 @@ pub fn config(plan: &ClusterPlan, hosts: &Hosts, lb: &[Host], i: usize) -> Strin
 
 vrrp_script check_apiserver {{
     script \"{CHECK_SCRIPT}\"
-    interval 3
+    interval {interval}
     weight -2
-    fall 10
+    fall {fall}
     rise 2
 }}
 
@@ -71,6 +71,8 @@ vrrp_instance VI_1 {{
 }}
 ",
         name = host.name,
+        interval = c.kubernetes.failure.check_interval_s,
+        fall = c.kubernetes.failure.check_fall,
         interface = hosts.interface,
         pass = hash,
     );

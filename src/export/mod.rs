@@ -274,7 +274,7 @@ pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> 
                 .map(|i| {
                     file(
                         format!("keepalived-{}.conf", lb[i].name),
-                        keepalived::config(plan, hosts, lb, i),
+                        keepalived::config(plan, c, hosts, lb, i),
                     )
                 })
                 .collect();

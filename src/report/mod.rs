@@ -8,6 +8,7 @@ pub mod quorum;
 pub mod rules;
 pub mod size;
 pub mod stream;
+pub mod whatif;
 
 use anstyle::{AnsiColor, Style};
 
