@@ -19,6 +19,7 @@ pub static RULES: &[&Rule] = &[
     &rules::etcd::ETCD_UNDERSIZED,
     &rules::etcd::ETCD_DISK_NOT_SSD,
     &rules::etcd::MANAGED_CONTROL_PLANE_CONFLICT,
+    &rules::failure::FAILURE_SINGLE_POINT,
     &rules::control_plane::CONTROL_PLANE_SINGLE,
     &rules::control_plane::CONTROL_PLANE_SCHEDULABLE,
     &rules::control_plane::CONTROL_PLANE_UNDERSIZED,

@@ -55,6 +55,16 @@ pub fn quorum_line(plan: &ClusterPlan) -> String {
     line
 }
 
+/// What one failure does, from the engine `whatif` runs: "survives losing
+/// any one zone; pods rescheduled ≈ 5.8 min after a node loss".
+pub fn failure_line(c: &Catalog, plan: &ClusterPlan) -> String {
+    let r = crate::whatif::run::run(c, plan, &[], 1);
+    format!(
+        "{} (`kubeplan whatif` shows each failure and its timeline).",
+        r.summary.line
+    )
+}
+
 /// The whole human report.
 pub fn text(
     c: &Catalog,
@@ -70,6 +80,7 @@ pub fn text(
         heading(c, a, d, paint),
         decisions(d, paint, width),
         format!("{}\n{}\n\n", paint.bold("Quorum"), quorum_line(first)),
+        format!("{}\n{}\n\n", paint.bold("Failures"), failure_line(c, first)),
         bill(d, boms, paint, width),
         next(c, d, written, paint),
     ]

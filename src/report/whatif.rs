@@ -155,3 +155,48 @@ pub fn markdown(r: &Report) -> String {
     out.push_str(&format!("\n**Summary:** {}\n", r.summary.line));
     out
 }
+
+/// `docs/whatif.md`: the command, every figure with its formula, value and
+/// source (values from the catalog in force), and worked examples made from
+/// `examples` (path, plan). A test keeps the file current.
+pub fn reference(
+    c: &crate::catalog::Catalog,
+    examples: &[(&str, &crate::plan::ClusterPlan)],
+) -> String {
+    use crate::fmt::decimal;
+    use crate::whatif::timeline::{vip_takeover, BACKUP_PRIORITY};
+    let f = &c.kubernetes.failure;
+    let e = &c.kubernetes.etcd;
+    let t = f64::from(e.election_timeout_ms) / 1000.0;
+    let mut out = String::from(include_str!("whatif_intro.md"));
+    out.push_str("\n## The figures\n\n| what | formula | value | source |\n|---|---|---|---|\n");
+    let rows: Vec<[String; 4]> = vec![
+        ["etcd: a new leader after the leader is lost".into(), "election timeout, randomized between 1x and 2x".into(), format!("{} – {} s", decimal(t), decimal(2.0 * t)), "etcd `--election-timeout` default 1000 ms (etcd.conf.yml.sample; etcd docs, Tuning)".into()],
+        ["controllers: a standby takes the lease after the leader dies".into(), "leaseDuration − retryPeriod to leaseDuration + 2 × 2.2 × retryPeriod".into(), "13 – 23.8 s with 15 s / 10 s / 2 s".into(), "client-go `tools/leaderelection` (JitterFactor 1.2); defaults from component-base `RecommendedDefaultLeaderElectionConfiguration`; the plan's `leaderElection` timings when set".into()],
+        ["controllers: after a graceful stop".into(), "about one retryPeriod (the lease is released)".into(), "≈ 2 s".into(), "client-go `ReleaseOnCancel`".into()],
+        ["a backup takes the virtual IP".into(), format!("3 × advert_int + (256 − priority) / 256, priority {BACKUP_PRIORITY}"), format!("{} s", decimal((vip_takeover(c) * 10.0).round() / 10.0)), "keepalived.conf(5), `advert_int` default 1 s; the priorities `export` writes".into()],
+        ["the virtual IP leaves a host whose local API path fails".into(), "fall × interval + the backup's takeover".into(), format!("≈ {} s", decimal((f64::from(f.check_fall * f.check_interval_s) + vip_takeover(c)).round())), "kubeadm `docs/ha-considerations.md` check_apiserver.sh (interval 3, fall 10), as exported".into()],
+        ["HAProxy stops sending to a dead API server".into(), "fall × inter".into(), format!("{} s", decimal(f.haproxy_inter_s * f64::from(f.haproxy_fall))), "HAProxy configuration manual, server `inter` 2 s and `fall` 3 defaults".into()],
+        ["a lost node turns NotReady".into(), "--node-monitor-grace-period".into(), format!("{} s (Kubernetes {}; 40 s before 1.32)", decimal(f.node_monitor_grace_period_s), f.kubernetes_version), "kube-controller-manager flags; kubernetes/kubernetes#126287".into()],
+        ["its pods are evicted and rescheduled".into(), "grace period + the NoExecute toleration".into(), format!("{} s ≈ {}", decimal(f.node_monitor_grace_period_s + f.toleration_s), secs(f.node_monitor_grace_period_s + f.toleration_s)), "DefaultTolerationSeconds admission plugin (300 s)".into()],
+        ["a zone with every node NotReady".into(), "grace + toleration + (n − 1) / --node-eviction-rate".into(), format!("{} node/s", decimal(f.node_eviction_rate)), "node lifecycle controller (`pkg/controller/nodelifecycle`), Nodes concept page, Reliability".into()],
+        ["a partially disrupted zone (more than 2 and ≥ --unhealthy-zone-threshold NotReady)".into(), format!("> {} nodes: --secondary-node-eviction-rate; otherwise eviction stops", f.large_cluster_size_threshold), format!("{} node/s, threshold {}%", decimal(f.secondary_node_eviction_rate), (f.unhealthy_zone_threshold * 100.0).round()), "the same; `--large-cluster-size-threshold` is compared with the zone's size".into()],
+        ["every zone down".into(), "eviction stops".into(), "never, until nodes return".into(), "the same".into()],
+    ];
+    for r in rows {
+        out.push_str(&format!("| {} |\n", r.join(" | ")));
+    }
+    out.push_str("\nStatefulSet pods on an unreachable node are not replaced until the Pod is\ndeleted (or the node returns): `whatif` says so for stateful workloads.\n\n## Worked examples\n");
+    for (path, plan) in examples {
+        let r = crate::whatif::run::run(c, plan, &[], 1);
+        out.push_str(&format!(
+            "\n`kubeplan whatif {path} --max-failures 1 --format markdown`:\n\n"
+        ));
+        out.push_str(
+            &markdown(&r)
+                .replacen("## ", "### ", 1)
+                .replace("\n### ", "\n#### "),
+        );
+    }
+    out
+}

@@ -196,7 +196,8 @@ fn api_state(layout: &Layout, lost: &Lost, etcd: &EtcdState) -> Part {
             let left = total.saturating_sub(lb_lost(layout, lost));
             let first_gone = lost.first_lost(&lb_role(layout), &layout.lb);
             match (left, vip, first_gone) {
-                (0, _, _) => part(false, format!("all {total} load-balancer host(s) are lost")),
+                (0, _, _) if total == 1 => part(false, "the one load-balancer host is lost".into()),
+                (0, _, _) => part(false, format!("all {total} load-balancer hosts are lost")),
                 (_, false, true) => part(false, "the load balancer clients use is lost, and no virtual IP moves to another".into()),
                 (_, true, true) => part(true, format!("the virtual IP moves to one of {left} load-balancer host(s) left; {cp_left} API server(s) behind it")),
                 _ => part(true, format!("{left} of {total} load-balancer host(s), {cp_left} API server(s) behind them")),

@@ -161,7 +161,7 @@ fn text_output_is_rustc_style_with_source_and_help() {
     assert!(text.contains("19 |     members: 2"), "{text}");
     assert!(text.contains("= help: use 3 members"), "{text}");
     assert!(
-        text.contains("summary: 3 errors, 0 warnings, 1 info in 1 plan"),
+        text.contains("summary: 4 errors, 0 warnings, 1 info in 1 plan"),
         "{text}"
     );
     assert!(!text.contains('\u{1b}'), "no colour when not a terminal");

@@ -12,7 +12,7 @@ use kubeplan::export::addresses::{Addresses, Hosts};
 use kubeplan::export::{files, Target};
 use kubeplan::plan::{parse_documents, ClusterPlan};
 
-fn program(name: &str) -> Option<PathBuf> {
+pub(crate) fn program(name: &str) -> Option<PathBuf> {
     let dirs = std::env::var("PATH").unwrap_or_default();
     let found = dirs
         .split(':')
@@ -322,7 +322,7 @@ fn etcd_member_configs_use_only_etcd_keys() {
 }
 
 /// Processes started by a test, killed (by pid) when it ends, whatever happens.
-struct Started(Vec<std::process::Child>);
+pub(crate) struct Started(pub(crate) Vec<std::process::Child>);
 
 impl Drop for Started {
     fn drop(&mut self) {
@@ -335,7 +335,7 @@ impl Drop for Started {
 
 /// `etcdctl` against `endpoints`, bounded by `timeout`: whether it
 /// succeeded (its output is printed: `--nocapture` shows it, as `.ci/run` does).
-fn etcdctl(etcdctl: &Path, endpoints: &str, timeout: &str, args: &[&str]) -> bool {
+pub(crate) fn etcdctl(etcdctl: &Path, endpoints: &str, timeout: &str, args: &[&str]) -> bool {
     let out = Command::new(etcdctl)
         .env("ETCDCTL_API", "3")
         .args([

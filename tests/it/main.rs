@@ -16,3 +16,4 @@ mod random_plans;
 mod rules;
 mod sizing;
 mod snapshots;
+mod whatif;

@@ -289,19 +289,15 @@ fn rules_and_explain() {
 #[test]
 fn every_help() {
     snap("help", &["--help"]);
-    for cmd in [
-        "design",
-        "lint",
-        "bom",
-        "export",
-        "size",
-        "quorum",
-        "rules",
-        "explain",
-        "profiles",
-        "schema",
-        "completions",
-    ] {
+    // Every subcommand clap knows, so a new one cannot go unseen.
+    use clap::CommandFactory;
+    let cli = kubeplan::cli::Cli::command();
+    let names: Vec<String> = cli
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|n| n != "help")
+        .collect();
+    for cmd in names.iter().map(String::as_str) {
         snap(&format!("help-{cmd}"), &[cmd, "--help"]);
     }
     snap("schema", &["schema"]);

@@ -33,6 +33,7 @@ mod prelude {
 pub mod capacity;
 pub mod control_plane;
 pub mod etcd;
+pub mod failure;
 pub mod load_balancer;
 pub mod network;
 pub mod scale;
