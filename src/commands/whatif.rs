@@ -6,7 +6,7 @@ use crate::cli::{FailOnVerdict, WhatifArgs, WhatifFormat};
 use crate::plan::Purpose;
 use crate::report::whatif as out;
 use crate::whatif::layout::Layout;
-use crate::whatif::run::{run as analyse, Report};
+use crate::whatif::run::{run_with as analyse, Report};
 use crate::whatif::{scenario, Verdict};
 
 pub fn run(args: &WhatifArgs, env: &Env) -> anyhow::Result<u8> {
@@ -21,7 +21,15 @@ pub fn run(args: &WhatifArgs, env: &Env) -> anyhow::Result<u8> {
             .map(|f| scenario::parse(f, &layout))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| anyhow::anyhow!("--fail {e}"))?;
-        reports.push(analyse(c, plan, &asked, args.max_failures as usize));
+        let mut bar = Progress::new();
+        reports.push(analyse(
+            c,
+            plan,
+            &asked,
+            args.max_failures as usize,
+            &mut |done, total| bar.tick(done, total),
+        ));
+        bar.finish();
     }
     let text = match args.format {
         WhatifFormat::Json if reports.len() == 1 => {
@@ -54,4 +62,45 @@ pub fn run(args: &WhatifArgs, env: &Env) -> anyhow::Result<u8> {
         true => exit::FINDINGS,
         false => exit::OK,
     })
+}
+
+/// A progress bar on a terminal's stderr, shown only once the analysis has
+/// run for 200 ms (most plans finish long before).
+struct Progress {
+    start: std::time::Instant,
+    bar: Option<indicatif::ProgressBar>,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            start: std::time::Instant::now(),
+            bar: None,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self, done: usize, total: usize) {
+        if !self.terminal || self.start.elapsed() < std::time::Duration::from_millis(200) {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let b = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} failure scenarios {pos}/{len} {wide_bar}",
+            ) {
+                b.set_style(style);
+            }
+            b
+        });
+        bar.set_position(done as u64);
+    }
+
+    fn finish(self) {
+        if let Some(b) = self.bar {
+            b.finish_and_clear();
+        }
+    }
 }

@@ -43,6 +43,17 @@ pub struct Report {
 /// The scenarios: `asked` as one combined scenario, or every single failure
 /// and every combination of up to `max` of them.
 pub fn run(c: &Catalog, plan: &ClusterPlan, asked: &[Failure], max: usize) -> Report {
+    run_with(c, plan, asked, max, &mut |_, _| {})
+}
+
+/// [`run`], telling `progress` (scenarios done, of how many) as it goes.
+pub fn run_with(
+    c: &Catalog,
+    plan: &ClusterPlan,
+    asked: &[Failure],
+    max: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
     let layout = Layout::of(c, plan);
     let mut sets: Vec<Vec<Failure>> = Vec::new();
     if asked.is_empty() {
@@ -54,17 +65,22 @@ pub fn run(c: &Catalog, plan: &ClusterPlan, asked: &[Failure], max: usize) -> Re
     } else {
         sets.push(asked.to_vec());
     }
+    let total = sets.len();
     let scenarios: Vec<Scenario> = sets
         .iter()
-        .map(|set| Scenario {
-            order: set
-                .iter()
-                .map(|f| match f {
-                    Failure::Zone(_) => 1,
-                    Failure::Machines { count, .. } => *count as usize,
-                })
-                .sum(),
-            outcome: analyze(c, plan, &layout, set),
+        .enumerate()
+        .map(|(i, set)| {
+            progress(i + 1, total);
+            Scenario {
+                order: set
+                    .iter()
+                    .map(|f| match f {
+                        Failure::Zone(_) => 1,
+                        Failure::Machines { count, .. } => *count as usize,
+                    })
+                    .sum(),
+                outcome: analyze(c, plan, &layout, set),
+            }
         })
         .collect();
     let summary = summarize(&scenarios);

@@ -1,5 +1,6 @@
-//! Structurally valid random plans: lint never panics, every renderer runs,
-//! and every finding's line and column lie inside the file.
+//! Structurally valid random plans: lint and whatif never panic, every
+//! renderer runs, every finding's line and column lie inside the file, and a
+//! production plan lint passes survives any single failure.
 
 use kubeplan::catalog::Catalog;
 use kubeplan::plan::load::source_from_bytes;
@@ -107,6 +108,16 @@ proptest! {
                 let line = f.line as usize;
                 prop_assert!(line >= 1 && line <= widths.len(), "{}: line {line}\n{y}", f.rule);
                 prop_assert!(f.column as usize <= widths[line - 1] + 1, "{}: column {} of line {line}\n{y}", f.rule, f.column);
+            }
+        }
+        // whatif runs on every plan lint reads, and agrees with it: a
+        // production plan lint passes has no single failure that takes it down.
+        for (d, r) in &report.docs {
+            let Some(p) = d.plan.as_ref() else { continue };
+            let w = kubeplan::whatif::run::run(c, p, &[], 2);
+            let clean = r.findings.iter().all(|f| f.severity != kubeplan::diag::Severity::Error);
+            if clean && !r.schema_blocked && p.spec.purpose == kubeplan::plan::Purpose::Production {
+                prop_assert_ne!(w.summary.worst_single, kubeplan::whatif::Verdict::Down, "{}", y);
             }
         }
         let files = [report];
