@@ -51,6 +51,8 @@ pub enum Command {
     Quorum(QuorumArgs),
     /// What breaks, and for how long, when a zone, a node, an etcd member or a load balancer fails
     Whatif(WhatifArgs),
+    /// Draw the plan's topology: zones, load balancers, control plane, etcd, worker pools
+    Diagram(DiagramArgs),
     /// List the rule catalog
     Rules(RulesArgs),
     /// Show one rule's rationale, example and fix
@@ -164,6 +166,32 @@ pub enum BomFormat {
     Csv,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagramArgs {
+    /// The plan file (- for stdin); a multi-document file draws one frame per plan
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    /// Output format: a self-contained SVG, a Mermaid flowchart, or Graphviz DOT
+    #[arg(long, short, value_enum, default_value_t = DiagramFormat::Svg)]
+    pub format: DiagramFormat,
+    /// Write to this file instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Do not outline lint findings in red
+    #[arg(long)]
+    pub no_findings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    Svg,
+    Mermaid,
+    Dot,
 }
 
 #[derive(Debug, Args)]

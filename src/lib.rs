@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod design;
 pub mod diag;
+pub mod diagram;
 pub mod export;
 pub mod fmt;
 pub mod lint;

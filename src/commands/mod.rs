@@ -2,6 +2,7 @@
 
 pub mod bom;
 pub mod design;
+pub mod diagram;
 pub mod export;
 pub mod lint;
 pub mod misc;
@@ -115,6 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Size(a) => bom::size(&a, &env),
         Command::Quorum(a) => quorum::run(&a, &env),
         Command::Whatif(a) => whatif::run(&a, &env),
+        Command::Diagram(a) => diagram::run(&a, &env),
         Command::Rules(a) => misc::rules(&a, &env),
         Command::Explain(a) => misc::explain(&a, &env),
         Command::Schema(a) => misc::schema(&a),

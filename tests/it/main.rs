@@ -3,6 +3,7 @@
 mod cli;
 mod design;
 mod design_cli;
+mod diagram;
 mod export;
 mod export_cloud;
 mod fuzz_regressions;

@@ -11,6 +11,7 @@ const EXAMPLES: &[&str] = &[
     "prod-aks",
     "prod-eks",
     "prod-gke",
+    "prod-kops",
     "prod-onprem-external-etcd",
     "prod-onprem-stacked",
     "classic-two-control-planes",
@@ -156,6 +157,36 @@ fn design_flag_sets() {
     ];
     for (name, args) in cases {
         snap(name, args);
+    }
+}
+
+/// Every example as a Mermaid flowchart (`kubeplan diagram -f mermaid`).
+#[test]
+fn mermaid_every_example() {
+    // The list is the folder: a new example cannot go unseen.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .trim_end_matches(".yaml")
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names.len(),
+        EXAMPLES.len(),
+        "EXAMPLES lists every file in docs/examples"
+    );
+    for e in names {
+        let path = format!("docs/examples/{e}.yaml");
+        snap(
+            &format!("mermaid-{e}"),
+            &["diagram", "-f", "mermaid", &path],
+        );
     }
 }
 

@@ -1,0 +1,42 @@
+//! `kubeplan diagram PLAN`: lint the plan (for the red outlines), build one
+//! frame per plan, render, print or write.
+
+use super::{emit, exit, Env};
+use crate::cli::{DiagramArgs, DiagramFormat};
+use crate::diagram::{svg, text, Frame};
+
+pub fn run(args: &DiagramArgs, env: &Env) -> anyhow::Result<u8> {
+    let c = env.catalog()?;
+    let source = crate::plan::load::read_source(&args.plan)?;
+    let docs = crate::plan::parse_documents(source)?;
+    let mut frames = Vec::new();
+    for d in &docs {
+        let report = crate::lint::lint_document(d, c);
+        let Some(plan) = d.plan.as_ref() else {
+            let f = &report.findings[0];
+            anyhow::bail!(
+                "{}:{}:{}: {} (run `kubeplan lint {}` for every problem)",
+                d.source.name,
+                f.line,
+                f.column,
+                f.message,
+                args.plan
+            );
+        };
+        let findings = match args.no_findings {
+            true => Vec::new(),
+            false => report.findings,
+        };
+        frames.push(Frame::of(plan, &findings));
+    }
+    let out = match args.format {
+        DiagramFormat::Svg => svg::render(&frames),
+        DiagramFormat::Mermaid => text::mermaid(&frames),
+        DiagramFormat::Dot => text::dot(&frames),
+    };
+    match &args.output {
+        Some(path) => super::write::write_atomic(path, &out, args.force)?,
+        None => emit(&out)?,
+    }
+    Ok(exit::OK)
+}
