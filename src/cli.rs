@@ -306,6 +306,8 @@ pub enum DesignFormat {
     Text,
     Json,
     Yaml,
+    /// The shareable report: decisions, a Mermaid diagram, quorum, bill of materials, commands
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -345,7 +347,10 @@ pub struct DesignArgs {
     /// Write the plan(s) to FILE (several clusters: one YAML document each)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Overwrite the files of -o and --save-answers if they exist
+    /// Also write the Markdown design report to FILE (as --format markdown prints it)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+    /// Overwrite the files of -o, --report and --save-answers if they exist
     #[arg(long)]
     pub force: bool,
 }

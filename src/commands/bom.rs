@@ -6,7 +6,8 @@ use crate::sizing::{rank_instances, size_instance, Demand};
 
 pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
-    let boms: Vec<_> = super::read_plans(&args.plan)?
+    let plans = super::read_plans(&args.plan)?;
+    let boms: Vec<_> = plans
         .iter()
         .map(|plan| crate::bom::build(c, plan))
         .collect();
@@ -18,11 +19,8 @@ pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
             .map(|b| out::table(b, env.width))
             .collect::<Vec<_>>()
             .join("\n"),
-        BomFormat::Markdown => boms
-            .iter()
-            .map(out::markdown)
-            .collect::<Vec<_>>()
-            .join("\n"),
+        // The shareable report, as `design --format markdown` prints it.
+        BomFormat::Markdown => crate::report::markdown::report(c, &plans, None, &boms, &args.plan),
         BomFormat::Csv => boms
             .iter()
             .map(out::csv)

@@ -125,7 +125,21 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         };
         eprintln!("kubeplan: wrote {what} to {}", path.display());
     }
+    let file = match &args.output {
+        Some(p) => p.display().to_string(),
+        None => format!(
+            "{}.yaml",
+            design.plans[0].metadata.name.trim_end_matches("-1")
+        ),
+    };
+    let report =
+        || crate::report::markdown::report(c, &design.plans, Some(&design.reasons), &boms, &file);
+    if let Some(path) = &args.report {
+        write_atomic(path, &report(), args.force)?;
+        eprintln!("kubeplan: wrote the design report to {}", path.display());
+    }
     let text = match args.format {
+        DesignFormat::Markdown => report(),
         DesignFormat::Json => format!("{:#}\n", out::document(&answers, &design, &boms)?),
         DesignFormat::Yaml => serde_saphyr::to_string(&out::document(&answers, &design, &boms)?)?,
         DesignFormat::Text => out::text(

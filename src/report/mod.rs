@@ -3,6 +3,7 @@
 pub mod bom;
 pub mod design;
 pub mod lint;
+pub mod markdown;
 pub mod profiles;
 pub mod quorum;
 pub mod rules;

@@ -320,3 +320,77 @@ fn diagrams_doc_is_current() {
         "docs/diagrams.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it diagrams_doc`"
     );
 }
+
+/// `design --format markdown`, `design --report FILE` and `bom --format
+/// markdown` share one report: summary, decisions (design), the Mermaid
+/// diagram, quorum and failures, the bill of materials, the commands.
+#[test]
+fn design_and_bom_share_the_markdown_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "design",
+        "--profile",
+        "prod-onprem",
+        "--yes",
+        "-o",
+        "plan.yaml",
+        "--report",
+        "design.md",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let written = std::fs::read_to_string(dir.path().join("design.md")).unwrap();
+    assert_eq!(printed, written);
+    for section in [
+        "# Cluster design: prod-on-prem",
+        "## Decisions",
+        "## Topology",
+        "```mermaid\nflowchart TB",
+        "## Quorum and failures",
+        "## Bill of materials",
+        "## Commands",
+        "kubeplan export plan.yaml",
+    ] {
+        assert!(written.contains(section), "{section}");
+    }
+    let start = written.find("```mermaid\n").unwrap() + 11;
+    let block = &written[start..start + written[start..].find("```").unwrap()];
+    check_mermaid(block, "design report");
+    // Again without --force: refused, nothing changed.
+    let out = run(&[
+        "design",
+        "--profile",
+        "prod-onprem",
+        "--yes",
+        "--report",
+        "design.md",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists; pass --force"));
+    // bom: the same report from the plan file, without the decisions.
+    let out = run(&["bom", "plan.yaml", "--format", "markdown"]);
+    let bom = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !bom.contains("## Decisions")
+            && bom.contains("## Topology")
+            && bom.contains("### Bill of materials: prod-on-prem")
+    );
+    assert_eq!(
+        bom.split("## Topology").nth(1),
+        written.split("## Topology").nth(1)
+    );
+}
