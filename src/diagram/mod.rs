@@ -28,6 +28,8 @@ pub struct Cell {
     pub kind: Kind,
     pub title: String,
     pub detail: String,
+    /// A third line (a pool's instance type), when there are no flags.
+    pub note: Option<String>,
     /// Rule ids of the lint errors and warnings it carries.
     pub flags: Vec<String>,
 }
@@ -57,12 +59,8 @@ pub struct Frame {
     pub storage: Vec<String>,
 }
 
-fn machine(m: &crate::plan::Machine, inst: Option<&str>) -> String {
-    let shape = format!("{} vCPU / {} GiB", decimal(m.cpu), decimal(m.memory_gib));
-    match inst {
-        Some(i) => format!("{i}, {shape}"),
-        None => shape,
-    }
+fn machine(m: &crate::plan::Machine) -> String {
+    format!("{} vCPU / {} GiB", decimal(m.cpu), decimal(m.memory_gib))
 }
 
 fn ident(s: &str) -> String {
@@ -126,6 +124,7 @@ impl Parts<'_> {
             kind,
             title,
             detail,
+            note: None,
             flags,
         }
     }
@@ -178,15 +177,11 @@ impl Parts<'_> {
         let n = count_in(&spread(p.nodes, &self.plan.pool_zones(p)), z);
         (n > 0).then(|| {
             let title = format!("{} × {}", p.name, num(u64::from(n)));
-            let detail = machine(&p.machine, p.instance_type.as_deref());
-            self.cell(
-                &format!("pool_{}", p.name),
-                z,
-                Kind::Pool,
-                title,
-                detail,
-                Vec::new(),
-            )
+            let detail = machine(&p.machine);
+            let what = format!("pool_{}", p.name);
+            let mut c = self.cell(&what, z, Kind::Pool, title, detail, Vec::new());
+            c.note = p.instance_type.clone();
+            c
         })
     }
 

@@ -17,7 +17,7 @@ const ZONE_HEAD: f64 = 28.0;
 const MAX_COLS: usize = 6;
 const TITLE_H: f64 = 36.0;
 const ENDPOINT_H: f64 = 44.0;
-const SIDE_W: f64 = 220.0;
+const SIDE_W: f64 = 260.0;
 const RED: &str = "#d0021b";
 
 fn esc(s: &str) -> String {
@@ -37,7 +37,8 @@ fn fit(s: &str, width: f64, size: f64) -> String {
     }
 }
 
-fn fill(kind: Kind) -> &'static str {
+/// A role's fill colour (SVG and DOT).
+pub(super) fn fill(kind: Kind) -> &'static str {
     match kind {
         Kind::LoadBalancer => "#fdf1dc",
         Kind::ControlPlane => "#dceafd",
@@ -95,6 +96,14 @@ fn cell(out: &mut String, c: &Cell, x: f64, y: f64) {
         y + 34.0,
         esc(&fit(&c.detail, COL_W - 16.0, 11.0))
     );
+    if let (Some(note), true) = (&c.note, c.flags.is_empty()) {
+        let _ = writeln!(
+            out,
+            r##"<text x="{tx}" y="{}" font-size="11" fill="#555">{}</text>"##,
+            y + 50.0,
+            esc(&fit(note, COL_W - 16.0, 11.0))
+        );
+    }
     for (i, line) in wrap(&c.flags, COL_W - 16.0, 10.0)
         .iter()
         .take(2)

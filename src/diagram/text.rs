@@ -171,17 +171,14 @@ pub fn dot(frames: &[Frame]) -> String {
                 }
             );
             for c in z.cells.iter().flatten() {
-                let fill = match c.kind {
-                    Kind::LoadBalancer => "#fdf1dc",
-                    Kind::ControlPlane => "#dceafd",
-                    Kind::Etcd => "#e4f5e1",
-                    Kind::Pool => "#f1f1f4",
-                };
+                let label =
+                    [c.title.as_str(), &c.detail, c.note.as_deref().unwrap_or("")].join("\n");
                 let _ = writeln!(
                     out,
-                    "      {} [label={}, fillcolor=\"{fill}\"{}];",
+                    "      {} [label={}, fillcolor=\"{}\"{}];",
                     c.id,
-                    dq(&format!("{}\n{}", c.title, c.detail)),
+                    dq(label.trim_end()),
+                    super::svg::fill(c.kind),
                     red(&c.flags)
                 );
             }
