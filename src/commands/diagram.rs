@@ -6,6 +6,14 @@ use crate::cli::{DiagramArgs, DiagramFormat};
 use crate::diagram::{svg, text, Frame};
 
 pub fn run(args: &DiagramArgs, env: &Env) -> anyhow::Result<u8> {
+    use std::io::IsTerminal;
+    if args.output.is_none() && args.format == DiagramFormat::Svg && std::io::stdout().is_terminal()
+    {
+        anyhow::bail!(
+            "an SVG is not for a terminal: write it with -o FILE, pipe it (kubeplan diagram {} > plan.svg), or print --format mermaid",
+            args.plan
+        );
+    }
     let c = env.catalog()?;
     let source = crate::plan::load::read_source(&args.plan)?;
     let docs = crate::plan::parse_documents(source)?;

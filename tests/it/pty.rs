@@ -346,3 +346,17 @@ fn an_outside_sigint_restores_the_terminal() {
     assert_eq!(exit_code(&mut s), 130);
     assert!(!dir.path().join("plan.yaml").exists());
 }
+
+/// `diagram` on a terminal without `-o`: an SVG would be noise, so it says
+/// how to get one (exit 2); Mermaid prints.
+#[test]
+fn diagram_refuses_to_print_svg_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = format!("{}/docs/examples/prod-eks.yaml", env!("CARGO_MANIFEST_DIR"));
+    let mut s = session(dir.path(), &["diagram", &plan]);
+    s.expect("an SVG is not for a terminal").unwrap();
+    assert_eq!(exit_code(&mut s), 2);
+    let mut s = session(dir.path(), &["diagram", "-f", "mermaid", &plan]);
+    s.expect("flowchart TB").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
