@@ -96,9 +96,31 @@ pub struct LintArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = LintFormat::Text)]
     pub format: LintFormat,
-    /// The lowest severity that makes the exit status 1
-    #[arg(long, value_enum, default_value_t = Severity::Error)]
-    pub fail_on: Severity,
+    /// The lowest severity that makes the exit status 1 (never: report only, exit 0)
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+/// `lint --fail-on`: the findings that fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Report only: exit 0 whatever is found (2 still for unreadable input).
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of `s` fails the run.
+    pub fn fails(self, s: Severity) -> bool {
+        match self {
+            FailOn::Error => s >= Severity::Error,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Info => s >= Severity::Info,
+            FailOn::Never => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -137,7 +137,7 @@ fn check_file(
             .1
             .findings
             .iter()
-            .any(|x| x.severity >= args.fail_on);
+            .any(|x| args.fail_on.fails(x.severity));
         match (layout, args.format) {
             (Layout::Text(paint), _) => text.push_str(&out::text_file(&one, *paint)),
             (Layout::Json(f), LintFormat::Sarif) => piece

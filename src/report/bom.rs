@@ -144,7 +144,15 @@ pub fn markdown(b: &Bom) -> String {
             cells(r).map(|c| c.replace('|', "\\|")).join(" | ")
         ));
     }
-    out.push_str(&format!("| **{}** |\n", totals_cells(b).join(" | ")));
+    // Each filled cell of the totals row in bold (an empty one stays empty).
+    let totals: Vec<String> = totals_cells(b)
+        .iter()
+        .map(|c| match c.is_empty() {
+            true => String::new(),
+            false => format!("**{c}**"),
+        })
+        .collect();
+    out.push_str(&format!("| {} |\n", totals.join(" | ")));
     out.push_str(&footer(b));
     out
 }

@@ -279,7 +279,6 @@ pub fn sarif_log(results: Vec<Value>, c: &crate::catalog::Catalog) -> Value {
                     "text": format!("{}\n\nWhy it matters: {}\n\nFix: {}", d.what, d.why, d.fix),
                     "markdown": super::rules::rule_markdown(r, c, 3),
                 },
-                "helpUri": format!("https://github.com/kubeplan/kubeplan/blob/main/docs/rules.md#{}", r.id),
                 "defaultConfiguration": {"level": sarif_level(r.policy.default_severity())},
                 "properties": {"policy": r.policy.describe(), "group": r.group},
             })
@@ -292,7 +291,6 @@ pub fn sarif_log(results: Vec<Value>, c: &crate::catalog::Catalog) -> Value {
             "tool": {"driver": {
                 "name": "kubeplan",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/kubeplan/kubeplan",
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

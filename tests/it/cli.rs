@@ -1214,3 +1214,50 @@ fn export_refuses_a_document_that_is_not_a_plan() {
     assert!(err.contains("error[schema-invalid-value]"), "{err}");
     assert!(!dir.path().join("out").exists());
 }
+
+/// `--fail-on never` reports and exits 0; the Markdown BOM's totals row
+/// bolds each filled cell (no stray asterisks); SARIF names no placeholder site.
+#[test]
+fn fail_on_never_markdown_totals_and_no_placeholder_uris() {
+    let classic = example("classic-two-control-planes.yaml");
+    let out = kubeplan()
+        .args(["lint", "--fail-on", "never", &classic])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[etcd-even-members]"));
+    let out = kubeplan()
+        .args(["lint", "--fail-on", "info", &classic])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = kubeplan()
+        .args(["bom", "-f", "markdown", &example("prod-eks.yaml")])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.contains("total (machines you run)"))
+        .unwrap();
+    for cell in row
+        .trim_matches('|')
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        assert!(
+            cell.starts_with("**") && cell.ends_with("**") && cell.len() > 4,
+            "{row}"
+        );
+    }
+    let sarif = kubeplan()
+        .args(["lint", "-f", "sarif", &classic])
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8(sarif.stdout).unwrap();
+    assert!(
+        !sarif.contains("helpUri") && !sarif.contains("github.com/kubeplan"),
+        "no placeholder site"
+    );
+}
