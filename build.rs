@@ -87,6 +87,30 @@ fn main() {
         format!("{{{}}}", presets.join(","))
     )
     .unwrap();
+    // `kubeplan --version`: the version and the date of each price catalog.
+    let prices: Vec<String> = yaml_files(&root.join("platforms"))
+        .into_iter()
+        .filter_map(|(stem, _)| {
+            let v: serde_json::Value =
+                serde_json::from_str(&json(&root, &format!("platforms/{stem}.yaml"))).ok()?;
+            let p = v.get("prices")?;
+            Some(format!(
+                "{stem} {} ({})",
+                p.get("date")?.as_str()?,
+                p.get("region")?.as_str()?
+            ))
+        })
+        .collect();
+    writeln!(
+        out,
+        "/// `kubeplan --version`: the version and the price catalogs' dates.\npub const LONG_VERSION: &str = {:?};",
+        format!(
+            "{}\nprice catalogs (on-demand list prices): {}",
+            std::env::var("CARGO_PKG_VERSION").unwrap(),
+            prices.join(", ")
+        )
+    )
+    .unwrap();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("profiles.rs");
     std::fs::write(dest, out).unwrap();
 }

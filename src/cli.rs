@@ -11,6 +11,7 @@ use crate::diag::Severity;
 #[command(
     name = "kubeplan",
     version,
+    long_version = crate::catalog::LONG_VERSION,
     about = "Design, lint and size Kubernetes clusters",
     long_about = "kubeplan designs Kubernetes clusters from a short questionnaire, lints cluster plans against Kubernetes' limits and etcd quorum math, and prints bills of materials.",
     after_help = "Examples:\n  kubeplan design --profile prod-aws --pods 3000\n  kubeplan lint docs/examples/\n  kubeplan quorum --zones a=2,b=2,c=1\n  kubeplan explain etcd-even-members"

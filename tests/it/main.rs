@@ -11,6 +11,7 @@ mod hostile;
 mod kops_v1alpha2;
 mod kubeadm_v1beta4;
 mod layers;
+mod man;
 mod pty;
 mod questionnaire;
 mod random_plans;

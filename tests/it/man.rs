@@ -1,0 +1,60 @@
+//! The man pages (`docs/man/kubeplan.1` and one per subcommand) are
+//! generated from the clap definitions with clap_mangen;
+//! `KUBEPLAN_BLESS=1 cargo test --test it man_pages` rewrites them.
+
+use clap::CommandFactory;
+
+#[test]
+fn man_pages_are_current() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/man");
+    let bless = std::env::var_os("KUBEPLAN_BLESS").is_some();
+    let cli = kubeplan::cli::Cli::command();
+    let mut pages = vec![("kubeplan.1".to_string(), cli.clone())];
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("kubeplan-{}", sub.get_name());
+        let file = format!("{name}.1");
+        pages.push((file, sub.clone().name(&*Box::leak(name.into_boxed_str()))));
+    }
+    for (file, cmd) in pages {
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(cmd).render(&mut roff).unwrap();
+        let roff = String::from_utf8(roff).unwrap();
+        assert!(
+            roff.starts_with(".ie \\n(.g .ds Aq") || roff.contains(".TH"),
+            "{file}"
+        );
+        let path = dir.join(&file);
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &roff).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap_or_default(),
+            roff,
+            "docs/man/{file} is stale: run `KUBEPLAN_BLESS=1 cargo test --test it man_pages`"
+        );
+    }
+}
+
+/// `--version` also names the date of every price catalog.
+#[test]
+fn version_names_the_price_catalogs() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("kubeplan {}\n", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let c = kubeplan::catalog::Catalog::builtin();
+    for (name, p) in c.platforms() {
+        if let Some(prices) = &p.prices {
+            assert!(
+                text.contains(&format!("{name} {} ({})", prices.date, prices.region)),
+                "{text}"
+            );
+        }
+    }
+}
