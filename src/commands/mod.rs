@@ -96,6 +96,19 @@ pub fn read_plans(path: &str) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
         .collect()
 }
 
+/// The width tables are laid out for: `COLUMNS` when set (as shells and
+/// `ls` honour it), else the terminal's, else 160 for a file or pipe.
+fn width(stdout_tty: bool) -> Option<u16> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok());
+    match (columns, stdout_tty) {
+        (Some(c), _) if c > 0 => Some(c),
+        (_, true) => crossterm::terminal::size().ok().map(|(w, _)| w),
+        _ => Some(160),
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let stdout_tty = std::io::stdout().is_terminal();
@@ -103,7 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         paint: Paint {
             enabled: color_enabled(cli.color, stdout_tty),
         },
-        width: if stdout_tty { None } else { Some(160) },
+        width: width(stdout_tty),
         profiles_dir: cli.profiles_dir.clone(),
         catalog: OnceCell::new(),
     };

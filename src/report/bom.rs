@@ -102,7 +102,59 @@ fn footer(b: &Bom) -> String {
     out
 }
 
+/// The narrowest the table can be without splitting a word mid-cell: each
+/// column as wide as its longest word, plus the borders and padding (3 per
+/// column and 1). Narrower, it is one block per row (`key: value`), as
+/// kubectl and gh do.
+pub fn min_table_width(b: &Bom) -> usize {
+    let rows: Vec<[String; 10]> = b
+        .rows
+        .iter()
+        .map(cells)
+        .chain(std::iter::once(totals_cells(b)))
+        .collect();
+    (0..HEADER.len())
+        .map(|i| {
+            let longest = |s: &str| {
+                s.split_whitespace()
+                    .map(|w| w.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            };
+            rows.iter()
+                .map(|r| longest(&r[i]))
+                .chain([longest(HEADER[i])])
+                .max()
+                .unwrap_or(0)
+                + 3
+        })
+        .sum::<usize>()
+        + 1
+}
+
+/// One block per row, `key: value` lines (empty values left out).
+fn vertical(b: &Bom) -> String {
+    let mut out = format!("Bill of materials: {}\n", b.cluster);
+    let rows = b
+        .rows
+        .iter()
+        .map(cells)
+        .chain(std::iter::once(totals_cells(b)));
+    for r in rows {
+        out.push_str(&format!("\n{}\n", r[0]));
+        for (k, v) in HEADER.iter().zip(&r).skip(1) {
+            if !v.is_empty() && v != "-" {
+                out.push_str(&format!("  {k}: {v}\n"));
+            }
+        }
+    }
+    format!("{out}\n{}", footer(b))
+}
+
 pub fn table(b: &Bom, width: Option<u16>) -> String {
+    if width.is_some_and(|w| usize::from(w) < min_table_width(b)) {
+        return vertical(b);
+    }
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)

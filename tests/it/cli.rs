@@ -10,6 +10,7 @@ fn kubeplan() -> Command {
     let mut c = Command::cargo_bin("kubeplan").unwrap();
     c.env_remove("NO_COLOR")
         .env_remove("CI")
+        .env_remove("COLUMNS")
         .timeout(Duration::from_secs(20));
     c
 }
@@ -1260,4 +1261,60 @@ fn fail_on_never_markdown_totals_and_no_placeholder_uris() {
         !sarif.contains("helpUri") && !sarif.contains("github.com/kubeplan"),
         "no placeholder site"
     );
+}
+
+/// Narrow terminals: narrower than the table can be without splitting a
+/// word (each column as wide as its longest word), the BOM is one block per
+/// row (`key: value`); wider, a table that keeps every word whole and every
+/// line inside the width.
+#[test]
+fn bom_reads_at_40_60_80_and_120_columns() {
+    let plan = example("prod-onprem-stacked.yaml");
+    for cols in [40u16, 60, 80, 120] {
+        let out = kubeplan()
+            .env("COLUMNS", cols.to_string())
+            .args(["bom", &plan])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let bom = kubeplan::bom::build(
+            kubeplan::catalog::Catalog::builtin(),
+            &crate::export::plans()
+                .into_iter()
+                .find(|(n, _)| n.ends_with("prod-onprem-stacked.yaml"))
+                .unwrap()
+                .1,
+        );
+        if usize::from(cols) < kubeplan::report::bom::min_table_width(&bom) {
+            assert!(
+                !text.contains('┆'),
+                "{cols}: a table at {cols} columns:\n{text}"
+            );
+            for want in [
+                "\ncontrol plane\n",
+                "  count: 3\n",
+                "  zones: rack-a rack-b rack-c\n",
+                "  note: haproxy with a keepalived virtual IP\n",
+            ] {
+                assert!(text.contains(want), "{cols}: {want:?} in\n{text}");
+            }
+        } else {
+            assert!(text.contains('┆'), "{cols}");
+            for line in text.lines().filter(|l| l.contains('│')) {
+                assert!(line.chars().count() <= cols as usize, "{cols}: {line}");
+            }
+            for word in [
+                "control",
+                "plane",
+                "balancer",
+                "keepalived",
+                "virtual",
+                "workers:",
+                "general",
+                "linux/amd64",
+            ] {
+                assert!(text.contains(word), "{cols}: `{word}` split:\n{text}");
+            }
+        }
+    }
 }

@@ -35,7 +35,7 @@ fn run(args: &[&str]) -> String {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("CI")
         .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
+        .env_remove("COLUMNS")
         .stdin(std::process::Stdio::null())
         .output()
         .expect("kubeplan runs");
