@@ -170,6 +170,7 @@ pub enum ExplainFormat {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The rule id, e.g. etcd-even-members
+    #[arg(value_parser = Suggest(rule_ids), hide_possible_values = true)]
     pub rule: String,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = ExplainFormat::Text)]
@@ -350,7 +351,7 @@ pub struct DesignArgs {
     #[arg(long, value_name = "FILE")]
     pub answers: Option<String>,
     /// Start from a preset of answers (`kubeplan profiles` lists them)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = Suggest(preset_names), hide_possible_values = true)]
     pub profile: Option<String>,
     /// Write the resolved answers to FILE, to replay with --answers
     #[arg(long, value_name = "FILE")]
@@ -415,4 +416,47 @@ fn parse_positive(s: &str) -> Result<f64, String> {
         Ok(_) => Err("must be a number above 0 and at most 1024".into()),
         Err(_) => Err(format!("`{s}` is not a number")),
     }
+}
+
+/// Any text, with the values a shell should offer for it: the command checks
+/// the value itself (with a did-you-mean), so a user's own preset from
+/// `--profiles-dir` is not refused here.
+#[derive(Clone)]
+pub struct Suggest(pub fn() -> Vec<&'static str>);
+
+impl clap::builder::TypedValueParser for Suggest {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            (self.0)()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
+/// Every rule id (`explain`'s completions).
+fn rule_ids() -> Vec<&'static str> {
+    crate::lint::RULES.iter().map(|r| r.id).collect()
+}
+
+/// The built-in presets (`--profile`'s completions).
+fn preset_names() -> Vec<&'static str> {
+    crate::catalog::Catalog::builtin()
+        .presets()
+        .keys()
+        .map(String::as_str)
+        .collect()
 }

@@ -57,7 +57,16 @@ pub fn amount(v: f64) -> String {
 /// "did you mean" hints).
 pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let lower = word.to_lowercase();
-    candidates
+    let all: Vec<&str> = candidates.collect();
+    // A start of exactly one candidate (`prod` for `production`) is that one.
+    let starts: Vec<&&str> = all
+        .iter()
+        .filter(|c| lower.len() >= 2 && c.to_lowercase().starts_with(&lower))
+        .collect();
+    if let [only] = starts[..] {
+        return Some(only);
+    }
+    all.into_iter()
         .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
         .min_by_key(|(d, _)| *d)
@@ -72,6 +81,19 @@ pub fn decimal_or_dash(v: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_takes_a_unique_start_or_a_near_spelling() {
+        let words = ["learning", "development", "testing", "production"];
+        assert_eq!(closest("prod", words.iter().copied()), Some("production"));
+        assert_eq!(
+            closest("prodution", words.iter().copied()),
+            Some("production")
+        );
+        assert_eq!(closest("xyz", words.iter().copied()), None);
+        // Two candidates start so: no guess from the start alone.
+        assert_eq!(closest("te", ["testing", "terminal"].iter().copied()), None);
+    }
 
     #[test]
     fn numbers_read_the_same_everywhere() {

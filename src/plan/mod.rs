@@ -1,6 +1,8 @@
 //! The plan: typed model, loading with locations, schema checking, effective values.
 
 mod documents;
+#[macro_use]
+mod words;
 pub mod load;
 pub mod model;
 pub mod node;
@@ -11,6 +13,7 @@ pub mod yaml;
 pub use load::{load_path_list, parse_documents, Document, LoadError, Source};
 pub use model::*;
 pub use view::spread;
+pub use words::Words;
 
 /// Why a name is not a DNS label (what `metadata.name` must be), or None.
 pub fn dns_label_problem(s: &str) -> Option<String> {

@@ -110,16 +110,16 @@ macro_rules! answers {
 answers! {
     /// What the cluster is for: learning, development, testing, production
     purpose: Purpose => Purpose = same, key "purpose", flag "--purpose" Option<Purpose> = Option::clone,
-        [#[arg(long, value_parser = parse::<Purpose>, help_heading = "Answers")]];
+        [#[arg(long, value_parser = words::<Purpose>(), hide_possible_values = true, help_heading = "Answers")]];
     /// Where it runs: on-prem, aws, gcp, azure
     platform: Platform => Platform = same, key "platform", flag "--platform" Option<Platform> = Option::clone,
-        [#[arg(long, value_parser = parse::<Platform>, help_heading = "Answers")]];
+        [#[arg(long, value_parser = words::<Platform>(), hide_possible_values = true, help_heading = "Answers")]];
     /// Cloud only: the provider runs the control plane (EKS, GKE, AKS); always false on-prem
     managed: bool => bool = same, key "managed", flag "--managed / --self-managed" ManagedFlags = ManagedFlags::answer,
         [#[command(flatten)]];
     /// What runs on it: web, batch, big-data, analytics, stateful, mixed
     workload: WorkloadKind => WorkloadKind = same, key "workload", flag "--workload" Option<WorkloadKind> = Option::clone,
-        [#[arg(long, value_parser = parse::<WorkloadKind>, help_heading = "Answers")]];
+        [#[arg(long, value_parser = words::<WorkloadKind>(), hide_possible_values = true, help_heading = "Answers")]];
     /// How many applications
     apps: u64 => u64 = same, key "apps", flag "--apps" Option<u64> = Option::clone,
         [#[arg(long, value_name = "N", help_heading = "Answers")]];
@@ -128,7 +128,7 @@ answers! {
         [#[arg(long, value_name = "N", help_heading = "Answers")]];
     /// Network traffic pattern: steady, burst
     traffic: Traffic => Traffic = same, key "traffic", flag "--traffic" Option<Traffic> = Option::clone,
-        [#[arg(long, value_parser = parse::<Traffic>, help_heading = "Answers")]];
+        [#[arg(long, value_parser = words::<Traffic>(), hide_possible_values = true, help_heading = "Answers")]];
     /// Failure domains (zones, racks, rooms) available
     zones: u32 => u32 = same, key "zones", flag "--zones" Option<u32> = Option::clone,
         [#[arg(long, value_name = "N", help_heading = "Answers")]];
@@ -162,6 +162,42 @@ fn same<T>(v: T) -> T {
 
 fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
     s.parse()
+}
+
+/// A flag whose value is one of an enum's words: parsed by the enum (with
+/// its did-you-mean), and listing the words, so shell completions offer them.
+#[derive(Clone)]
+pub struct WordParser<T>(std::marker::PhantomData<T>);
+
+/// The parser of `T`'s words.
+pub fn words<T>() -> WordParser<T> {
+    WordParser(std::marker::PhantomData)
+}
+
+impl<T: crate::plan::Words + Clone + Send + Sync + 'static> clap::builder::TypedValueParser
+    for WordParser<T>
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let inner = parse::<T> as fn(&str) -> Result<T, String>;
+        inner.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            T::words()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 /// A number, not NaN or infinite (the bounds are the questionnaire's).

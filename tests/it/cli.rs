@@ -1318,3 +1318,77 @@ fn bom_reads_at_40_60_80_and_120_columns() {
         }
     }
 }
+
+/// Completions offer values: the generated bash script, sourced, completes
+/// `--purpose`, `--platform`, `--workload`, `--traffic`, `--profile` and
+/// `explain`'s rule ids; the zsh script carries the same values.
+#[test]
+fn completions_offer_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("kubeplan.bash");
+    let out = kubeplan().args(["completions", "bash"]).output().unwrap();
+    std::fs::write(&script, &out.stdout).unwrap();
+    let complete = |words: &[&str]| -> Vec<String> {
+        let cword = words.len() - 1;
+        let list = words
+            .iter()
+            .map(|w| format!("{w:?}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let prev = words[cword - 1];
+        let cur = words[cword];
+        let cmd = format!(
+            "source {}; COMP_WORDS=({list}); COMP_CWORD={cword}; _kubeplan kubeplan {cur:?} {prev:?}; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(cmd)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        complete(&["kubeplan", "design", "--purpose", ""]),
+        ["learning", "development", "testing", "production"]
+    );
+    assert_eq!(
+        complete(&["kubeplan", "design", "--platform", ""]),
+        ["on-prem", "aws", "gcp", "azure"]
+    );
+    assert_eq!(
+        complete(&["kubeplan", "design", "--traffic", "b"]),
+        ["burst"]
+    );
+    assert!(complete(&["kubeplan", "design", "--workload", ""]).contains(&"stateful".to_string()));
+    let presets: Vec<String> = kubeplan::catalog::Catalog::builtin()
+        .presets()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(complete(&["kubeplan", "design", "--profile", ""]), presets);
+    assert_eq!(
+        complete(&["kubeplan", "explain", "etcd-e"]),
+        ["etcd-even-members"]
+    );
+    let zsh = kubeplan().args(["completions", "zsh"]).output().unwrap();
+    let zsh = String::from_utf8(zsh.stdout).unwrap();
+    for want in ["learning", "production", "prod-onprem", "etcd-even-members"] {
+        assert!(zsh.contains(want), "zsh: {want}");
+    }
+    // A preset from --profiles-dir is still the command's to judge.
+    let out = kubeplan()
+        .args(["design", "--profile", "nope", "--yes"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no profile `nope`"));
+    let out = kubeplan()
+        .args(["design", "--purpose", "prod", "--yes"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `production`?"));
+}
