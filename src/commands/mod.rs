@@ -79,13 +79,18 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
 /// input error naming the first of them.
 pub fn read_plans(path: &str) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
     let docs = crate::plan::parse_documents(crate::plan::load::read_source(path)?)?;
+    let n = docs.len();
     docs.into_iter()
         .map(|d| match d.plan {
             Some(p) => Ok(p),
             None => {
                 let i = &d.issues[0];
+                let which = match n {
+                    1 => String::new(),
+                    n => format!(" (document {} of {n})", d.index + 1),
+                };
                 anyhow::bail!(
-                    "{}:{}:{}: {} (run `kubeplan lint {path}` for every problem)",
+                    "{}:{}:{}: {}{which} (run `kubeplan lint {path}` for every problem)",
                     d.source.name,
                     i.pos.line,
                     i.pos.column,

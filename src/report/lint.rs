@@ -139,8 +139,15 @@ fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, pai
         sev_color(x.severity),
         &format!("{}[{}]", x.severity, x.rule),
     );
+    // In a file of several plans, a schema finding says which one.
+    let which = match x.rule.starts_with("schema-")
+        && (doc.index > 0 || doc.source.text.contains("\n---"))
+    {
+        true => format!(" (document {})", doc.index + 1),
+        false => String::new(),
+    };
     out.push_str(&format!(
-        "{}: {sev}: {}\n",
+        "{}: {sev}: {}{which}\n",
         paint.bold(&format!("{file}:{}:{}", x.line, x.column)),
         paint.bold(&x.message)
     ));

@@ -1392,3 +1392,41 @@ fn completions_offer_values() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `production`?"));
 }
+
+/// Every error starts the same way, clap's usage errors included; in a file
+/// of several plans a schema error says which document.
+#[test]
+fn errors_start_alike_and_name_the_document() {
+    let out = kubeplan()
+        .args(["lint", "--format", "xml", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("kubeplan: error: invalid value 'xml'"),
+        "{err}"
+    );
+    let out = kubeplan()
+        .args(["explain", "etcd-evn-members"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("kubeplan: error: no rule named"));
+    let dir = tempfile::tempdir().unwrap();
+    let two = dir.path().join("two.yaml");
+    std::fs::write(&two, "apiVersion: kubeplan/v1\nkind: ClusterPlan\nmetadata: {name: a}\nspec: {purpose: testing, platform: on-prem}\n---\napiVersion: kubeplan/v1\nkind: ClusterPlan\nmetadata: {name: b}\nspec: {purpose: prodution, platform: on-prem}\n").unwrap();
+    let out = kubeplan()
+        .args(["bom", two.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("two.yaml:9:17:") && err.contains("(document 2 of 2)"),
+        "{err}"
+    );
+    let out = kubeplan()
+        .args(["lint", two.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(document 2)\n"));
+}
