@@ -87,6 +87,10 @@ pub enum LintFormat {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding
+    Github,
+    /// JUnit XML: a test case per plan, a failure per finding that fails the run
+    Junit,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,8 @@ struct Piece {
     items: Vec<String>,
     summary: Summary,
     failing: bool,
+    /// JUnit: test cases (plans) and failures.
+    cases: (usize, usize),
 }
 
 /// How the pieces are put together.
@@ -41,6 +43,7 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let catalog = env.catalog()?;
     let layout = match args.format {
         LintFormat::Text => Layout::Text(env.paint),
+        LintFormat::Github | LintFormat::Junit => Layout::Text(Paint::default()),
         format => Layout::Json(frame(&skeleton(
             format,
             vec![slot()],
@@ -51,6 +54,8 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let bar = progress(files.len());
     let check = |i: usize| check_file(&files[i], catalog, &layout, args);
     let mut writer = Writer::new(&layout);
+    writer.buffer = (args.format == LintFormat::Junit).then(String::new);
+    let mut cases = (0, 0);
     let mut total = Summary::default();
     let mut failing = false;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -60,6 +65,7 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
             Ok(p) => {
                 total.add(&p.summary);
                 failing |= p.failing;
+                cases = (cases.0 + p.cases.0, cases.1 + p.cases.1);
                 writer.push(&p.items)
             }
             Err(e) => {
@@ -77,6 +83,12 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     // The end: the summary line; the rest of the JSON document after its
     // items, or the whole document when no item was printed.
     let tail = match (&layout, writer.items) {
+        _ if args.format == LintFormat::Junit => {
+            let body = writer.buffer.take().unwrap_or_default();
+            crate::report::ci::junit(&body, cases.0, cases.1)
+        }
+        // Workflow commands only: the summary is in the annotations.
+        _ if args.format == LintFormat::Github => String::new(),
         (Layout::Text(paint), _) => out::text_summary(&total, *paint),
         (Layout::Json(_), 0) => format!("{:#}\n", skeleton(args.format, vec![], &total, catalog)),
         (Layout::Json(_), _) => frame(&skeleton(args.format, vec![slot()], &total, catalog)).tail,
@@ -118,6 +130,7 @@ fn check_file(
             ..Summary::default()
         },
         failing: false,
+        cases: (0, 0),
     };
     let mut text = String::new();
     let mut findings = Vec::new();
@@ -139,6 +152,14 @@ fn check_file(
             .iter()
             .any(|x| args.fail_on.fails(x.severity));
         match (layout, args.format) {
+            (_, LintFormat::Github) => text.push_str(&crate::report::ci::github_file(&one)),
+            (_, LintFormat::Junit) => {
+                let fails = |s| args.fail_on.fails(s);
+                let (xml, tests, failures) = crate::report::ci::junit_cases(&one, &fails);
+                text.push_str(&xml);
+                piece.cases.0 += tests;
+                piece.cases.1 += failures;
+            }
             (Layout::Text(paint), _) => text.push_str(&out::text_file(&one, *paint)),
             (Layout::Json(f), LintFormat::Sarif) => piece
                 .items
@@ -166,6 +187,8 @@ struct Writer {
     /// JSON items written.
     items: usize,
     error: Option<std::io::Error>,
+    /// JUnit: the test cases, kept until the counts are known.
+    buffer: Option<String>,
 }
 
 impl Writer {
@@ -179,11 +202,16 @@ impl Writer {
             },
             items: 0,
             error: None,
+            buffer: None,
         }
     }
 
     /// Writes one file's items; false once stdout is closed.
     fn push(&mut self, items: &[String]) -> bool {
+        if let Some(b) = self.buffer.as_mut() {
+            items.iter().for_each(|i| b.push_str(i));
+            return true;
+        }
         for item in items {
             if let Some(head) = self.head.take() {
                 self.write(head.as_bytes());

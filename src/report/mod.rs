@@ -1,6 +1,7 @@
 //! Renderers: one per output format, over the library's own types.
 
 pub mod bom;
+pub mod ci;
 pub mod design;
 pub mod lint;
 pub mod markdown;

@@ -1430,3 +1430,80 @@ fn errors_start_alike_and_name_the_document() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("(document 2)\n"));
 }
+
+/// CI formats against their documented syntax: GitHub Actions workflow
+/// commands (`::error file=…,line=…,col=…,title=…::message`, properties
+/// escaped), and JUnit XML (testsuites > testsuite > testcase per plan, a
+/// failure per failing finding, counts that add up).
+#[test]
+fn github_and_junit_formats() {
+    let out = kubeplan()
+        .args(["lint", "-f", "github", &example("")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.is_empty());
+    for line in text.lines() {
+        let (head, message) = line
+            .split_once("::")
+            .map(|(_, rest)| rest.split_once("::").unwrap())
+            .unwrap();
+        let (level, props) = head.split_once(' ').unwrap();
+        assert!(["error", "warning", "notice"].contains(&level), "{line}");
+        let keys: Vec<&str> = props
+            .split(',')
+            .map(|p| p.split_once('=').unwrap().0)
+            .collect();
+        assert_eq!(keys, ["file", "line", "col", "title"], "{line}");
+        for p in props.split(',') {
+            let v = p.split_once('=').unwrap().1;
+            assert!(!v.contains(':') && !v.is_empty(), "{line}");
+        }
+        assert!(!message.is_empty() && !message.contains('\n'));
+        assert!(line.starts_with("::"), "{line}");
+    }
+    assert!(text.contains("classic-two-control-planes.yaml,line=19,col=14,title=etcd-even-members::etcd has 2 members"));
+    let out = kubeplan()
+        .args(["lint", "-f", "junit", &example("")])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suites = doc.root_element();
+    assert_eq!(suites.tag_name().name(), "testsuites");
+    let suite = suites
+        .children()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    let failed = cases
+        .iter()
+        .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+        .count();
+    assert_eq!(suite.attribute("tests").unwrap(), cases.len().to_string());
+    assert_eq!(suite.attribute("failures").unwrap(), failed.to_string());
+    assert_eq!(cases.len(), 10, "one per plan in docs/examples");
+    let classic = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("classic-two-cp"))
+        .unwrap();
+    let types: Vec<&str> = classic
+        .children()
+        .filter(|n| n.has_tag_name("failure"))
+        .map(|n| n.attribute("type").unwrap())
+        .collect();
+    assert!(types.contains(&"etcd-even-members"), "{types:?}");
+    // --fail-on never: findings stay, none fails.
+    let out = kubeplan()
+        .args(["lint", "-f", "junit", "--fail-on", "never", &example("")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("failures=\"0\""));
+}

@@ -1,0 +1,114 @@
+//! Lint output for CI systems: GitHub Actions workflow commands (an
+//! annotation per finding) and JUnit XML (a test case per plan, a failure
+//! per finding that fails the run), as GitLab, Jenkins and others read it.
+
+use super::lint::FileReport;
+use crate::diag::Severity;
+
+/// A workflow command's property value: `%`, CR, LF, `:` and `,` escaped
+/// (GitHub's `toolkit/core` `escapeProperty`).
+fn property(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+/// A workflow command's message: `%`, CR and LF escaped (`escapeData`).
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// `::error file=…,line=…,col=…,title=RULE::message` per finding
+/// (`warning` for warnings, `notice` for infos).
+pub fn github_file(f: &FileReport) -> String {
+    let mut out = String::new();
+    for (_, r) in &f.docs {
+        for x in &r.findings {
+            let level = match x.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            out.push_str(&format!(
+                "::{level} file={},line={},col={},title={}::{}\n",
+                property(&f.file),
+                x.line.max(1),
+                x.column.max(1),
+                property(x.rule),
+                data(&format!("{} (help: {})", x.message, x.help))
+            ));
+        }
+    }
+    out
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// One `<testcase>` per plan (document): a `<failure>` per finding that
+/// fails the run (`fails`), the others in `<system-out>`. Returns the XML,
+/// the number of test cases, and how many of them failed.
+pub fn junit_cases(f: &FileReport, fails: &dyn Fn(Severity) -> bool) -> (String, usize, usize) {
+    let mut out = String::new();
+    let mut failures = 0;
+    for (d, r) in &f.docs {
+        let name = d
+            .plan
+            .as_ref()
+            .map_or(format!("document {}", d.index + 1), |p| {
+                p.metadata.name.clone()
+            });
+        out.push_str(&format!(
+            "    <testcase classname=\"{}\" name=\"{}\">\n",
+            xml(&f.file),
+            xml(&name)
+        ));
+        let mut notes = String::new();
+        let mut failed = false;
+        for x in &r.findings {
+            let at = format!("{}:{}:{}", f.file, x.line, x.column);
+            match fails(x.severity) {
+                true => {
+                    failed = true;
+                    out.push_str(&format!(
+                        "      <failure type=\"{}\" message=\"{}\">{at}: {}[{}]: {}\nhelp: {}</failure>\n",
+                        x.rule,
+                        xml(&x.message),
+                        x.severity,
+                        x.rule,
+                        xml(&x.message),
+                        xml(&x.help)
+                    ));
+                }
+                false => notes.push_str(&format!(
+                    "{at}: {}[{}]: {}\n",
+                    x.severity,
+                    x.rule,
+                    xml(&x.message)
+                )),
+            }
+        }
+        if !notes.is_empty() {
+            out.push_str(&format!("      <system-out>{notes}</system-out>\n"));
+        }
+        out.push_str("    </testcase>\n");
+        failures += usize::from(failed);
+    }
+    (out, f.docs.len(), failures)
+}
+
+/// The JUnit document around its test cases.
+pub fn junit(cases: &str, tests: usize, failures: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kubeplan\" tests=\"{tests}\" failures=\"{failures}\">\n  <testsuite name=\"kubeplan lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n{cases}  </testsuite>\n</testsuites>\n"
+    )
+}
