@@ -12,6 +12,7 @@ use super::ordered::for_each_ordered;
 use super::{exit, Env};
 use crate::catalog::Catalog;
 use crate::cli::{LintArgs, LintFormat};
+use crate::diag::Finding;
 use crate::lint::lint_document;
 use crate::plan::load::{each_document, expand_paths, read_source, LoadError};
 use crate::report::lint::{self as out, FileReport, Summary};
@@ -29,6 +30,8 @@ struct Piece {
     failing: bool,
     /// JUnit: test cases (plans) and failures.
     cases: (usize, usize),
+    /// The file could not be read or parsed (whole or in part): its name, why.
+    unreadable: Option<(String, Finding)>,
 }
 
 /// How the pieces are put together.
@@ -59,27 +62,16 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let mut total = Summary::default();
     let mut failing = false;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for_each_ordered(files.len(), cores, check, |piece| {
+    let mut unreadable: Vec<(String, Finding)> = Vec::new();
+    for_each_ordered(files.len(), cores, check, |p| {
         bar.inc(1);
-        match piece {
-            Ok(p) => {
-                total.add(&p.summary);
-                failing |= p.failing;
-                cases = (cases.0 + p.cases.0, cases.1 + p.cases.1);
-                writer.push(&p.items)
-            }
-            Err(e) => {
-                total.unreadable += 1;
-                bar.suspend(|| eprintln!("kubeplan: error: {e}"));
-                true
-            }
-        }
+        total.add(&p.summary);
+        failing |= p.failing;
+        cases = (cases.0 + p.cases.0, cases.1 + p.cases.1);
+        unreadable.extend(p.unreadable);
+        writer.push(&p.items)
     });
     bar.finish_and_clear();
-    // Nothing could be read: the errors above are the whole answer.
-    if total.files == 0 {
-        return Ok(exit::USAGE);
-    }
     // The end: the summary line; the rest of the JSON document after its
     // items, or the whole document when no item was printed.
     let tail = match (&layout, writer.items) {
@@ -93,14 +85,34 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         (Layout::Json(_), 0) => format!("{:#}\n", skeleton(args.format, vec![], &total, catalog)),
         (Layout::Json(_), _) => frame(&skeleton(args.format, vec![slot()], &total, catalog)).tail,
     };
+    let tail = match args.format {
+        LintFormat::Sarif if !unreadable.is_empty() => with_invocations(&tail, &unreadable),
+        _ => tail,
+    };
     writer.finish(&tail)?;
-    Ok(if total.unreadable > 0 {
+    // Every input failed to read: nothing was linted.
+    Ok(if total.unreadable == total.files {
         exit::USAGE
     } else if failing {
         exit::FINDINGS
     } else {
         exit::OK
     })
+}
+
+/// SARIF's tail with the run's `invocations` (unreadable inputs as tool
+/// execution notifications) placed after its results.
+fn with_invocations(tail: &str, unreadable: &[(String, Finding)]) -> String {
+    let inv = serde_json::to_string_pretty(&out::sarif_invocations(unreadable)).unwrap_or_default();
+    let inv = inv.replace('\n', "\n      ");
+    match tail.find(",\n      \"tool\"") {
+        Some(i) => format!(
+            "{},\n      \"invocations\": {inv}{}",
+            &tail[..i],
+            &tail[i..]
+        ),
+        None => tail.to_string(),
+    }
 }
 
 /// The JSON or SARIF document around its streamed items.
@@ -115,14 +127,7 @@ fn frame(skeleton: &Value) -> Frame {
     Frame::cut(skeleton).expect("the skeleton holds the slot")
 }
 
-fn check_file(
-    name: &str,
-    catalog: &Catalog,
-    layout: &Layout,
-    args: &LintArgs,
-) -> Result<Piece, LoadError> {
-    let source = read_source(name)?;
-    let name = source.name.clone();
+fn check_file(name: &str, catalog: &Catalog, layout: &Layout, args: &LintArgs) -> Piece {
     let mut piece = Piece {
         items: Vec::new(),
         summary: Summary {
@@ -131,11 +136,31 @@ fn check_file(
         },
         failing: false,
         cases: (0, 0),
+        unreadable: None,
     };
+    let source = match read_source(name) {
+        Ok(s) => s,
+        Err(e) => {
+            add_unreadable(
+                &mut piece,
+                name,
+                &e,
+                0,
+                Vec::new(),
+                String::new(),
+                layout,
+                args,
+            );
+            return piece;
+        }
+    };
+    let name = source.name.clone();
     let mut text = String::new();
     let mut findings = Vec::new();
+    let mut docs = 0;
     // Each document is linted and rendered as it is parsed, then dropped.
-    each_document(source, |doc| {
+    let parsed = each_document(source, |doc| {
+        docs += 1;
         let report = lint_document(&doc, catalog);
         let one = FileReport {
             file: name.clone(),
@@ -166,15 +191,67 @@ fn check_file(
                 .extend(out::sarif_results(&one).iter().map(|r| f.item(r))),
             (Layout::Json(_), _) => findings.extend(out::json_findings(&one)),
         }
-    })?;
+    });
+    match parsed {
+        // The documents before the error keep their findings.
+        Err(e) => add_unreadable(&mut piece, &name, &e, docs, findings, text, layout, args),
+        Ok(_) => finish_piece(&mut piece, &name, findings, text, layout, args),
+    }
+    piece
+}
+
+/// The piece's items once its findings are all in.
+fn finish_piece(
+    piece: &mut Piece,
+    name: &str,
+    findings: Vec<Value>,
+    text: String,
+    layout: &Layout,
+    args: &LintArgs,
+) {
     match layout {
         Layout::Text(_) => piece.items.push(text),
         Layout::Json(f) if args.format == LintFormat::Json => {
-            piece.items.push(f.item(&out::json_entry(&name, findings)))
+            piece.items.push(f.item(&out::json_entry(name, findings)))
         }
         Layout::Json(_) => {}
     }
-    Ok(piece)
+}
+
+/// A file that could not be read (or whose document `doc` did not parse):
+/// an `input-unreadable` finding of that file, in the run's format.
+#[allow(clippy::too_many_arguments)]
+fn add_unreadable(
+    piece: &mut Piece,
+    name: &str,
+    e: &LoadError,
+    doc: usize,
+    mut findings: Vec<Value>,
+    mut text: String,
+    layout: &Layout,
+    args: &LintArgs,
+) {
+    let x = crate::lint::unreadable(e);
+    piece.summary.unreadable += 1;
+    piece.summary.errors += 1;
+    piece.failing |= args.fail_on != crate::cli::FailOn::Never;
+    match (layout, args.format) {
+        (_, LintFormat::Github) => text.push_str(&crate::report::ci::github_line(name, &x)),
+        (_, LintFormat::Junit) => {
+            text.push_str(&crate::report::ci::junit_unreadable(name, &x));
+            piece.cases.0 += 1;
+            piece.cases.1 += 1;
+        }
+        (Layout::Text(paint), _) => text.push_str(&out::text_unreadable(name, &x, *paint)),
+        (Layout::Json(f), LintFormat::Sarif) => {
+            piece.items.push(f.item(&out::sarif_result(name, &x, doc)))
+        }
+        (Layout::Json(_), _) => findings.push(out::finding_json(&x, doc)),
+    }
+    // And the one clear line on stderr, whatever the format.
+    eprintln!("kubeplan: error: {e}");
+    piece.unreadable = Some((name.to_string(), x));
+    finish_piece(piece, name, findings, text, layout, args);
 }
 
 /// Stdout, written as pieces arrive; a closed pipe (`kubeplan lint … |

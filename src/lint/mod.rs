@@ -12,6 +12,7 @@ use crate::plan::{ClusterPlan, Document};
 
 pub use registry::{rule, RULES};
 pub use rule::{Docs, Policy, Rule};
+pub use rules::input::finding as unreadable;
 
 /// The annotation that silences rules for one plan.
 pub const IGNORE_ANNOTATION: &str = "kubeplan.io/ignore";

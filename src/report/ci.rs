@@ -22,28 +22,45 @@ fn data(s: &str) -> String {
         .replace('\n', "%0A")
 }
 
-/// `::error file=…,line=…,col=…,title=RULE::message` per finding
-/// (`warning` for warnings, `notice` for infos).
+/// `::error file=…,line=…,col=…,title=RULE::message` (`warning` for
+/// warnings, `notice` for infos; no line or column when unknown).
+pub fn github_line(file: &str, x: &crate::diag::Finding) -> String {
+    let level = match x.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let at = match x.line {
+        0 => String::new(),
+        l => format!(",line={l},col={}", x.column.max(1)),
+    };
+    format!(
+        "::{level} file={}{at},title={}::{}\n",
+        property(file),
+        property(x.rule),
+        data(&format!("{} (help: {})", x.message, x.help))
+    )
+}
+
+/// A workflow command per finding of a file.
 pub fn github_file(f: &FileReport) -> String {
-    let mut out = String::new();
-    for (_, r) in &f.docs {
-        for x in &r.findings {
-            let level = match x.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            out.push_str(&format!(
-                "::{level} file={},line={},col={},title={}::{}\n",
-                property(&f.file),
-                x.line.max(1),
-                x.column.max(1),
-                property(x.rule),
-                data(&format!("{} (help: {})", x.message, x.help))
-            ));
-        }
-    }
-    out
+    f.docs
+        .iter()
+        .flat_map(|(_, r)| &r.findings)
+        .map(|x| github_line(&f.file, x))
+        .collect()
+}
+
+/// The test case of a file that could not be read: one failure.
+pub fn junit_unreadable(file: &str, x: &crate::diag::Finding) -> String {
+    format!(
+        "    <testcase classname=\"{0}\" name=\"{0}\">\n      <failure type=\"{1}\" message=\"{2}\">{0}:{3}:{4}: error[{1}]: {2}</failure>\n    </testcase>\n",
+        xml(file),
+        x.rule,
+        xml(&x.message),
+        x.line,
+        x.column
+    )
 }
 
 fn xml(s: &str) -> String {

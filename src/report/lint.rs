@@ -106,6 +106,24 @@ pub fn text_file(f: &FileReport, paint: Paint) -> String {
     out
 }
 
+/// A file that could not be read, as text: where (when known), what, help.
+pub fn text_unreadable(file: &str, x: &Finding, paint: Paint) -> String {
+    let at = match x.line {
+        0 => file.to_string(),
+        l => format!("{file}:{l}:{}", x.column),
+    };
+    let sev = paint.color(
+        sev_color(x.severity),
+        &format!("{}[{}]", x.severity, x.rule),
+    );
+    format!(
+        "{}: {sev}: {}\n  = help: {}\n\n",
+        paint.bold(&at),
+        paint.bold(&x.message),
+        x.help
+    )
+}
+
 /// The last line of the text report.
 pub fn text_summary(s: &Summary, paint: Paint) -> String {
     let plans = count(s.plans, "plan", "plans");
@@ -181,7 +199,7 @@ fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, pai
     }
 }
 
-fn finding_json(x: &Finding, document: usize) -> Value {
+pub fn finding_json(x: &Finding, document: usize) -> Value {
     json!({
         "rule": x.rule,
         "severity": x.severity,
@@ -246,29 +264,56 @@ pub fn sarif(files: &[FileReport], c: &crate::catalog::Catalog) -> Value {
     sarif_log(files.iter().flat_map(sarif_results).collect(), c)
 }
 
+/// One finding as a SARIF result (`document`: its plan's index).
+pub fn sarif_result(file: &str, x: &Finding, document: usize) -> Value {
+    let index = RULES.iter().position(|r| r.id == x.rule).unwrap_or(0);
+    let mut location = json!({"artifactLocation": {"uri": sarif_uri(file)}});
+    if x.line > 0 {
+        location["region"] = json!({"startLine": x.line, "startColumn": x.column.max(1)});
+    }
+    json!({
+        "ruleId": x.rule,
+        "ruleIndex": index,
+        "level": sarif_level(x.severity),
+        "message": {"text": format!("{} (help: {})", x.message, x.help)},
+        "locations": [{
+            "physicalLocation": location,
+            "logicalLocations": [{"fullyQualifiedName": x.field, "kind": "member"}],
+        }],
+        "properties": {"field": x.field, "document": document},
+    })
+}
+
 /// One file's SARIF results.
 pub fn sarif_results(f: &FileReport) -> Vec<Value> {
-    let mut results = Vec::new();
-    for (d, r) in &f.docs {
-        for x in &r.findings {
-            let index = RULES.iter().position(|r| r.id == x.rule).unwrap_or(0);
-            results.push(json!({
-                "ruleId": x.rule,
-                "ruleIndex": index,
-                "level": sarif_level(x.severity),
-                "message": {"text": format!("{} (help: {})", x.message, x.help)},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": sarif_uri(&f.file)},
-                        "region": {"startLine": x.line.max(1), "startColumn": x.column.max(1)},
-                    },
-                    "logicalLocations": [{"fullyQualifiedName": x.field, "kind": "member"}],
-                }],
-                "properties": {"field": x.field, "document": d.index},
-            }));
-        }
-    }
-    results
+    f.docs
+        .iter()
+        .flat_map(|(d, r)| {
+            r.findings
+                .iter()
+                .map(move |x| sarif_result(&f.file, x, d.index))
+        })
+        .collect()
+}
+
+/// SARIF's `invocations`: unreadable inputs as tool execution notifications.
+pub fn sarif_invocations(unreadable: &[(String, Finding)]) -> Value {
+    let notes: Vec<Value> = unreadable
+        .iter()
+        .map(|(file, x)| {
+            let mut location = json!({"artifactLocation": {"uri": sarif_uri(file)}});
+            if x.line > 0 {
+                location["region"] = json!({"startLine": x.line, "startColumn": x.column.max(1)});
+            }
+            json!({
+                "level": "error",
+                "message": {"text": x.message},
+                "descriptor": {"id": x.rule},
+                "locations": [{"physicalLocation": location}],
+            })
+        })
+        .collect();
+    json!([{"executionSuccessful": notes.is_empty(), "toolExecutionNotifications": notes}])
 }
 
 /// The SARIF log around its results.

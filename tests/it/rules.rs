@@ -11,10 +11,14 @@ const MARK: &str = "# <- fires here";
 fn lint_text(text: &str) -> Vec<Finding> {
     let source =
         source_from_bytes("example.yaml".into(), text.as_bytes().to_vec()).expect("readable");
-    let docs = parse_documents(source).expect("parses");
-    docs.iter()
-        .flat_map(|d| lint_document(d, Catalog::builtin()).findings)
-        .collect()
+    // A file that does not parse is one `input-unreadable` finding, as lint reports it.
+    match parse_documents(source) {
+        Ok(docs) => docs
+            .iter()
+            .flat_map(|d| lint_document(d, Catalog::builtin()).findings)
+            .collect(),
+        Err(e) => vec![kubeplan::lint::unreadable(&e)],
+    }
 }
 
 /// The ids `spec/rules.md` makes the contract.

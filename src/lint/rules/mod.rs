@@ -34,6 +34,7 @@ pub mod capacity;
 pub mod control_plane;
 pub mod etcd;
 pub mod failure;
+pub mod input;
 pub mod load_balancer;
 pub mod network;
 pub mod scale;
