@@ -96,18 +96,25 @@ pub enum LintFormat {
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Plan files, folders (every *.yaml/*.yml inside, recursively) or - for stdin
-    #[arg(required = true, value_name = "PLAN")]
+    #[arg(required_unless_present = "print_config", value_name = "PLAN")]
     pub paths: Vec<String>,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = LintFormat::Text)]
     pub format: LintFormat,
-    /// The lowest severity that makes the exit status 1 (never: report only, exit 0)
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// The lowest severity that makes the exit status 1 (never: report only, exit 0) [default: error, or the config's failOn]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Read lint settings from FILE instead of the nearest .kubeplan.yaml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print the effective settings (config file, rule levels, ignores, failOn) and exit
+    #[arg(long)]
+    pub print_config: bool,
 }
 
 /// `lint --fail-on`: the findings that fail the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Error,
     Warning,

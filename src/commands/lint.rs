@@ -8,10 +8,11 @@ use std::io::{BufWriter, Write};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 
+use super::config::LintConfig;
 use super::ordered::for_each_ordered;
 use super::{exit, Env};
 use crate::catalog::Catalog;
-use crate::cli::{LintArgs, LintFormat};
+use crate::cli::{FailOn, LintArgs, LintFormat};
 use crate::diag::Finding;
 use crate::lint::lint_document;
 use crate::plan::load::{each_document, expand_paths, read_source, LoadError};
@@ -41,10 +42,30 @@ enum Layout {
     Json(Frame),
 }
 
+/// What a run lints with: the format, the failing severity (flag, else the
+/// config's, else error), the config's rule levels and ignores.
+struct Settings {
+    format: LintFormat,
+    fail_on: FailOn,
+    config: LintConfig,
+}
+
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
+    let (config, from) = LintConfig::load(args.config.as_deref())?;
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
+    if args.print_config {
+        super::emit(&config.print(from.as_deref(), fail_on)?)?;
+        return Ok(exit::OK);
+    }
+    let settings = Settings {
+        format: args.format,
+        fail_on,
+        config,
+    };
     let files = expand_paths(&args.paths)?;
     let catalog = env.catalog()?;
-    let layout = match args.format {
+    let s = &settings;
+    let layout = match s.format {
         LintFormat::Text => Layout::Text(env.paint),
         LintFormat::Github | LintFormat::Junit => Layout::Text(Paint::default()),
         format => Layout::Json(frame(&skeleton(
@@ -55,9 +76,9 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         ))),
     };
     let bar = progress(files.len());
-    let check = |i: usize| check_file(&files[i], catalog, &layout, args);
+    let check = |i: usize| check_file(&files[i], catalog, &layout, s);
     let mut writer = Writer::new(&layout);
-    writer.buffer = (args.format == LintFormat::Junit).then(String::new);
+    writer.buffer = (s.format == LintFormat::Junit).then(String::new);
     let mut cases = (0, 0);
     let mut total = Summary::default();
     let mut failing = false;
@@ -75,17 +96,17 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     // The end: the summary line; the rest of the JSON document after its
     // items, or the whole document when no item was printed.
     let tail = match (&layout, writer.items) {
-        _ if args.format == LintFormat::Junit => {
+        _ if s.format == LintFormat::Junit => {
             let body = writer.buffer.take().unwrap_or_default();
             crate::report::ci::junit(&body, cases.0, cases.1)
         }
         // Workflow commands only: the summary is in the annotations.
-        _ if args.format == LintFormat::Github => String::new(),
+        _ if s.format == LintFormat::Github => String::new(),
         (Layout::Text(paint), _) => out::text_summary(&total, *paint),
-        (Layout::Json(_), 0) => format!("{:#}\n", skeleton(args.format, vec![], &total, catalog)),
-        (Layout::Json(_), _) => frame(&skeleton(args.format, vec![slot()], &total, catalog)).tail,
+        (Layout::Json(_), 0) => format!("{:#}\n", skeleton(s.format, vec![], &total, catalog)),
+        (Layout::Json(_), _) => frame(&skeleton(s.format, vec![slot()], &total, catalog)).tail,
     };
-    let tail = match args.format {
+    let tail = match s.format {
         LintFormat::Sarif if !unreadable.is_empty() => with_invocations(&tail, &unreadable),
         _ => tail,
     };
@@ -127,7 +148,7 @@ fn frame(skeleton: &Value) -> Frame {
     Frame::cut(skeleton).expect("the skeleton holds the slot")
 }
 
-fn check_file(name: &str, catalog: &Catalog, layout: &Layout, args: &LintArgs) -> Piece {
+fn check_file(name: &str, catalog: &Catalog, layout: &Layout, args: &Settings) -> Piece {
     let mut piece = Piece {
         items: Vec::new(),
         summary: Summary {
@@ -161,7 +182,8 @@ fn check_file(name: &str, catalog: &Catalog, layout: &Layout, args: &LintArgs) -
     // Each document is linted and rendered as it is parsed, then dropped.
     let parsed = each_document(source, |doc| {
         docs += 1;
-        let report = lint_document(&doc, catalog);
+        let mut report = lint_document(&doc, catalog);
+        args.config.apply(&name, &mut report);
         let one = FileReport {
             file: name.clone(),
             docs: vec![(&doc, report)],
@@ -207,7 +229,7 @@ fn finish_piece(
     findings: Vec<Value>,
     text: String,
     layout: &Layout,
-    args: &LintArgs,
+    args: &Settings,
 ) {
     match layout {
         Layout::Text(_) => piece.items.push(text),
@@ -229,12 +251,12 @@ fn add_unreadable(
     mut findings: Vec<Value>,
     mut text: String,
     layout: &Layout,
-    args: &LintArgs,
+    args: &Settings,
 ) {
     let x = crate::lint::unreadable(e);
     piece.summary.unreadable += 1;
     piece.summary.errors += 1;
-    piece.failing |= args.fail_on != crate::cli::FailOn::Never;
+    piece.failing |= args.fail_on != FailOn::Never;
     match (layout, args.format) {
         (_, LintFormat::Github) => text.push_str(&crate::report::ci::github_line(name, &x)),
         (_, LintFormat::Junit) => {

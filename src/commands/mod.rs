@@ -1,6 +1,7 @@
 //! Command glue: load, call the engine, emit. Each returns the exit status.
 
 pub mod bom;
+pub mod config;
 pub mod design;
 pub mod diagram;
 pub mod export;

@@ -112,6 +112,10 @@ pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
             (p.line, p.column)
         };
         report.findings.extend(check_plan(plan, catalog, &locate));
+        let at = locate(&format!("metadata.annotations.{IGNORE_ANNOTATION}"));
+        report
+            .findings
+            .extend(rules::input::unknown_ignored(plan, at));
         let ignored = ignored_rules(plan);
         let before = report.findings.len();
         report

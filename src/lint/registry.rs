@@ -11,6 +11,7 @@ pub static RULES: &[&Rule] = &[
     &rules::schema::SCHEMA_INVALID_VALUE,
     &rules::schema::SCHEMA_MISSING_FIELD,
     &rules::input::INPUT_UNREADABLE,
+    &rules::input::IGNORE_UNKNOWN_RULE,
     &rules::etcd::ETCD_EVEN_MEMBERS,
     &rules::etcd::ETCD_NO_FAULT_TOLERANCE,
     &rules::etcd::ETCD_TOO_MANY_MEMBERS,

@@ -131,10 +131,15 @@ pub fn expand_paths(args: &[String]) -> Result<Vec<String>, LoadError> {
     Ok(out)
 }
 
+/// The `.yaml`/`.yml` files below `dir`. Hidden files and folders (`.git`,
+/// `.kubeplan.yaml`, `.github/`) are not plans, as with git and ruff.
 fn walk_dir(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let kind = entry.file_type()?;
         if kind.is_dir() {
             walk_dir(&path, found)?;

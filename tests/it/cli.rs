@@ -1488,3 +1488,85 @@ fn github_and_junit_formats() {
         .unwrap()
         .contains("failures=\"0\""));
 }
+
+/// `.kubeplan.yaml`, found upward from the current folder (or --config):
+/// rule levels (off, a new severity), ignores by path glob, failOn (a flag
+/// wins); unknown rule ids warn with the closest; --print-config shows the
+/// settings in force; a broken config is one line, exit 2.
+#[test]
+fn config_file_sets_levels_ignores_and_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("plans/legacy");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::copy(
+        example("classic-two-control-planes.yaml"),
+        sub.join("classic.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".kubeplan.yaml"),
+        "rules:\n  production-single-zone: off\n  etcd-even-members: warning\n  etcd-even-member: error\nignore:\n  - path: \"legacy/*.yaml\"\n    rules: [api-lb-single-point-of-failure]\nfailOn: never\n",
+    )
+    .unwrap();
+    let run = |cwd: &std::path::Path, args: &[&str]| {
+        kubeplan().current_dir(cwd).args(args).output().unwrap()
+    };
+    // From a subfolder: the config two levels up applies.
+    let plans = dir.path().join("plans");
+    let out = run(&plans, &["lint", "legacy/classic.yaml"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "failOn: never\n{text}{err}");
+    assert!(!text.contains("production-single-zone"), "off\n{text}");
+    assert!(text.contains("warning[etcd-even-members]"), "level\n{text}");
+    assert!(
+        !text.contains("api-lb-single-point-of-failure"),
+        "ignored by path\n{text}"
+    );
+    assert!(text.contains("ignored)"), "{text}");
+    assert!(
+        err.contains("`etcd-even-member` is no rule; did you mean `etcd-even-members`?"),
+        "{err}"
+    );
+    // The flag wins over failOn.
+    assert_eq!(
+        run(
+            &plans,
+            &["lint", "--fail-on", "error", "legacy/classic.yaml"]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    // --print-config: where from, and the settings.
+    let out = run(&plans, &["lint", "--print-config"]);
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.contains(".kubeplan.yaml")
+            && printed.contains("failOn: never")
+            && printed.contains("legacy/*.yaml"),
+        "{printed}"
+    );
+    // The config itself is not a plan when a folder is linted.
+    let out = run(dir.path(), &["lint", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    // --config names another file; a broken one is one line, exit 2.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "rules: [oops\n").unwrap();
+    let out = run(
+        &plans,
+        &[
+            "lint",
+            "--config",
+            bad.to_str().unwrap(),
+            "legacy/classic.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("bad.yaml") && err.lines().count() == 1,
+        "{err}"
+    );
+}

@@ -37,3 +37,43 @@ pub fn finding(e: &crate::plan::LoadError) -> crate::diag::Finding {
         help: "fix the file at this position; the other files are checked as usual".into(),
     }
 }
+
+rule! {
+    IGNORE_UNKNOWN_RULE: "ignore-unknown-rule", Always(Warning), None,
+    summary: "A `kubeplan.io/ignore` annotation names a rule that does not exist.",
+    what: "Each id in the plan's `kubeplan.io/ignore` annotation against the rule catalog (`kubeplan rules`); the message names the closest id.",
+    why: "A misspelt id silences nothing, so the finding it was meant to silence still fails the run, or worse, the author believes a rule is off that is on.",
+    fix: "Spell the id as `kubeplan rules` lists it (the message suggests the closest one), or remove it.",
+    near_miss: [("etcd-even-member\"", "etcd-even-members\"")],
+}
+
+/// The unknown ids of a plan's ignore annotation, each a warning at the
+/// annotation, naming the closest rule id.
+pub fn unknown_ignored(
+    plan: &crate::plan::ClusterPlan,
+    at: (u32, u32),
+) -> Vec<crate::diag::Finding> {
+    let ids = || crate::lint::RULES.iter().map(|r| r.id);
+    crate::lint::ignored_rules(plan)
+        .into_iter()
+        .filter(|id| !ids().any(|r| r == id))
+        .map(|id| {
+            let hint = match crate::fmt::closest(&id, ids()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "`kubeplan rules` lists the ids".to_string(),
+            };
+            crate::diag::Finding {
+                rule: IGNORE_UNKNOWN_RULE.id,
+                severity: Warning,
+                message: format!(
+                    "`{id}` in `{}` is no rule: it silences nothing",
+                    crate::lint::IGNORE_ANNOTATION
+                ),
+                field: format!("metadata.annotations.{}", crate::lint::IGNORE_ANNOTATION),
+                line: at.0,
+                column: at.1,
+                help: hint,
+            }
+        })
+        .collect()
+}
