@@ -54,6 +54,8 @@ pub enum Command {
     Whatif(WhatifArgs),
     /// Draw the plan's topology: zones, load balancers, control plane, etcd, worker pools
     Diagram(DiagramArgs),
+    /// What changed between two plans: machines, vCPU, memory, cost, etcd, zones, findings
+    Diff(DiffArgs),
     /// List the rule catalog
     Rules(RulesArgs),
     /// Show one rule's rationale, example and fix
@@ -201,6 +203,22 @@ pub enum BomFormat {
     Csv,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The plan before
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The plan after
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    /// Output format (markdown: for a pull request comment)
+    #[arg(long, short, value_enum, default_value_t = WhatifFormat::Table)]
+    pub format: WhatifFormat,
+    /// Exit 1 when the new plan brings a finding at this severity or above
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on_new: Option<Severity>,
 }
 
 #[derive(Debug, Args)]

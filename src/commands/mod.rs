@@ -136,6 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Quorum(a) => quorum::run(&a, &env),
         Command::Whatif(a) => whatif::run(&a, &env),
         Command::Diagram(a) => diagram::run(&a, &env),
+        Command::Diff(a) => misc::diff(&a, &env),
         Command::Rules(a) => misc::rules(&a, &env),
         Command::Explain(a) => misc::explain(&a, &env),
         Command::Schema(a) => misc::schema(&a),

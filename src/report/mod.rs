@@ -3,6 +3,7 @@
 pub mod bom;
 pub mod ci;
 pub mod design;
+pub mod diff;
 pub mod lint;
 pub mod markdown;
 pub mod profiles;

@@ -1570,3 +1570,86 @@ fn config_file_sets_levels_ignores_and_fail_on() {
         "{err}"
     );
 }
+
+/// `kubeplan diff OLD NEW`: figures per role, totals, etcd, zones, and the
+/// findings that appear or disappear; --fail-on-new gates a pull request.
+#[test]
+fn diff_compares_two_plans() {
+    let (stacked, classic) = (
+        example("prod-onprem-stacked.yaml"),
+        example("classic-two-control-planes.yaml"),
+    );
+    let out = kubeplan()
+        .args(["diff", &stacked, &classic, "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "no gate without --fail-on-new");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let change = |what: &str| {
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["what"] == what)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(change("machines: control plane")["old"], "3");
+    assert_eq!(change("machines: control plane")["new"], "2");
+    assert_eq!(change("etcd members")["new"], "2 (quorum 2, survives 0)");
+    assert_eq!(change("zones")["old"], "rack-a, rack-b, rack-c");
+    let new_rules: Vec<&str> = v["findings_new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(new_rules.contains(&"etcd-even-members"), "{new_rules:?}");
+    assert_eq!(v["findings_gone"].as_array().unwrap().len(), 0);
+    // The gate: new errors fail; the other way round nothing new appears.
+    assert_eq!(
+        kubeplan()
+            .args(["diff", &stacked, &classic, "--fail-on-new", "error"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(1)
+    );
+    let back = kubeplan()
+        .args([
+            "diff",
+            &classic,
+            &stacked,
+            "--fail-on-new",
+            "error",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(back.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
+    assert!(v["findings_gone"].as_array().unwrap().len() >= 4);
+    // The same plan: nothing changed.
+    let same = kubeplan()
+        .args(["diff", &stacked, &stacked, "-f", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(v["changed"], 0);
+    let md = kubeplan()
+        .args(["diff", &stacked, &classic, "-f", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains("| machines: control plane | 3 | **2** |") && md.contains("**New findings**"),
+        "{md}"
+    );
+    let bad = kubeplan()
+        .args(["diff", &stacked, "missing.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
