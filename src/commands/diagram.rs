@@ -37,6 +37,7 @@ pub fn run(args: &DiagramArgs, env: &Env) -> anyhow::Result<u8> {
         };
         frames.push(Frame::of(plan, &findings));
     }
+    let frames = crate::diagram::collapse(frames);
     let out = match args.format {
         DiagramFormat::Svg => svg::render(&frames),
         DiagramFormat::Mermaid => text::mermaid(&frames),

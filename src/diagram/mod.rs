@@ -351,3 +351,58 @@ fn storage(plan: &ClusterPlan) -> Vec<String> {
         })
         .collect()
 }
+
+/// A frame's shape: everything but the names, so clusters of a split that
+/// differ only in name compare equal.
+fn shape(f: &Frame) -> String {
+    let cells: Vec<String> = f
+        .zones
+        .iter()
+        .flat_map(|z| {
+            let name = z.name.clone();
+            z.cells.iter().map(move |c| {
+                c.as_ref().map_or(format!("{name}: -"), |c| {
+                    format!(
+                        "{name}: {} {} {:?} {:?}",
+                        c.title, c.detail, c.note, c.flags
+                    )
+                })
+            })
+        })
+        .collect();
+    format!(
+        "{}|{:?}|{:?}|{:?}|{:?}|{}",
+        f.endpoint,
+        f.endpoint_flags,
+        f.etcd_label,
+        f.etcd_flags,
+        f.storage,
+        cells.join(";")
+    )
+}
+
+/// Consecutive clusters of one shape (a split: `prod-aws-1` .. `prod-aws-76`)
+/// drawn once, titled with the range and the count: 76 identical frames
+/// say no more than one, and would pass any renderer's size limit.
+pub fn collapse(frames: Vec<Frame>) -> Vec<Frame> {
+    let mut out: Vec<(Frame, String, usize)> = Vec::new();
+    for f in frames {
+        let last_name = f.title.split(" — ").next().unwrap_or("").to_string();
+        match out.last_mut() {
+            Some((first, last, n)) if shape(first) == shape(&f) => {
+                *last = last_name;
+                *n += 1;
+            }
+            _ => out.push((f, last_name, 1)),
+        }
+    }
+    out.into_iter()
+        .map(|(mut f, last, n)| {
+            if n > 1 {
+                let (name, rest) = f.title.split_once(" — ").unwrap_or((&f.title, ""));
+                f.title = format!("{name} .. {last} ({n} clusters of this shape) — {rest}");
+            }
+            f
+        })
+        .collect()
+}

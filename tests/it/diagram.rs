@@ -394,3 +394,45 @@ fn design_and_bom_share_the_markdown_report() {
         written.split("## Topology").nth(1)
     );
 }
+
+/// A split's clusters of one shape are drawn once, titled with the range
+/// and the count (76 identical frames would say no more, and would pass
+/// renderers' size limits); a cluster of another shape keeps its frame.
+#[test]
+fn a_split_draws_each_shape_once() {
+    let c = Catalog::builtin();
+    let all = plans();
+    let base = all
+        .iter()
+        .find(|(p, _)| p.ends_with("prod-eks.yaml"))
+        .unwrap()
+        .1
+        .clone();
+    let mut split: Vec<ClusterPlan> = (1..=40)
+        .map(|i| {
+            let mut p = base.clone();
+            p.metadata.name = format!("shop-{i}");
+            p
+        })
+        .collect();
+    let mut last = base.clone();
+    last.metadata.name = "shop-41".into();
+    last.spec.workers[0].nodes = 6;
+    split.push(last);
+    let frames = kubeplan::diagram::collapse(frames(c, &split));
+    assert_eq!(frames.len(), 2);
+    assert!(
+        frames[0]
+            .title
+            .starts_with("shop-1 .. shop-40 (40 clusters of this shape)"),
+        "{}",
+        frames[0].title
+    );
+    assert!(
+        frames[1].title.starts_with("shop-41 — "),
+        "{}",
+        frames[1].title
+    );
+    let dir = tempfile::tempdir().unwrap();
+    render_checks(&frames, "split", dir.path());
+}
