@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::plan::{ClusterPlan, EtcdTopology, LbPlacement, LbType, Machine, Medium, Platform};
 
 /// One line of the bill.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BomRow {
     pub role: String,
@@ -29,7 +29,7 @@ pub struct BomRow {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     pub machines: u64,
@@ -44,7 +44,7 @@ pub struct Totals {
     pub cost_incomplete: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BomStorageClass {
     pub name: String,
@@ -54,7 +54,7 @@ pub struct BomStorageClass {
     pub default: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tooling {
     pub tool: Option<crate::plan::Tooling>,
@@ -62,7 +62,7 @@ pub struct Tooling {
     pub managed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Prices {
     pub date: String,
@@ -70,7 +70,7 @@ pub struct Prices {
     pub currency: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Bom {
     pub cluster: String,

@@ -73,6 +73,9 @@ pub struct SchemaArgs {
     /// Which file's schema
     #[arg(value_enum, default_value_t = SchemaKind::Plan)]
     pub file: SchemaKind,
+    /// The schema of a command's --format json output instead
+    #[arg(long, value_enum, value_name = "COMMAND")]
+    pub output: Option<crate::report::schemas::Output>,
 }
 
 /// The files kubeplan reads that have a schema.

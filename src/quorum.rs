@@ -34,7 +34,7 @@ pub fn members_for(failures: u32, min: u32, max: u32) -> u32 {
 }
 
 /// One row of the quorum table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QuorumRow {
     pub members: u32,
@@ -86,7 +86,7 @@ pub fn member_warnings(members: u32, max_members: u32) -> Vec<String> {
 }
 
 /// Whether the cluster keeps quorum after losing one zone.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ZoneLoss {
     pub zone: String,
     pub members: u32,
@@ -94,7 +94,7 @@ pub struct ZoneLoss {
 }
 
 /// Zone-loss verdicts for members placed per zone.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ZoneReport {
     pub members: u32,

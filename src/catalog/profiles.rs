@@ -448,7 +448,7 @@ pub struct StorageProfile {
     pub access_modes: Vec<crate::plan::AccessMode>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PriceInfo {
     pub date: String,

@@ -34,6 +34,10 @@ pub fn explain(args: &ExplainArgs, env: &Env) -> anyhow::Result<u8> {
 }
 
 pub fn schema(args: &crate::cli::SchemaArgs) -> anyhow::Result<u8> {
+    if let Some(o) = args.output {
+        emit(&crate::report::schemas::schema(o))?;
+        return Ok(exit::OK);
+    }
     emit(match args.file {
         crate::cli::SchemaKind::Plan => crate::plan::schema::JSON_SCHEMA,
         crate::cli::SchemaKind::Addresses => crate::export::addresses::JSON_SCHEMA,

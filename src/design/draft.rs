@@ -35,7 +35,7 @@ pub enum Topic {
 }
 
 /// One decision and why it was made.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Reason {
     #[serde(skip)]
     pub topic: Topic,

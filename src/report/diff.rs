@@ -15,7 +15,7 @@ use crate::plan::ClusterPlan;
 use crate::quorum::{fault_tolerance, quorum};
 
 /// One compared figure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub what: String,
     pub old: String,
@@ -23,7 +23,7 @@ pub struct Change {
 }
 
 /// A finding on one side only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FindingChange {
     pub rule: String,
     pub severity: Severity,
@@ -31,7 +31,7 @@ pub struct FindingChange {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Diff {
     pub old: String,
     pub new: String,

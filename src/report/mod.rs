@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod profiles;
 pub mod quorum;
 pub mod rules;
+pub mod schemas;
 pub mod size;
 pub mod stream;
 pub mod whatif;

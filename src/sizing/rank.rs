@@ -71,7 +71,7 @@ pub fn instance_max_pods(
 }
 
 /// One instance type sized for a demand.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Choice {
     pub instance_type: String,
@@ -98,7 +98,7 @@ pub struct Choice {
 
 /// What every node gives its DaemonSets before it runs a pod: their CPU and
 /// memory requests, and the pod slots they take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Overhead {
     pub cpu: f64,

@@ -18,7 +18,7 @@ use scenario::{lb_role, Failure, Lost, Role};
 use timeline::Event;
 
 /// The overall verdict, from best to worst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Survives,
@@ -37,7 +37,7 @@ impl std::fmt::Display for Verdict {
 }
 
 /// etcd after the failure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EtcdState {
     /// `writes`, `read-only` (members left, no quorum), `lost` (none left),
     /// or `provider` (a managed control plane's etcd).
@@ -48,14 +48,14 @@ pub struct EtcdState {
 }
 
 /// One component's verdict and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Part {
     pub ok: bool,
     pub why: String,
 }
 
 /// Pods after the failure, at their requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CapacityState {
     pub pods: u64,
     pub capacity_before: u64,
@@ -64,7 +64,7 @@ pub struct CapacityState {
 }
 
 /// One scenario's analysis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     pub failed: Vec<String>,
     pub etcd: EtcdState,

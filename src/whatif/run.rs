@@ -11,14 +11,14 @@ use crate::catalog::Catalog;
 use crate::plan::{ClusterPlan, Purpose};
 
 /// One scenario in a report: how many failures it combines, and its outcome.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Scenario {
     pub order: usize,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub scenarios: usize,
     pub survives: usize,
@@ -32,7 +32,7 @@ pub struct Summary {
     pub line: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub plan: String,
     pub purpose: Purpose,

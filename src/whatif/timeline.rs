@@ -13,7 +13,7 @@ use crate::plan::{ClusterPlan, WorkloadKind};
 
 /// One thing that happens, `from`..`to` seconds after the failure
 /// (`never`: it does not happen until the machines return).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Event {
     pub from_s: f64,
     pub to_s: f64,

@@ -1,0 +1,141 @@
+//! The JSON Schema (draft-07) of each command's `--format json` output, as
+//! `kubeplan schema --output COMMAND` prints it. Typed outputs give their
+//! own schema; the shapes below describe the ones assembled as JSON. A test
+//! validates every command's output against its schema.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::bom::{Bom, Totals};
+use crate::catalog::PriceInfo;
+use crate::design::Reason;
+use crate::diag::Severity;
+use crate::plan::{ClusterPlan, Platform};
+use crate::quorum::{QuorumRow, ZoneReport};
+use crate::sizing::{Choice, Overhead};
+
+/// A lint finding in JSON.
+#[derive(Serialize, JsonSchema)]
+pub struct LintFinding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    /// Dotted path of the plan field (empty for a file that could not be read).
+    pub field: String,
+    /// 1-based; 0 when unknown (an unreadable file).
+    pub line: u32,
+    pub column: u32,
+    pub help: String,
+    /// 0-based index of the plan in its file.
+    pub document: usize,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct LintFile {
+    pub file: String,
+    pub findings: Vec<LintFinding>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct LintSummary {
+    pub files: usize,
+    pub plans: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub ignored: usize,
+    /// Present when some input could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<usize>,
+}
+
+/// `kubeplan lint --format json`.
+#[derive(Serialize, JsonSchema)]
+pub struct LintReport {
+    pub files: Vec<LintFile>,
+    pub summary: LintSummary,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct PodRequestsJson {
+    pub cpu: f64,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+}
+
+/// `kubeplan size --format json`.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SizeReport {
+    pub platform: Platform,
+    pub pods: u64,
+    pub sized_for: u64,
+    pub zones: u32,
+    pub pod_requests: PodRequestsJson,
+    pub prices: Option<PriceInfo>,
+    pub max_pods_assume: Option<String>,
+    pub per_node_overhead: Overhead,
+    pub blast_radius_pods: Option<u64>,
+    pub memory: String,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct DesignBom {
+    pub clusters: Vec<Bom>,
+    pub totals: Totals,
+}
+
+/// `kubeplan design --format json`.
+#[derive(Serialize, JsonSchema)]
+pub struct DesignReport {
+    /// The resolved answers (`kubeplan design --help` lists them).
+    pub answers: serde_json::Map<String, serde_json::Value>,
+    pub plans: Vec<ClusterPlan>,
+    pub reasons: Vec<Reason>,
+    pub bom: DesignBom,
+}
+
+/// One plan's output, or an array of them for a file of several plans.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+/// `kubeplan quorum --format json`: the table rows, or (with --zones or
+/// --plan) the zone report.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum QuorumReport {
+    Rows(Vec<QuorumRow>),
+    Zones(ZoneReport),
+}
+
+/// The commands with JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Lint,
+    Bom,
+    Design,
+    Size,
+    Quorum,
+    Whatif,
+    Diff,
+}
+
+/// The schema of `output`'s JSON.
+pub fn schema(output: Output) -> String {
+    let g = || schemars::generate::SchemaSettings::draft07().into_generator();
+    let s = match output {
+        Output::Lint => g().into_root_schema_for::<LintReport>(),
+        Output::Bom => g().into_root_schema_for::<OneOrMany<Bom>>(),
+        Output::Design => g().into_root_schema_for::<DesignReport>(),
+        Output::Size => g().into_root_schema_for::<SizeReport>(),
+        Output::Quorum => g().into_root_schema_for::<QuorumReport>(),
+        Output::Whatif => g().into_root_schema_for::<OneOrMany<crate::whatif::run::Report>>(),
+        Output::Diff => g().into_root_schema_for::<super::diff::Diff>(),
+    };
+    format!("{:#}\n", serde_json::to_value(s).unwrap_or_default())
+}
