@@ -1653,3 +1653,18 @@ fn diff_compares_two_plans() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// The guide's lint examples agree: the JSON example's line and column are
+/// those of the text example (`plan.yaml:19:14`).
+#[test]
+fn the_guides_json_and_text_examples_agree() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/guide.md")).unwrap();
+    let text = guide.find("plan.yaml:").map(|i| &guide[i + 10..]).unwrap();
+    let (line, rest) = text.split_once(':').unwrap();
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    assert!(
+        guide.contains(&format!("\"line\": {line}, \"column\": {column},")),
+        "the JSON example should say line {line}, column {column}"
+    );
+}
