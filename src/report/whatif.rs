@@ -171,7 +171,7 @@ pub fn reference(
     let mut out = String::from(include_str!("whatif_intro.md"));
     out.push_str("\n## The figures\n\n| what | formula | value | source |\n|---|---|---|---|\n");
     let rows: Vec<[String; 4]> = vec![
-        ["etcd: a new leader after the leader is lost".into(), "election timeout, randomized between 1x and 2x".into(), format!("{} – {} s", decimal(t), decimal(2.0 * t)), "etcd `--election-timeout` default 1000 ms (etcd.conf.yml.sample; etcd docs, Tuning)".into()],
+        ["etcd: a new leader after the leader is lost".into(), "election timeout, randomized between 1x and 2x, per round (a split vote adds a round)".into(), format!("{} – {} s", decimal(t), decimal(2.0 * t)), "etcd `--election-timeout` default 1000 ms (etcd.conf.yml.sample; etcd docs, Tuning)".into()],
         ["controllers: a standby takes the lease after the leader dies".into(), "leaseDuration − retryPeriod to leaseDuration + 2 × 2.2 × retryPeriod".into(), "13 – 23.8 s with 15 s / 10 s / 2 s".into(), "client-go `tools/leaderelection` (JitterFactor 1.2); defaults from component-base `RecommendedDefaultLeaderElectionConfiguration`; the plan's `leaderElection` timings when set".into()],
         ["controllers: after a graceful stop".into(), "about one retryPeriod (the lease is released)".into(), "≈ 2 s".into(), "client-go `ReleaseOnCancel`".into()],
         ["a backup takes the virtual IP".into(), format!("3 × advert_int + (256 − priority) / 256, priority {BACKUP_PRIORITY}"), format!("{} s", decimal((vip_takeover(c) * 10.0).round() / 10.0)), "keepalived.conf(5), `advert_int` default 1 s; the priorities `export` writes".into()],

@@ -85,7 +85,7 @@ pub fn events(
     };
     if etcd.state == "writes" && lost.total(&etcd_role) > 0 {
         let t = f64::from(c.kubernetes.etcd.election_timeout_ms) / 1000.0;
-        out.push(event(t, 2.0 * t, format!("etcd elects a new leader if the lost member led (election timeout {} ms, randomized up to twice)", c.kubernetes.etcd.election_timeout_ms)));
+        out.push(event(t, 2.0 * t, format!("etcd elects a new leader if the lost member led (election timeout {} ms, randomized up to twice; a split vote takes another round)", c.kubernetes.etcd.election_timeout_ms)));
     }
     if api.ok && lost.total(&Role::ControlPlane) > 0 {
         if let Entry::Hosts { .. } = layout.entry {
