@@ -166,12 +166,10 @@ pub fn reference(
     use crate::fmt::decimal;
     use crate::whatif::timeline::{vip_takeover, BACKUP_PRIORITY};
     let f = &c.kubernetes.failure;
-    let e = &c.kubernetes.etcd;
-    let t = f64::from(e.election_timeout_ms) / 1000.0;
     let mut out = String::from(include_str!("whatif_intro.md"));
     out.push_str("\n## The figures\n\n| what | formula | value | source |\n|---|---|---|---|\n");
     let rows: Vec<[String; 4]> = vec![
-        ["etcd: a new leader after the leader is lost".into(), "election timeout, randomized between 1x and 2x, per round (a split vote adds a round)".into(), format!("{} – {} s", decimal(t), decimal(2.0 * t)), "etcd `--election-timeout` default 1000 ms (etcd.conf.yml.sample; etcd docs, Tuning)".into()],
+        ["etcd: a new leader after the leader is lost".into(), "election timeout randomized between 1x and 2x, counted from the last heartbeat (up to one heartbeat interval before the loss); per round, a split vote adds a round".into(), format!("{} – {} s", decimal(crate::whatif::timeline::etcd_election(c).0), decimal(crate::whatif::timeline::etcd_election(c).1)), "etcd `--election-timeout` 1000 ms and `--heartbeat-interval` 100 ms defaults (etcd.conf.yml.sample; etcd docs, Tuning)".into()],
         ["controllers: a standby takes the lease after the leader dies".into(), "leaseDuration − retryPeriod to leaseDuration + 2 × 2.2 × retryPeriod".into(), "13 – 23.8 s with 15 s / 10 s / 2 s".into(), "client-go `tools/leaderelection` (JitterFactor 1.2); defaults from component-base `RecommendedDefaultLeaderElectionConfiguration`; the plan's `leaderElection` timings when set".into()],
         ["controllers: after a graceful stop".into(), "about one retryPeriod (the lease is released)".into(), "≈ 2 s".into(), "client-go `ReleaseOnCancel`".into()],
         ["a backup takes the virtual IP".into(), format!("3 × advert_int + (256 − priority) / 256, priority {BACKUP_PRIORITY}"), format!("{} s", decimal((vip_takeover(c) * 10.0).round() / 10.0)), "keepalived.conf(5), `advert_int` default 1 s; the priorities `export` writes".into()],

@@ -48,6 +48,17 @@ pub fn leader_takeover(plan: &ClusterPlan) -> (f64, f64, f64) {
     ((lease - retry).max(0.0), lease + 2.0 * jittered, retry)
 }
 
+/// etcd (raft): a follower campaigns when no heartbeat has come for its
+/// randomized election timeout, between 1x and 2x `election-timeout`,
+/// counted from the last heartbeat it saw — up to one heartbeat interval
+/// before the leader died. One round: election − heartbeat to 2 × election.
+pub fn etcd_election(c: &Catalog) -> (f64, f64) {
+    let e = &c.kubernetes.etcd;
+    let t = f64::from(e.election_timeout_ms) / 1000.0;
+    let hb = f64::from(e.heartbeat_interval_ms) / 1000.0;
+    (t - hb, 2.0 * t)
+}
+
 /// keepalived: a BACKUP takes the virtual IP after 3 x advert_int + skew,
 /// skew = (256 - priority) / 256 s; the exported backup has priority 100.
 pub fn vip_takeover(c: &Catalog) -> f64 {
@@ -84,8 +95,8 @@ pub fn events(
         Role::Etcd
     };
     if etcd.state == "writes" && lost.total(&etcd_role) > 0 {
-        let t = f64::from(c.kubernetes.etcd.election_timeout_ms) / 1000.0;
-        out.push(event(t, 2.0 * t, format!("etcd elects a new leader if the lost member led (election timeout {} ms, randomized up to twice; a split vote takes another round)", c.kubernetes.etcd.election_timeout_ms)));
+        let (lo, hi) = etcd_election(c);
+        out.push(event(lo, hi, format!("etcd elects a new leader if the lost member led (election timeout {} ms, randomized up to twice, counted from the last heartbeat; a split vote takes another round)", c.kubernetes.etcd.election_timeout_ms)));
     }
     if api.ok && lost.total(&Role::ControlPlane) > 0 {
         if let Entry::Hosts { .. } = layout.entry {
