@@ -73,6 +73,15 @@ pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .map(|(_, c)| c)
 }
 
+/// Text for XML (SVG, JUnit): the five predefined entities escaped.
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
 /// An optional quantity for tables: `-` when absent.
 pub fn decimal_or_dash(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), decimal)

@@ -63,13 +63,7 @@ pub fn junit_unreadable(file: &str, x: &crate::diag::Finding) -> String {
     )
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
+use crate::fmt::xml_escape as xml;
 
 /// One `<testcase>` per plan (document): a `<failure>` per finding that
 /// fails the run (`fails`), the others in `<system-out>`. Returns the XML,
