@@ -25,6 +25,11 @@ pub struct FailureTimings {
     pub large_cluster_size_threshold: u32,
     /// keepalived `advert_int`, seconds.
     pub vrrp_advert_int_s: f64,
+    /// keepalived priorities `export` writes: the MASTER's, the first BACKUP's.
+    pub vrrp_master_priority: u32,
+    pub vrrp_backup_priority: u32,
+    /// client-go's leader-election jitter factor.
+    pub leader_election_jitter: f64,
     /// The check script's `interval` (seconds) and `fall`, as exported.
     pub check_interval_s: u32,
     pub check_fall: u32,

@@ -26,9 +26,15 @@ pub fn config(plan: &ClusterPlan, c: &Catalog, hosts: &Hosts, lb: &[Host], i: us
     let host = &lb[i];
     let hash = fnv(&plan.metadata.name);
     let router_id = hash % 254 + 1;
+    let f = &c.kubernetes.failure;
     let (state, priority) = match i {
-        0 => ("MASTER", 101),
-        n => ("BACKUP", 100usize.saturating_sub(n - 1).max(1)),
+        0 => ("MASTER", f.vrrp_master_priority as usize),
+        n => (
+            "BACKUP",
+            (f.vrrp_backup_priority as usize)
+                .saturating_sub(n - 1)
+                .max(1),
+        ),
     };
     let vip = hosts
         .virtual_ip

@@ -164,15 +164,15 @@ pub fn reference(
     examples: &[(&str, &crate::plan::ClusterPlan)],
 ) -> String {
     use crate::fmt::decimal;
-    use crate::whatif::timeline::{vip_takeover, BACKUP_PRIORITY};
+    use crate::whatif::timeline::vip_takeover;
     let f = &c.kubernetes.failure;
     let mut out = String::from(include_str!("whatif_intro.md"));
     out.push_str("\n## The figures\n\n| what | formula | value | source |\n|---|---|---|---|\n");
     let rows: Vec<[String; 4]> = vec![
         ["etcd: a new leader after the leader is lost".into(), "election timeout randomized between 1x and 2x, counted from the last heartbeat (up to one heartbeat interval before the loss); per round, a split vote adds a round".into(), format!("{} – {} s", decimal(crate::whatif::timeline::etcd_election(c).0), decimal(crate::whatif::timeline::etcd_election(c).1)), "etcd `--election-timeout` 1000 ms and `--heartbeat-interval` 100 ms defaults (etcd.conf.yml.sample; etcd docs, Tuning)".into()],
-        ["controllers: a standby takes the lease after the leader dies".into(), "leaseDuration − retryPeriod to leaseDuration + 2 × 2.2 × retryPeriod".into(), "13 – 23.8 s with 15 s / 10 s / 2 s".into(), "client-go `tools/leaderelection` (JitterFactor 1.2); defaults from component-base `RecommendedDefaultLeaderElectionConfiguration`; the plan's `leaderElection` timings when set".into()],
+        ["controllers: a standby takes the lease after the leader dies".into(), format!("leaseDuration − retryPeriod to leaseDuration + 2 × {} × retryPeriod", decimal(1.0 + f.leader_election_jitter)), "13 – 23.8 s with 15 s / 10 s / 2 s".into(), "client-go `tools/leaderelection` (JitterFactor); defaults from component-base `RecommendedDefaultLeaderElectionConfiguration`; the plan's `leaderElection` timings when set".into()],
         ["controllers: after a graceful stop".into(), "about one retryPeriod (the lease is released)".into(), "≈ 2 s".into(), "client-go `ReleaseOnCancel`".into()],
-        ["a backup takes the virtual IP".into(), format!("3 × advert_int + (256 − priority) / 256, priority {BACKUP_PRIORITY}"), format!("{} s", decimal((vip_takeover(c) * 10.0).round() / 10.0)), "keepalived.conf(5), `advert_int` default 1 s; the priorities `export` writes".into()],
+        ["a backup takes the virtual IP".into(), format!("3 × advert_int + (256 − priority) / 256, priority {}", f.vrrp_backup_priority), format!("{} s", decimal((vip_takeover(c) * 10.0).round() / 10.0)), "keepalived.conf(5), `advert_int` default 1 s; the priorities `export` writes".into()],
         ["the virtual IP leaves a host whose local API path fails".into(), "fall × interval + the backup's takeover".into(), format!("≈ {} s", decimal((f64::from(f.check_fall * f.check_interval_s) + vip_takeover(c)).round())), "kubeadm `docs/ha-considerations.md` check_apiserver.sh (interval 3, fall 10), as exported".into()],
         ["HAProxy stops sending to a dead API server".into(), "fall × inter".into(), format!("{} s", decimal(f.haproxy_inter_s * f64::from(f.haproxy_fall))), "HAProxy configuration manual, server `inter` 2 s and `fall` 3 defaults".into()],
         ["a lost node turns NotReady".into(), "--node-monitor-grace-period".into(), format!("{} s (Kubernetes {}; 40 s before 1.32)", decimal(f.node_monitor_grace_period_s), f.kubernetes_version), "kube-controller-manager flags; kubernetes/kubernetes#126287".into()],

@@ -80,7 +80,7 @@ pub fn analyze(c: &Catalog, plan: &ClusterPlan, layout: &Layout, failures: &[Fai
     let lost = Lost::of(layout, failures);
     let etcd = etcd_state(layout, &lost);
     let api = api_state(layout, &lost, &etcd);
-    let controllers = controllers_state(plan, layout, &lost, &api);
+    let controllers = controllers_state(c, plan, layout, &lost, &api);
     let capacity = capacity_state(plan, layout, &lost);
     let timeline = timeline::events(c, plan, layout, &lost, &etcd, &api);
     let never = timeline.iter().any(|e| e.never);
@@ -206,7 +206,13 @@ fn api_state(layout: &Layout, lost: &Lost, etcd: &EtcdState) -> Part {
     }
 }
 
-fn controllers_state(plan: &ClusterPlan, layout: &Layout, lost: &Lost, api: &Part) -> Part {
+fn controllers_state(
+    c: &Catalog,
+    plan: &ClusterPlan,
+    layout: &Layout,
+    lost: &Lost,
+    api: &Part,
+) -> Part {
     if layout.managed {
         return Part {
             ok: api.ok,
@@ -227,7 +233,7 @@ fn controllers_state(plan: &ClusterPlan, layout: &Layout, lost: &Lost, api: &Par
             why: "leaders unaffected".into(),
         };
     }
-    let (lo, hi, graceful) = timeline::leader_takeover(plan);
+    let (lo, hi, graceful) = timeline::leader_takeover(c, plan);
     Part {
         ok: true,
         why: format!(

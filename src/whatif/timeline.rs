@@ -39,12 +39,12 @@ pub fn secs(s: f64) -> String {
 /// again up to one period after expiry: lease + 2 x 2.2 x retry. A graceful
 /// stop releases the lease: about one retry. (The defaults, 15 s / 10 s /
 /// 2 s, give 13 to 23.8 s.)
-pub fn leader_takeover(plan: &ClusterPlan) -> (f64, f64, f64) {
+pub fn leader_takeover(c: &Catalog, plan: &ClusterPlan) -> (f64, f64, f64) {
     let le = plan.leader_election();
     let d = |s: &str, default: f64| crate::units::parse_duration(s).unwrap_or(default);
     let lease = d(&le.lease_duration, 15.0);
     let retry = d(&le.retry_period, 2.0);
-    let jittered = retry * (1.0 + 1.2);
+    let jittered = retry * (1.0 + c.kubernetes.failure.leader_election_jitter);
     ((lease - retry).max(0.0), lease + 2.0 * jittered, retry)
 }
 
@@ -63,11 +63,8 @@ pub fn etcd_election(c: &Catalog) -> (f64, f64) {
 /// skew = (256 - priority) / 256 s; the exported backup has priority 100.
 pub fn vip_takeover(c: &Catalog) -> f64 {
     let f = &c.kubernetes.failure;
-    3.0 * f.vrrp_advert_int_s + (256.0 - BACKUP_PRIORITY) / 256.0
+    3.0 * f.vrrp_advert_int_s + (256.0 - f64::from(f.vrrp_backup_priority)) / 256.0
 }
-
-/// The priority `export` gives the first BACKUP (the MASTER has 101).
-pub const BACKUP_PRIORITY: f64 = 100.0;
 
 fn event(from_s: f64, to_s: f64, what: String) -> Event {
     Event {
@@ -111,13 +108,13 @@ pub fn events(
                 ),
             ));
         }
-        let (lo, hi, _) = leader_takeover(plan);
+        let (lo, hi, _) = leader_takeover(c, plan);
         out.push(event(lo, hi, "a standby kube-controller-manager / kube-scheduler takes the lease, if the leader was lost".into()));
     }
     if let Entry::Hosts { vip: true, .. } = layout.entry {
         if api.ok && lost.first_lost(&lb_role(layout), &layout.lb) {
             let t = vip_takeover(c);
-            out.push(event(t, t, format!("a backup load balancer takes the virtual IP (3 x advert_int {} s + skew (256 - {BACKUP_PRIORITY}) / 256 s)", crate::fmt::decimal(f.vrrp_advert_int_s))));
+            out.push(event(t, t, format!("a backup load balancer takes the virtual IP (3 x advert_int {} s + skew (256 - {}) / 256 s)", crate::fmt::decimal(f.vrrp_advert_int_s), f.vrrp_backup_priority)));
         }
     }
     match api.ok || layout.managed {

@@ -37,12 +37,32 @@ fn timeline_figures_follow_their_formulas() {
     // client-go: lease 15 s, renew 10 s, retry 2 s (component-base
     // RecommendedDefaultLeaderElectionConfiguration); JitterFactor 1.2.
     let plan = example("prod-onprem-stacked.yaml");
-    let (lo, hi, graceful) = leader_takeover(&plan);
+    assert_eq!(f.leader_election_jitter, 1.2, "client-go JitterFactor");
+    let (lo, hi, graceful) = leader_takeover(c, &plan);
     assert!(close(lo, 15.0 - 2.0) && close(hi, 15.0 + 2.0 * 2.0 * 2.2) && close(graceful, 2.0));
     assert!(
         (13.0..=24.0).contains(&lo) && (23.0..=24.0).contains(&hi),
         "≈ 13–24 s"
     );
+    // keepalived priorities from kubeadm's ha-considerations ("`101` and
+    // `100` respectively"), the ones export writes.
+    let ha = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/upstream/kubeadm-ha-considerations.md"
+    ))
+    .unwrap();
+    let words = format!(
+        "`{}` and `{}` respectively",
+        f.vrrp_master_priority, f.vrrp_backup_priority
+    );
+    assert!(ha.contains(&words), "{words}");
+    assert!(
+        ha.contains(&format!("  interval {}\n", f.check_interval_s))
+            && ha.contains(&format!("  fall {}\n", f.check_fall))
+    );
+    let hosts = kubeplan::export::addresses::Hosts::for_plan(&plan, None).unwrap();
+    let conf = kubeplan::export::files(kubeplan::export::Target::Keepalived, &plan, c, &hosts);
+    assert!(conf[0].text.contains("priority 101\n") && conf[1].text.contains("priority 100\n"));
     // keepalived: 3 x advert_int (1 s) + (256 - 100) / 256 s ≈ 3.6 s.
     assert!(close(vip_takeover(c), 3.0 * 1.0 + 156.0 / 256.0));
     assert_eq!(format!("{:.1}", vip_takeover(c)), "3.6");
