@@ -36,6 +36,56 @@ fn man_pages_are_current() {
     }
 }
 
+/// A real man renderer reads every page: `mandoc -T lint` finds no error
+/// (its warnings are clap_mangen's style: no date, `.br` beside `.sp`).
+#[test]
+fn mandoc_reads_every_page() {
+    let Some(mandoc) = crate::export::program("mandoc") else {
+        return;
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/man");
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 15, "{pages:?}");
+    for page in pages {
+        let out = std::process::Command::new(&mandoc)
+            .args(["-T", "lint", "-W", "error"])
+            .arg(&page)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            page.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::process::Command::new(&mandoc)
+            .args(["-T", "utf8", "-O", "width=100"])
+            .arg(&page)
+            .output()
+            .unwrap();
+        // Bold is overstruck (`N\bNA\bA…`): drop the overstrikes to read the text.
+        let mut plain = String::new();
+        for c in String::from_utf8_lossy(&text.stdout).chars() {
+            match c {
+                '\u{8}' => {
+                    plain.pop();
+                }
+                c => plain.push(c),
+            }
+        }
+        assert!(
+            plain.contains("NAME") && plain.contains("kubeplan"),
+            "{}: {plain}",
+            page.display()
+        );
+    }
+}
+
 /// `--version` also names the date of every price catalog.
 #[test]
 fn version_names_the_price_catalogs() {
