@@ -70,6 +70,16 @@ fn check_outputs(args: &DesignArgs) -> anyhow::Result<()> {
             );
         }
     }
+    if let Some(report) = &args.report {
+        refuse_existing(report, args.force, "design report")?;
+        let same = [args.output.as_deref(), args.save_answers.as_deref()];
+        if same.contains(&Some(report.as_path())) {
+            bail!(
+                "--report names {}, which another output names; give it its own file",
+                report.display()
+            );
+        }
+    }
     if let Some(name) = &args.name {
         if crate::plan::dns_label_problem(name).is_some() {
             bail!("--name `{name}` is not a valid cluster name: use lower-case letters, digits and `-` (a DNS label, at most 63 characters)");

@@ -370,17 +370,21 @@ fn design_and_bom_share_the_markdown_report() {
     let start = written.find("```mermaid\n").unwrap() + 11;
     let block = &written[start..start + written[start..].find("```").unwrap()];
     check_mermaid(block, "design report");
-    // Again without --force: refused, nothing changed.
+    // Again without --force: refused before anything is written (the new
+    // plan file stays unwritten too).
     let out = run(&[
         "design",
         "--profile",
         "prod-onprem",
         "--yes",
+        "-o",
+        "other.yaml",
         "--report",
         "design.md",
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("exists; pass --force"));
+    assert!(!dir.path().join("other.yaml").exists(), "nothing written");
     // bom: the same report from the plan file, without the decisions.
     let out = run(&["bom", "plan.yaml", "--format", "markdown"]);
     let bom = String::from_utf8(out.stdout).unwrap();
