@@ -14,7 +14,7 @@ use crate::diag::Severity;
     long_version = crate::catalog::LONG_VERSION,
     about = "Design, lint and size Kubernetes clusters",
     long_about = "kubeplan designs Kubernetes clusters from a short questionnaire, lints cluster plans against Kubernetes' limits and etcd quorum math, and prints bills of materials.",
-    after_help = "Examples:\n  kubeplan design --profile prod-aws --pods 3000\n  kubeplan lint docs/examples/\n  kubeplan quorum --zones a=2,b=2,c=1\n  kubeplan explain etcd-even-members"
+    after_help = "Examples:\n  kubeplan design --profile prod-aws --pods 3000\n  kubeplan lint docs/examples/\n  kubeplan lint eksctl-cluster.yaml --purpose production\n  kubeplan import inventory/mycluster/inventory.ini -o plan.yaml\n  kubeplan quorum --zones a=2,b=2,c=1\n  kubeplan explain etcd-even-members"
 )]
 pub struct Cli {
     /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never
@@ -40,10 +40,12 @@ pub enum ColorChoice {
 pub enum Command {
     /// Answer the questionnaire and get a cluster design with the reason for every decision
     Design(Box<DesignArgs>),
-    /// Check plan files (files, folders, or - for stdin) against the rule catalog
+    /// Check plans and other tools' cluster files (files, folders, or - for stdin) against the rule catalog
     Lint(LintArgs),
-    /// Print the bill of materials of a plan
+    /// Print the bill of materials of a plan (or of another tool's cluster file)
     Bom(BomArgs),
+    /// Write the kubeplan plan of an eksctl, kOps, kubeadm, Kubespray or Cluster API file
+    Import(ImportArgs),
     /// Write the configuration files a plan's installers read (etcd, haproxy, keepalived, kubeadm, storage classes)
     Export(ExportArgs),
     /// How many nodes of which instance type for a workload, ranked by cost per pod
@@ -98,9 +100,83 @@ pub enum LintFormat {
     Junit,
 }
 
+/// What a cluster file does not say, supplied by the user: another tool's
+/// file (an eksctl ClusterConfig, a Kubespray inventory, …) never says what
+/// the cluster is for or what it must hold. Each fills a fact the plan does
+/// not know (`kubeplan.io/unknown`); a fact the file states is never
+/// overridden.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FactArgs {
+    /// What the cluster is for (learning, development, testing, production), when the file does not say
+    #[arg(long, value_parser = crate::questionnaire::fields::words::<crate::plan::Purpose>(), hide_possible_values = true, help_heading = "Facts the file does not hold")]
+    pub purpose: Option<crate::plan::Purpose>,
+    /// A `kubeplan design` answers file: the purpose and the workload (pods, requests)
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Facts the file does not hold"
+    )]
+    pub answers: Option<String>,
+    /// Pods the cluster must hold at peak
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000), help_heading = "Facts the file does not hold")]
+    pub pods: Option<u64>,
+    /// Average CPU request per pod, in cores (default by workload)
+    #[arg(long, value_name = "CORES", value_parser = parse_positive, help_heading = "Facts the file does not hold")]
+    pub pod_cpu: Option<f64>,
+    /// Average memory request per pod, in GiB (default by workload)
+    #[arg(long, value_name = "GIB", value_parser = parse_positive, help_heading = "Facts the file does not hold")]
+    pub pod_memory: Option<f64>,
+    /// A machine size: ROLE=CPU,GiB[,ssd|hdd|network]; ROLE is control-plane, etcd, workers or a pool's name (repeat)
+    #[arg(long, value_name = "ROLE=CPU,GIB", value_parser = crate::import::supply::parse_machine, help_heading = "Facts the file does not hold")]
+    pub machine: Vec<(String, crate::plan::Machine)>,
+    /// The zones the machines are spread over, in order (comma-separated names)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "ZONE,...",
+        help_heading = "Facts the file does not hold"
+    )]
+    pub zones: Vec<String>,
+    /// How many control-plane nodes join (kubeadm configurations do not say)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = "Facts the file does not hold")]
+    pub control_plane_nodes: Option<u32>,
+    /// How many worker nodes join (kubeadm configurations do not say)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000), help_heading = "Facts the file does not hold")]
+    pub worker_nodes: Option<u32>,
+    /// A Cluster API template variable's value, as clusterctl takes it from the environment (repeat)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = crate::import::supply::parse_var, help_heading = "Facts the file does not hold")]
+    pub vars: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Cluster files: an eksctl ClusterConfig, a kOps cluster (`kops get -o yaml`), a kubeadm configuration, a Kubespray inventory (INI or YAML, with its group_vars), Cluster API manifests; - for stdin
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Write the plan(s) to FILE instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Overwrite the -o file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = ImportFormat::Yaml)]
+    pub format: ImportFormat,
+    #[command(flatten)]
+    pub facts: FactArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// The plan file, with a header naming its source and what it does not know
+    Yaml,
+    /// `{plans, sources}`: each plan with where it came from and its unknown facts
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Plan files, folders (every *.yaml/*.yml inside, recursively) or - for stdin
+    /// Plan files or other tools' cluster files (eksctl, kOps, kubeadm, Kubespray, Cluster API), folders (every *.yaml/*.yml inside, and Kubespray *.ini inventories, recursively) or - for stdin
     #[arg(required_unless_present = "print_config", value_name = "PLAN")]
     pub paths: Vec<String>,
     /// Output format
@@ -115,6 +191,8 @@ pub struct LintArgs {
     /// Print the effective settings (config file, rule levels, ignores, failOn) and exit
     #[arg(long)]
     pub print_config: bool,
+    #[command(flatten)]
+    pub facts: FactArgs,
 }
 
 /// `lint --fail-on`: the findings that fail the run.
@@ -154,9 +232,12 @@ pub struct QuorumArgs {
     /// Members per zone, e.g. a=2,b=2,c=1: can the cluster lose any one zone?
     #[arg(long, value_name = "ZONE=N,...", conflicts_with_all = ["plan", "members"])]
     pub zones: Option<String>,
-    /// Take the etcd members and their zones from a plan file
+    /// Take the etcd members and their zones from a plan file (or another tool's cluster file)
     #[arg(long, value_name = "FILE", conflicts_with = "members")]
     pub plan: Option<String>,
+    /// With --plan: a Cluster API template variable's value (repeat)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = crate::import::supply::parse_var, requires = "plan")]
+    pub vars: Vec<(String, String)>,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
@@ -210,10 +291,10 @@ pub enum BomFormat {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The plan before
+    /// The plan before (or another tool's cluster file)
     #[arg(value_name = "OLD")]
     pub old: String,
-    /// The plan after
+    /// The plan after (or another tool's cluster file)
     #[arg(value_name = "NEW")]
     pub new: String,
     /// Output format (markdown: for a pull request comment)
@@ -222,11 +303,13 @@ pub struct DiffArgs {
     /// Exit 1 when the new plan brings a finding at this severity or above
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on_new: Option<Severity>,
+    #[command(flatten)]
+    pub facts: FactArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct DiagramArgs {
-    /// The plan file (- for stdin); a multi-document file draws one frame per plan
+    /// The plan file, or another tool's cluster file (- for stdin); a multi-document file draws one frame per plan
     #[arg(value_name = "PLAN")]
     pub plan: String,
     /// Output format: a self-contained SVG, a Mermaid flowchart, or Graphviz DOT
@@ -241,6 +324,8 @@ pub struct DiagramArgs {
     /// Do not outline lint findings in red
     #[arg(long)]
     pub no_findings: bool,
+    #[command(flatten)]
+    pub facts: FactArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -252,7 +337,7 @@ pub enum DiagramFormat {
 
 #[derive(Debug, Args)]
 pub struct WhatifArgs {
-    /// The plan file (- for stdin); every plan of a multi-document file
+    /// The plan file, or another tool's cluster file (- for stdin); every plan of a multi-document file
     #[arg(value_name = "PLAN")]
     pub plan: String,
     /// One scenario instead of all: zone=NAME, cp=N, etcd=N, lb=N, workers=POOL:N (N@ZONE for a zone); repeat to combine
@@ -267,6 +352,8 @@ pub struct WhatifArgs {
     /// Exit 1 from this verdict of a single failure of a production plan (or of the --fail scenario) on
     #[arg(long, value_enum, default_value_t = FailOnVerdict::Down)]
     pub fail_on: FailOnVerdict,
+    #[command(flatten)]
+    pub facts: FactArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -284,17 +371,19 @@ pub enum FailOnVerdict {
 
 #[derive(Debug, Args)]
 pub struct BomArgs {
-    /// The plan file (- for stdin); every plan of a multi-document file
+    /// The plan file, or another tool's cluster file (- for stdin); every plan of a multi-document file
     #[arg(value_name = "PLAN")]
     pub plan: String,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = BomFormat::Table)]
     pub format: BomFormat,
+    #[command(flatten)]
+    pub facts: FactArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The plan file (- for stdin); each plan of a multi-document file goes to its own folder
+    /// The plan file, or another tool's cluster file (- for stdin); each plan of a multi-document file goes to its own folder
     #[arg(value_name = "PLAN")]
     pub plan: String,
     /// What to write, comma-separated: etcd, haproxy, keepalived, kubeadm, eksctl, kops, gke, aks, storage (default: every one that applies)
@@ -312,6 +401,8 @@ pub struct ExportArgs {
     /// Export a plan that has lint errors
     #[arg(long)]
     pub allow_errors: bool,
+    #[command(flatten)]
+    pub facts: FactArgs,
 }
 
 #[derive(Debug, Args)]

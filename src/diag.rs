@@ -52,6 +52,10 @@ pub struct Finding {
     pub line: u32,
     pub column: u32,
     pub help: String,
+    /// The file the finding points into, when it is not the one linted: a
+    /// Kubespray `group_vars` file read with its inventory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl Finding {

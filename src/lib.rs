@@ -12,6 +12,7 @@ pub mod diag;
 pub mod diagram;
 pub mod export;
 pub mod fmt;
+pub mod import;
 pub mod lint;
 pub mod plan;
 pub mod questionnaire;

@@ -82,6 +82,10 @@ const RANGES: &[(&str, f64, f64, bool)] = &[
     ("checkFall", 1.0, 1_000.0, false),
     ("haproxyInterS", 0.0, 3_600.0, true),
     ("haproxyFall", 1.0, 1_000.0, false),
+    // installers' defaults
+    ("nodeCount", 0.0, 1e5, false),
+    ("volumeGiB", 0.0, 1e6, true),
+    ("nodePrefix", 1.0, 32.0, false),
 ];
 
 /// Any other number: finite, not negative, not absurd.

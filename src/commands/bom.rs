@@ -6,7 +6,7 @@ use crate::sizing::{rank_instances, size_instance, Demand};
 
 pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
-    let plans = super::read_plans(&args.plan)?;
+    let plans = super::read_plans(&args.plan, &args.facts, env)?;
     let boms: Vec<_> = plans
         .iter()
         .map(|plan| crate::bom::build(c, plan))

@@ -15,13 +15,16 @@ pub fn run(args: &DiagramArgs, env: &Env) -> anyhow::Result<u8> {
         );
     }
     let c = env.catalog()?;
-    let source = crate::plan::load::read_source(&args.plan)?;
-    let docs = crate::plan::parse_documents(source)?;
+    let docs = super::read_documents(&args.plan, &args.facts, env)?;
     let mut frames = Vec::new();
     for d in &docs {
         let report = crate::lint::lint_document(d, c);
         let Some(plan) = d.plan.as_ref() else {
-            let f = &report.findings[0];
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.severity == crate::diag::Severity::Error)
+                .unwrap_or(&report.findings[0]);
             anyhow::bail!(
                 "{}:{}:{}: {} (run `kubeplan lint {}` for every problem)",
                 d.source.name,

@@ -17,11 +17,12 @@ use crate::plan::ClusterPlan;
 /// The plans of a file, each with the findings that keep it from exporting.
 fn plans(
     path: &str,
+    facts: &crate::cli::FactArgs,
     env: &Env,
     allow_errors: bool,
 ) -> anyhow::Result<Result<Vec<ClusterPlan>, String>> {
     let catalog = env.catalog()?;
-    let docs = crate::plan::parse_documents(read_source(path)?)?;
+    let docs = super::read_documents(path, facts, env)?;
     let mut refused = String::new();
     let mut out = Vec::new();
     for d in &docs {
@@ -36,7 +37,11 @@ fn plans(
             for f in errors {
                 refused.push_str(&format!(
                     "{}:{}:{}: error[{}]: {}\n",
-                    d.source.name, f.line, f.column, f.rule, f.message
+                    f.file.as_deref().unwrap_or(&d.source.name),
+                    f.line,
+                    f.column,
+                    f.rule,
+                    f.message
                 ));
             }
         }
@@ -51,7 +56,7 @@ fn plans(
 }
 
 pub fn run(args: &ExportArgs, env: &Env) -> anyhow::Result<u8> {
-    let plans = match plans(&args.plan, env, args.allow_errors)? {
+    let plans = match plans(&args.plan, &args.facts, env, args.allow_errors)? {
         Ok(p) => p,
         Err(findings) => {
             eprint!("{findings}");

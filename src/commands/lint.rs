@@ -15,7 +15,7 @@ use crate::catalog::Catalog;
 use crate::cli::{FailOn, LintArgs, LintFormat};
 use crate::diag::Finding;
 use crate::lint::lint_document;
-use crate::plan::load::{each_document, expand_paths, read_source, LoadError};
+use crate::plan::load::{expand_paths, read_source, LoadError};
 use crate::report::lint::{self as out, FileReport, Summary};
 use crate::report::stream::{slot, Frame};
 use crate::report::Paint;
@@ -48,6 +48,8 @@ struct Settings {
     format: LintFormat,
     fail_on: FailOn,
     config: LintConfig,
+    /// What the user supplied of the facts cluster files do not hold.
+    supply: crate::import::Supply,
 }
 
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
@@ -61,6 +63,7 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         format: args.format,
         fail_on,
         config,
+        supply: super::supply(&args.facts, env)?,
     };
     let files = expand_paths(&args.paths)?;
     let catalog = env.catalog()?;
@@ -180,7 +183,7 @@ fn check_file(name: &str, catalog: &Catalog, layout: &Layout, args: &Settings) -
     let mut findings = Vec::new();
     let mut docs = 0;
     // Each document is linted and rendered as it is parsed, then dropped.
-    let parsed = each_document(source, |doc| {
+    let parsed = crate::import::each_document(source, &args.supply, catalog, |doc| {
         docs += 1;
         let mut report = lint_document(&doc, catalog);
         args.config.apply(&name, &mut report);

@@ -56,7 +56,7 @@ pub fn completions(args: &CompletionsArgs) -> anyhow::Result<u8> {
 pub fn diff(args: &crate::cli::DiffArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
     let load = |path: &str| -> anyhow::Result<_> {
-        let plan = super::read_plans(path)?.remove(0);
+        let plan = super::read_plans(path, &args.facts, env)?.remove(0);
         let findings = crate::lint::lint_plan(&plan, c);
         Ok((plan, findings))
     };

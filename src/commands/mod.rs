@@ -5,6 +5,7 @@ pub mod config;
 pub mod design;
 pub mod diagram;
 pub mod export;
+pub mod import;
 pub mod lint;
 pub mod misc;
 pub mod ordered;
@@ -76,22 +77,77 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Reads every plan of a file (or stdin); a plan with schema problems is an
-/// input error naming the first of them.
-pub fn read_plans(path: &str) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
-    let docs = crate::plan::parse_documents(crate::plan::load::read_source(path)?)?;
+/// What the user supplied of the facts a cluster file does not hold.
+pub fn supply(facts: &crate::cli::FactArgs, env: &Env) -> anyhow::Result<crate::import::Supply> {
+    let answers = match &facts.answers {
+        Some(path) => {
+            let qs = env.catalog()?.questions();
+            Some(crate::questionnaire::resolve::file_layer(path, qs)?)
+        }
+        None => None,
+    };
+    Ok(crate::import::Supply {
+        purpose: facts.purpose,
+        answers,
+        pods: facts.pods,
+        pod_cpu: facts.pod_cpu,
+        pod_memory_gib: facts.pod_memory,
+        machines: facts.machine.clone(),
+        zones: facts.zones.clone(),
+        control_plane_nodes: facts.control_plane_nodes,
+        worker_nodes: facts.worker_nodes,
+        vars: facts.vars.iter().cloned().collect(),
+    })
+}
+
+/// Reads every document of a file (or stdin), in any format kubeplan
+/// reads, with what the user supplied filled in.
+pub fn read_documents(
+    path: &str,
+    facts: &crate::cli::FactArgs,
+    env: &Env,
+) -> anyhow::Result<Vec<crate::plan::Document>> {
+    let supply = supply(facts, env)?;
+    let source = crate::plan::load::read_source(path)?;
+    Ok(crate::import::documents(source, &supply, env.catalog()?)?)
+}
+
+/// Reads every plan of a file (or stdin), in any format kubeplan reads; a
+/// document that is no plan is an input error naming its first problem. A
+/// plan that does not know some facts says so on stderr.
+pub fn read_plans(
+    path: &str,
+    facts: &crate::cli::FactArgs,
+    env: &Env,
+) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
+    let docs = read_documents(path, facts, env)?;
+    plans_of(path, docs)
+}
+
+/// The plans of read documents (see [`read_plans`]).
+pub fn plans_of(
+    path: &str,
+    docs: Vec<crate::plan::Document>,
+) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
     let n = docs.len();
     docs.into_iter()
         .map(|d| match d.plan {
-            Some(p) => Ok(p),
+            Some(p) => {
+                note_unknown(&d.source.name, &p);
+                Ok(p)
+            }
             None => {
                 let i = &d.issues[0];
                 let which = match n {
                     1 => String::new(),
                     n => format!(" (document {} of {n})", d.index + 1),
                 };
+                let hint = match i.kind {
+                    crate::plan::schema::IssueKind::NoCluster => String::new(),
+                    _ => format!(" (run `kubeplan lint {path}` for every problem)"),
+                };
                 anyhow::bail!(
-                    "{}:{}:{}: {}{which} (run `kubeplan lint {path}` for every problem)",
+                    "{}:{}:{}: {}{which}{hint}",
                     d.source.name,
                     i.pos.line,
                     i.pos.column,
@@ -100,6 +156,30 @@ pub fn read_plans(path: &str) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
             }
         })
         .collect()
+}
+
+/// One stderr line for a plan that does not know some facts (another
+/// tool's file): what the output below cannot take into account.
+fn note_unknown(file: &str, plan: &crate::plan::ClusterPlan) {
+    use crate::plan::Fact;
+    let unknown: Vec<Fact> = plan
+        .unknown_facts()
+        .into_iter()
+        .filter(|f| !matches!(f, Fact::Purpose | Fact::Storage))
+        .collect();
+    if unknown.is_empty() {
+        return;
+    }
+    let what = plan
+        .metadata
+        .annotations
+        .get(crate::plan::facts::IMPORTED_ANNOTATION)
+        .map_or_else(|| "the plan".to_string(), |f| format!("a {f}"));
+    let list: Vec<&str> = unknown.iter().map(|f| f.describe()).collect();
+    eprintln!(
+        "kubeplan: note: {file} is {what}; it does not say {} (`kubeplan lint {file}` shows how to supply them)",
+        list.join(", ")
+    );
 }
 
 /// The width tables are laid out for: `COLUMNS` when set (as shells and
@@ -131,6 +211,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Profiles(a) => profiles::run(&a, &env),
         Command::Lint(a) => lint::run(&a, &env),
         Command::Bom(a) => bom::run(&a, &env),
+        Command::Import(a) => import::run(&a, &env),
         Command::Export(a) => export::run(&a, &env),
         Command::Size(a) => bom::size(&a, &env),
         Command::Quorum(a) => quorum::run(&a, &env),

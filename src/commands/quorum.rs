@@ -8,7 +8,7 @@ pub fn run(args: &QuorumArgs, env: &Env) -> anyhow::Result<u8> {
     let max = env.catalog()?.kubernetes.etcd.max_members;
     let placement = match (&args.zones, &args.plan) {
         (Some(z), _) => Some(parse_zones(z)?),
-        (None, Some(p)) => Some(plan_placement(p)?),
+        (None, Some(p)) => Some(plan_placement(p, &args.vars, env)?),
         _ => None,
     };
     let mut code = super::exit::OK;
@@ -76,11 +76,26 @@ pub fn parse_zones(text: &str) -> anyhow::Result<Vec<(String, u32)>> {
     Ok(out)
 }
 
-fn plan_placement(path: &str) -> anyhow::Result<Vec<(String, u32)>> {
-    let plans = super::read_plans(path)?;
+fn plan_placement(
+    path: &str,
+    vars: &[(String, String)],
+    env: &super::Env,
+) -> anyhow::Result<Vec<(String, u32)>> {
+    let facts = crate::cli::FactArgs {
+        vars: vars.to_vec(),
+        ..Default::default()
+    };
+    let plans = super::read_plans(path, &facts, env)?;
     let plan = &plans[0];
     if plan.etcd_topology().is_none() {
         anyhow::bail!("{path}: the control plane is managed by the provider; the plan has no etcd members to place");
+    }
+    use crate::plan::Fact;
+    if !plan.knows(Fact::Etcd) {
+        anyhow::bail!("{path}: the file does not say how many etcd members run (stacked etcd follows the control-plane nodes): `kubeplan lint {path}` says how to supply it");
+    }
+    if !plan.knows(Fact::Zones) {
+        anyhow::bail!("{path}: the file does not say which zones the etcd members are in; without zones there is no zone loss to survive (`kubeplan quorum {}` shows the quorum of {} members)", plan.etcd_members(), plan.etcd_members());
     }
     Ok(spread(plan.etcd_members(), &plan.etcd_zones()))
 }

@@ -11,7 +11,7 @@ use crate::whatif::{scenario, Verdict};
 
 pub fn run(args: &WhatifArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
-    let plans = super::read_plans(&args.plan)?;
+    let plans = super::read_plans(&args.plan, &args.facts, env)?;
     let mut reports: Vec<Report> = Vec::new();
     for plan in &plans {
         let layout = Layout::of(c, plan);

@@ -7,15 +7,15 @@ pub mod rules;
 
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Severity};
+use crate::plan::facts::{IMPORTED_ANNOTATION, UNKNOWN_ANNOTATION};
 use crate::plan::schema::IssueKind;
-use crate::plan::{ClusterPlan, Document};
+use crate::plan::{ClusterPlan, Document, Fact};
 
 pub use registry::{rule, RULES};
 pub use rule::{Docs, Policy, Rule};
 pub use rules::input::finding as unreadable;
 
-/// The annotation that silences rules for one plan.
-pub const IGNORE_ANNOTATION: &str = "kubeplan.io/ignore";
+pub use crate::plan::facts::IGNORE_ANNOTATION;
 
 /// What a check reports before severity and location are attached.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,68 +54,181 @@ pub struct DocReport {
     pub schema_blocked: bool,
 }
 
-fn schema_rule(kind: IssueKind) -> &'static str {
+fn schema_rule(kind: IssueKind) -> (&'static str, Severity) {
     match kind {
-        IssueKind::UnknownField => "schema-unknown-field",
-        IssueKind::InvalidValue => "schema-invalid-value",
-        IssueKind::MissingField => "schema-missing-field",
+        IssueKind::UnknownField => ("schema-unknown-field", Severity::Error),
+        IssueKind::InvalidValue => ("schema-invalid-value", Severity::Error),
+        IssueKind::MissingField => ("schema-missing-field", Severity::Error),
+        IssueKind::Unrendered => (rules::input::INPUT_UNRENDERED_VARIABLE.id, Severity::Info),
+        IssueKind::NoCluster => (rules::input::INPUT_NO_CLUSTER.id, Severity::Info),
+        IssueKind::Installer(id) => (
+            registry::rule(id).map_or(id, |r| r.id),
+            registry::rule(id).map_or(Severity::Error, |r| r.policy.default_severity()),
+        ),
+    }
+}
+
+/// Where a finding goes: its line and column, and for a plan imported from
+/// another tool's file, the field as that file names it and the file when
+/// it is not the one linted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Place {
+    pub line: u32,
+    pub column: u32,
+    pub field: Option<String>,
+    pub file: Option<String>,
+}
+
+impl Place {
+    pub fn at(line: u32, column: u32) -> Place {
+        Place {
+            line,
+            column,
+            ..Place::default()
+        }
     }
 }
 
 /// Runs every rule over one plan; findings carry positions from `locate`.
+/// A rule that needs a fact the plan does not know (`kubeplan.io/unknown`)
+/// does not run; one info finding per missing fact names the rules it kept
+/// from running and how to supply it.
 pub fn check_plan(
     plan: &ClusterPlan,
     catalog: &Catalog,
-    locate: &dyn Fn(&str) -> (u32, u32),
+    locate: &dyn Fn(&str) -> Place,
+    reason: &dyn Fn(Fact) -> Option<String>,
 ) -> Vec<Finding> {
     let ctx = Ctx { plan, catalog };
+    let unknown = plan.unknown_facts();
+    let mut kept: Vec<(Fact, Vec<&'static str>)> = Vec::new();
     let mut out = Vec::new();
     for rule in RULES {
         let Some(check) = rule.check else { continue };
-        let Some(severity) = rule.policy.severity(plan.spec.purpose) else {
+        let missing: Vec<Fact> = rule
+            .facts()
+            .into_iter()
+            .filter(|f| unknown.contains(f))
+            .collect();
+        if !missing.is_empty() {
+            for f in missing {
+                match kept.iter_mut().find(|(k, _)| *k == f) {
+                    Some((_, ids)) => ids.push(rule.id),
+                    None => kept.push((f, vec![rule.id])),
+                }
+            }
+            continue;
+        }
+        let severity = match unknown.contains(&Fact::Purpose) {
+            true => rule.policy.severity_without_purpose(),
+            false => rule.policy.severity(plan.spec.purpose),
+        };
+        let Some(severity) = severity else {
             continue;
         };
         for hit in check(&ctx) {
-            let (line, column) = locate(&hit.field);
-            out.push(Finding {
-                rule: rule.id,
-                severity,
-                message: hit.message,
-                field: hit.field,
-                line,
-                column,
-                help: hit.help,
-            });
+            out.push(place(
+                Finding {
+                    rule: rule.id,
+                    severity,
+                    message: hit.message,
+                    field: hit.field,
+                    line: 0,
+                    column: 0,
+                    help: hit.help,
+                    file: None,
+                },
+                locate,
+            ));
         }
     }
+    kept.sort_by_key(|(f, _)| *f);
+    let source = plan
+        .metadata
+        .annotations
+        .get(IMPORTED_ANNOTATION)
+        .map_or_else(|| "the plan".to_string(), |s| format!("the {s}"));
+    for (fact, ids) in kept {
+        let field = format!("metadata.annotations.{UNKNOWN_ANNOTATION}");
+        out.push(place(
+            Finding {
+                rule: rules::input::INPUT_MISSING_FACT.id,
+                severity: Severity::Info,
+                message: format!(
+                    "{source} does not say {}{}: {} did not run ({})",
+                    fact.describe(),
+                    reason(fact).map_or(String::new(), |r| format!(" ({r})")),
+                    crate::fmt::plural(ids.len() as u64, "rule", "rules"),
+                    ids.join(", ")
+                ),
+                field,
+                line: 0,
+                column: 0,
+                help: fact.supply().to_string(),
+                file: None,
+            },
+            locate,
+        ));
+    }
     out
+}
+
+/// Puts a finding where `locate` says its field is.
+fn place(mut f: Finding, locate: &dyn Fn(&str) -> Place) -> Finding {
+    let at = locate(&f.field);
+    f.line = at.line;
+    f.column = at.column;
+    if let Some(field) = at.field {
+        f.field = field;
+    }
+    f.file = at.file;
+    f
 }
 
 /// Lints one document: schema findings, then (when the schema holds) every rule.
 pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
     let mut report = DocReport::default();
+    let locate = |field: &str| match doc.locs.spot(field) {
+        Some(s) => Place {
+            line: s.pos.line,
+            column: s.pos.column,
+            field: Some(s.field.clone()),
+            file: s.file.as_ref().map(|f| f.name.clone()),
+        },
+        None => {
+            let p = doc.locs.find(field);
+            Place::at(p.line, p.column)
+        }
+    };
     for issue in &doc.issues {
+        let (rule, severity) = schema_rule(issue.kind);
         report.findings.push(Finding {
-            rule: schema_rule(issue.kind),
-            severity: Severity::Error,
+            rule,
+            severity,
             message: issue.message.clone(),
             field: issue.field.clone(),
             line: issue.pos.line,
             column: issue.pos.column,
             help: issue.help.clone(),
+            file: None,
         });
     }
-    report.schema_blocked = doc.plan.is_none();
+    report.schema_blocked = doc.plan.is_none() && doc.issues.iter().any(|i| i.kind.blocks());
     if let Some(plan) = &doc.plan {
-        let locate = |field: &str| {
-            let p = doc.locs.find(field);
-            (p.line, p.column)
+        let reason = |f: Fact| {
+            doc.locs
+                .origins()
+                .and_then(|o| o.reason(f))
+                .map(str::to_string)
         };
-        report.findings.extend(check_plan(plan, catalog, &locate));
+        report
+            .findings
+            .extend(check_plan(plan, catalog, &locate, &reason));
         let at = locate(&format!("metadata.annotations.{IGNORE_ANNOTATION}"));
         report
             .findings
             .extend(rules::input::unknown_ignored(plan, at));
+        report.findings.extend(unknown_facts_named(plan, &locate));
         let ignored = ignored_rules(plan);
         let before = report.findings.len();
         report
@@ -123,10 +236,42 @@ pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
             .retain(|f| !ignored.iter().any(|id| id == f.rule));
         report.ignored = before - report.findings.len();
     }
+    report.findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    });
     report
-        .findings
-        .sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
-    report
+}
+
+/// Words of a `kubeplan.io/unknown` annotation that name no fact.
+fn unknown_facts_named(plan: &ClusterPlan, locate: &dyn Fn(&str) -> Place) -> Vec<Finding> {
+    let Some(value) = plan.metadata.annotations.get(UNKNOWN_ANNOTATION) else {
+        return Vec::new();
+    };
+    let (_, bad) = crate::plan::facts::parse_unknown(value);
+    let words: Vec<&str> = Fact::ALL.iter().map(|f| f.as_str()).collect();
+    bad.into_iter()
+        .map(|w| {
+            let hint = match crate::fmt::closest(&w, words.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the facts are {}", words.join(", ")),
+            };
+            place(
+                Finding {
+                    rule: rules::schema::SCHEMA_INVALID_VALUE.id,
+                    severity: Severity::Error,
+                    message: format!(
+                        "`{w}` in `{UNKNOWN_ANNOTATION}` is no fact a plan can leave unknown"
+                    ),
+                    field: format!("metadata.annotations.{UNKNOWN_ANNOTATION}"),
+                    line: 0,
+                    column: 0,
+                    help: hint,
+                    file: None,
+                },
+                locate,
+            )
+        })
+        .collect()
 }
 
 /// Rule ids a plan silences with its `kubeplan.io/ignore` annotation.
@@ -145,5 +290,5 @@ pub fn ignored_rules(plan: &ClusterPlan) -> Vec<String> {
 
 /// Lints a plan with no file behind it (positions are 0:0): for `design`.
 pub fn lint_plan(plan: &ClusterPlan, catalog: &Catalog) -> Vec<Finding> {
-    check_plan(plan, catalog, &|_| (0, 0))
+    check_plan(plan, catalog, &|_| Place::default(), &|_| None)
 }

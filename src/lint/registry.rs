@@ -12,6 +12,9 @@ pub static RULES: &[&Rule] = &[
     &rules::schema::SCHEMA_MISSING_FIELD,
     &rules::input::INPUT_UNREADABLE,
     &rules::input::IGNORE_UNKNOWN_RULE,
+    &rules::input::INPUT_MISSING_FACT,
+    &rules::input::INPUT_UNRENDERED_VARIABLE,
+    &rules::input::INPUT_NO_CLUSTER,
     &rules::etcd::ETCD_EVEN_MEMBERS,
     &rules::etcd::ETCD_NO_FAULT_TOLERANCE,
     &rules::etcd::ETCD_TOO_MANY_MEMBERS,
@@ -50,6 +53,12 @@ pub static RULES: &[&Rule] = &[
     &rules::network::NETWORK_POD_CIDR_TOO_SMALL,
     &rules::network::NETWORK_NODE_CIDR_TOO_SMALL,
     &rules::network::NETWORK_SUBNET_TOO_SMALL,
+    &rules::installer::EKSCTL_TOO_FEW_ZONES,
+    &rules::installer::KOPS_ETCD_EVEN_MEMBERS,
+    &rules::installer::KUBEADM_NO_CONTROL_PLANE_ENDPOINT,
+    &rules::installer::KUBESPRAY_CONTROL_PLANE_EMPTY,
+    &rules::installer::KUBESPRAY_ETCD_EVEN,
+    &rules::installer::CLUSTER_API_EVEN_STACKED_CONTROL_PLANE,
 ];
 
 /// Looks a rule up by id.

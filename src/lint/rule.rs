@@ -9,7 +9,7 @@ use super::{Ctx, Hit};
 use crate::catalog::{Catalog, Limits, SizeTier};
 use crate::diag::Severity;
 use crate::fmt::{decimal, num};
-use crate::plan::{Platform, Purpose};
+use crate::plan::{Fact, Platform, Purpose};
 use crate::quorum::fault_tolerance;
 
 /// How a rule's severity depends on the plan's purpose.
@@ -24,6 +24,17 @@ pub enum Policy {
 }
 
 impl Policy {
+    /// The severity for a plan whose purpose is not known: the one for a
+    /// plan that is not for production (a production-only rule does not
+    /// run at all; it needs the purpose).
+    pub fn severity_without_purpose(self) -> Option<Severity> {
+        match self {
+            Policy::Always(s) => Some(s),
+            Policy::ErrorInProduction => Some(Severity::Warning),
+            Policy::ProductionOnly(_) => None,
+        }
+    }
+
     /// The severity for a plan of this purpose, or None when silent.
     pub fn severity(self, purpose: Purpose) -> Option<Severity> {
         let prod = purpose == Purpose::Production;
@@ -74,6 +85,8 @@ pub struct Rule {
     pub near_miss: &'static [(&'static str, &'static str)],
     /// None for the schema rules, which the loader reports.
     pub check: Option<fn(&Ctx) -> Vec<Hit>>,
+    /// The facts the check reads that an imported plan may not know.
+    pub needs: &'static [Fact],
 }
 
 /// A rule's docs with the catalog's figures filled in.
@@ -86,6 +99,16 @@ pub struct Docs {
 }
 
 impl Rule {
+    /// The facts the rule needs: its own, and the purpose for a
+    /// production-only rule.
+    pub fn facts(&self) -> Vec<Fact> {
+        let mut out = self.needs.to_vec();
+        if matches!(self.policy, Policy::ProductionOnly(_)) {
+            out.insert(0, Fact::Purpose);
+        }
+        out
+    }
+
     pub fn docs(&self, c: &Catalog) -> Docs {
         Docs {
             summary: render(self.summary, c),
@@ -97,7 +120,8 @@ impl Rule {
 }
 
 /// Fills `{placeholders}` from the catalog. An unknown name is left as
-/// written (a test walks every rule so that none is).
+/// written (a test walks every rule so that none is); `${NAME}`, a
+/// template variable the docs name, is text.
 pub fn render(text: &str, c: &Catalog) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -105,6 +129,11 @@ pub fn render(text: &str, c: &Catalog) -> String {
         let Some(close) = rest[open..].find('}').map(|i| open + i) else {
             break;
         };
+        if rest[..open].ends_with('$') {
+            out.push_str(&rest[..=close]);
+            rest = &rest[close + 1..];
+            continue;
+        }
         out.push_str(&rest[..open]);
         let key = &rest[open + 1..close];
         match fact(c, key) {

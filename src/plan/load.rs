@@ -32,6 +32,13 @@ pub struct Source {
     line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
+/// Two sources are the same when their name and text are.
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
 impl Source {
     pub fn new(name: String, text: String) -> Source {
         Source {
@@ -291,7 +298,7 @@ fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
 
 /// The YAML documents of a source, with positions; a syntax error is a
 /// located `LoadError`.
-pub(super) fn parse_yaml(source: &Source) -> Result<Vec<Spanned<Node>>, LoadError> {
+pub fn parse_yaml(source: &Source) -> Result<Vec<Spanned<Node>>, LoadError> {
     serde_saphyr::from_multiple_with_options(&source.text, parse_options())
         .map_err(|e| yaml_error(source, e))
 }
@@ -338,7 +345,7 @@ fn not_a_plan(doc: &Spanned<Node>) -> Option<Issue> {
     })
 }
 
-pub(super) fn check_document(source: Arc<Source>, index: usize, doc: Spanned<Node>) -> Document {
+pub fn check_document(source: Arc<Source>, index: usize, doc: Spanned<Node>) -> Document {
     if let Some(issue) = not_a_plan(&doc) {
         return Document {
             source,

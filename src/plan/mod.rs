@@ -3,13 +3,16 @@
 mod documents;
 #[macro_use]
 mod words;
+pub mod facts;
 pub mod load;
 pub mod model;
 pub mod node;
+pub mod origin;
 pub mod schema;
 pub mod view;
 pub mod yaml;
 
+pub use facts::Fact;
 pub use load::{load_path_list, parse_documents, Document, LoadError, Source};
 pub use model::*;
 pub use view::spread;

@@ -96,7 +96,7 @@ kebab_enum!(
     Tooling {
         Minikube = "minikube", Kind = "kind", Kubeadm = "kubeadm", Kubespray = "kubespray",
         Kops = "kops", Eks = "eks", Gke = "gke", Aks = "aks", Openshift = "openshift",
-        K3s = "k3s", Rke2 = "rke2",
+        K3s = "k3s", Rke2 = "rke2", ClusterApi = "cluster-api",
     }
 );
 kebab_enum!(

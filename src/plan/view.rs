@@ -2,17 +2,23 @@
 
 use super::model::*;
 
-/// Spreads `count` machines round-robin over `zones`, in order: (zone, machines).
+/// Spreads `count` machines round-robin over `zones`, in order: (zone,
+/// machines). A zone listed twice takes two turns (`[a, a, b]` puts 2 of 3
+/// machines in `a`), and appears once in the result.
 pub fn spread(count: u32, zones: &[String]) -> Vec<(String, u32)> {
     if zones.is_empty() {
         return vec![("default".to_string(), count)];
     }
     let n = zones.len() as u32;
-    zones
-        .iter()
-        .enumerate()
-        .map(|(i, z)| (z.clone(), count / n + u32::from((i as u32) < count % n)))
-        .collect()
+    let mut out: Vec<(String, u32)> = Vec::new();
+    for (i, z) in zones.iter().enumerate() {
+        let share = count / n + u32::from((i as u32) < count % n);
+        match out.iter_mut().find(|(seen, _)| seen == z) {
+            Some((_, m)) => *m += share,
+            None => out.push((z.clone(), share)),
+        }
+    }
+    out
 }
 
 /// Sums per-zone counts that name the same zone, keeping first-seen order.
@@ -149,5 +155,7 @@ mod tests {
         );
         assert_eq!(spread(3, &z[..2]), vec![("a".into(), 2), ("b".into(), 1)]);
         assert_eq!(spread(0, &z[..1]), vec![("a".into(), 0)]);
+        let twice: Vec<String> = ["a", "a", "b"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(spread(3, &twice), vec![("a".into(), 2), ("b".into(), 1)]);
     }
 }

@@ -47,7 +47,7 @@ pub fn github_file(f: &FileReport) -> String {
     f.docs
         .iter()
         .flat_map(|(_, r)| &r.findings)
-        .map(|x| github_line(&f.file, x))
+        .map(|x| github_line(x.file.as_deref().unwrap_or(&f.file), x))
         .collect()
 }
 
@@ -86,7 +86,12 @@ pub fn junit_cases(f: &FileReport, fails: &dyn Fn(Severity) -> bool) -> (String,
         let mut notes = String::new();
         let mut failed = false;
         for x in &r.findings {
-            let at = format!("{}:{}:{}", f.file, x.line, x.column);
+            let at = format!(
+                "{}:{}:{}",
+                x.file.as_deref().unwrap_or(&f.file),
+                x.line,
+                x.column
+            );
             match fails(x.severity) {
                 true => {
                     failed = true;

@@ -164,6 +164,15 @@ fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, pai
         true => format!(" (document {})", doc.index + 1),
         false => String::new(),
     };
+    // A finding in another file read with this one (a Kubespray
+    // group_vars file beside its inventory) shows that file's line.
+    let other = x.file.as_ref().and_then(|name| {
+        doc.locs
+            .origins()
+            .and_then(|o| o.files().into_iter().find(|f| &f.name == name))
+    });
+    let file = x.file.as_deref().unwrap_or(file);
+    let source = other.as_deref().unwrap_or(&doc.source);
     out.push_str(&format!(
         "{}: {sev}: {}{which}\n",
         paint.bold(&format!("{file}:{}:{}", x.line, x.column)),
@@ -171,7 +180,7 @@ fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, pai
     ));
     let gutter = x.line.to_string().len();
     let bar = paint.color(AnsiColor::Blue, "|");
-    if let Some(src) = doc.source.line(x.line) {
+    if let Some(src) = source.line(x.line) {
         let pad = " ".repeat(gutter);
         out.push_str(&format!("{pad} {bar}\n"));
         out.push_str(&format!(
@@ -200,7 +209,7 @@ fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, pai
 }
 
 pub fn finding_json(x: &Finding, document: usize) -> Value {
-    json!({
+    let mut v = json!({
         "rule": x.rule,
         "severity": x.severity,
         "message": x.message,
@@ -209,7 +218,13 @@ pub fn finding_json(x: &Finding, document: usize) -> Value {
         "column": x.column,
         "help": x.help,
         "document": document,
-    })
+    });
+    // A finding in another file than the entry's (a Kubespray group_vars
+    // file read with its inventory) names it.
+    if let Some(f) = &x.file {
+        v["file"] = json!(f);
+    }
+    v
 }
 
 /// The JSON report (`spec/cli.md`).
@@ -267,6 +282,7 @@ pub fn sarif(files: &[FileReport], c: &crate::catalog::Catalog) -> Value {
 /// One finding as a SARIF result (`document`: its plan's index).
 pub fn sarif_result(file: &str, x: &Finding, document: usize) -> Value {
     let index = RULES.iter().position(|r| r.id == x.rule).unwrap_or(0);
+    let file = x.file.as_deref().unwrap_or(file);
     let mut location = json!({"artifactLocation": {"uri": sarif_uri(file)}});
     if x.line > 0 {
         location["region"] = json!({"startLine": x.line, "startColumn": x.column.max(1)});

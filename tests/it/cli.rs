@@ -778,14 +778,16 @@ fn hostile_input_messages_name_the_real_problem() {
         b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n"
             .to_vec(),
     );
-    let (code, v) = lint_json(&manifest);
-    assert_eq!(code, 1);
-    let findings = v["files"][0]["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert!(findings[0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("is a Kubernetes manifest, not a kubeplan ClusterPlan"));
+    // A Kubernetes manifest is no cluster file: one line naming what it is
+    // and what kubeplan reads, exit 2 (nothing could be linted).
+    let o = kubeplan().args(["lint", &manifest]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(":2:7: `kind: Deployment` (apps/v1) is a Kubernetes manifest, not a cluster file; kubeplan reads kubeplan plans (kubeplan/v1), eksctl ClusterConfigs"),
+        "{err}"
+    );
 }
 
 /// The parser's budgets hold a 16 MB file of about 11,600 plans: the

@@ -4,15 +4,17 @@
 use kubeplan::catalog::Catalog;
 use kubeplan::diag::Finding;
 use kubeplan::lint::{lint_document, RULES};
-use kubeplan::plan::load::{parse_documents, source_from_bytes};
+use kubeplan::plan::load::source_from_bytes;
 
 const MARK: &str = "# <- fires here";
 
 fn lint_text(text: &str) -> Vec<Finding> {
     let source =
         source_from_bytes("example.yaml".into(), text.as_bytes().to_vec()).expect("readable");
-    // A file that does not parse is one `input-unreadable` finding, as lint reports it.
-    match parse_documents(source) {
+    // A file that does not parse is one `input-unreadable` finding, as lint
+    // reports it. Examples of other tools' files are read as lint reads them.
+    let supply = kubeplan::import::Supply::default();
+    match kubeplan::import::documents(source, &supply, Catalog::builtin()) {
         Ok(docs) => docs
             .iter()
             .flat_map(|d| lint_document(d, Catalog::builtin()).findings)
@@ -93,8 +95,9 @@ fn every_rule_is_documented() {
             ("why", d.why.as_str()),
             ("fix", d.fix.as_str()),
         ] {
+            // `${NAME}` is a template variable the docs name, not a placeholder.
             assert!(
-                !text.contains('{'),
+                !text.replace("${", "").contains('{'),
                 "{}: {what} has a placeholder the catalog does not fill: {text}",
                 r.id
             );

@@ -7,6 +7,7 @@ pub const GROUP: &str = "Scale and capacity";
 
 rule! {
     WORKER_CAPACITY_INSUFFICIENT: "worker-capacity-insufficient", Always(Error), Some(worker_capacity_insufficient),
+    needs: [Workload, ControlPlane, Workers, Machines],
     summary: "The workers cannot hold the workload's pods.",
     what: "`workload.pods` against the cluster's pod capacity: for each worker (and each schedulable control-plane node) the smaller of maxPods and allocatable CPU and memory over `podRequests`, allocatable by the platform's reservation formula (docs/sizing.md).",
     why: "Pods that do not fit stay Pending; the plan cannot run the workload it was made for.",
@@ -37,6 +38,7 @@ fn worker_capacity_insufficient(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     WORKER_NO_FAILURE_HEADROOM: "worker-no-failure-headroom", ProductionOnly(Warning), Some(worker_no_failure_headroom),
+    needs: [Workload, ControlPlane, Workers, Machines, Zones],
     summary: "After losing the largest zone (or one node) the workers cannot hold the workload.",
     what: "The capacity left after the worst single failure against `workload.pods`: the zone holding the most capacity when the plan has several zones, the largest node when it has one.",
     why: "Failures are certain; without headroom, evicted pods have nowhere to go and the service degrades exactly when it is under stress.",
@@ -66,6 +68,7 @@ fn worker_no_failure_headroom(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     PRODUCTION_SINGLE_ZONE: "production-single-zone", ProductionOnly(Info), Some(production_single_zone),
+    needs: [Zones],
     summary: "A production cluster in a single zone.",
     what: "A production plan with one zone (or none listed).",
     why: "A single zone's power or network failure takes the whole cluster down; no zone failure is survivable.",

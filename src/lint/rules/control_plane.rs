@@ -8,6 +8,7 @@ pub const GROUP: &str = "Control plane";
 
 rule! {
     CONTROL_PLANE_SINGLE: "control-plane-single", ProductionOnly(Error), Some(control_plane_single),
+    needs: [ControlPlane],
     summary: "One self-managed control-plane node in production.",
     what: "A production plan with `controlPlane.nodes: 1` and a self-managed control plane.",
     why: "If the only control-plane node fails, running pods keep serving but nothing recreates failed pods or schedules new ones, and kubectl and API access are gone until it is rebuilt.",
@@ -50,6 +51,7 @@ fn control_plane_schedulable(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     CONTROL_PLANE_UNDERSIZED: "control-plane-undersized", Always(Warning), Some(control_plane_undersized),
+    needs: [Machines, ControlPlane, Workers],
     summary: "Control-plane machines smaller than the cluster's node count calls for.",
     what: "The control-plane machine's vCPUs against the kube-up sizing table by node count ({controlPlaneSizes}).",
     why: "API server and controller load grows with the node count; the cloud providers size their own control planes from this table.",
@@ -90,6 +92,7 @@ fn control_plane_undersized(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     MACHINE_BELOW_MINIMUM: "machine-below-minimum", Always(Error), Some(machine_below_minimum),
+    needs: [Machines],
     summary: "A self-run machine below kubeadm's minimum.",
     what: "A control-plane machine with fewer than {kubeadm.controlPlaneCpu} CPUs, or any machine you run (control plane, external etcd, worker) with less than {kubeadm.memoryGiB} GiB of memory.",
     why: "kubeadm's preflight checks refuse such machines, and the components they host do not fit.",
@@ -165,6 +168,7 @@ fn machine_below_minimum(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     LEADER_ELECTION_DISABLED: "leader-election-disabled", Always(Error), Some(leader_election_disabled),
+    needs: [ControlPlane],
     summary: "Several control-plane nodes without leader election.",
     what: "More than one self-managed control-plane node and `leaderElection.enabled: false`.",
     why: "kube-controller-manager and kube-scheduler are active-standby; without leader election every copy is active, and two controllers acting at once duplicate work (for example creating more pods than a ReplicaSet asks for).",

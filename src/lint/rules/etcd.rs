@@ -8,6 +8,7 @@ pub const GROUP: &str = "etcd and quorum";
 
 rule! {
     ETCD_EVEN_MEMBERS: "etcd-even-members", ErrorInProduction, Some(etcd_even_members),
+    needs: [Etcd],
     summary: "An even number of etcd members.",
     what: "`spec.etcd.members` (or, for stacked etcd, the control-plane node count) is even and above zero.",
     why: "Quorum is floor(N/2)+1, so 4 members need 3 and tolerate 1 failure, exactly like 3 members; the extra member only adds a machine that can fail. Under a network partition an even cluster can split into two halves where neither side has quorum, and writes stop everywhere.",
@@ -33,6 +34,7 @@ fn etcd_even_members(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     ETCD_NO_FAULT_TOLERANCE: "etcd-no-fault-tolerance", ProductionOnly(Error), Some(etcd_no_fault_tolerance),
+    needs: [Etcd],
     summary: "Fewer than 3 etcd members in production.",
     what: "A production plan whose etcd has fewer than 3 members (covers the classic two-control-plane stacked design).",
     why: "With 1 or 2 members quorum equals the member count, so the loss of any one member stops every write to the cluster: two control-plane nodes are no more available than one.",
@@ -67,6 +69,7 @@ fn etcd_no_fault_tolerance(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     ETCD_TOO_MANY_MEMBERS: "etcd-too-many-members", Always(Warning), Some(etcd_too_many_members),
+    needs: [Etcd],
     summary: "More than {etcd.maxMembers} etcd members.",
     what: "etcd with more members than the etcd project advises ({etcd.maxMembers}).",
     why: "Every write waits for a majority to acknowledge it, so each extra member slows writes; {etcd.recommendedMembers} members already tolerate {etcd.recommendedTolerance} failures, which the etcd FAQ calls enough in most cases.",
@@ -96,6 +99,7 @@ fn etcd_too_many_members(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     ETCD_STACKED_MEMBER_MISMATCH: "etcd-stacked-member-mismatch", Always(Error), Some(etcd_stacked_member_mismatch),
+    needs: [Etcd, ControlPlane],
     summary: "Stacked etcd whose member count differs from the control-plane node count.",
     what: "`spec.etcd.topology: stacked` with `spec.etcd.members` different from `spec.controlPlane.nodes`.",
     why: "Stacked etcd runs exactly one member on each control-plane node; a different count describes machines that do not exist or members that have nowhere to run.",
@@ -124,6 +128,7 @@ fn etcd_stacked_member_mismatch(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     ETCD_ZONE_QUORUM_LOSS: "etcd-zone-quorum-loss", ProductionOnly(Error), Some(etcd_zone_quorum_loss),
+    needs: [Etcd, Zones],
     summary: "Losing one zone loses etcd quorum.",
     what: "A production plan with 2 or more zones where the members left after losing some zone are fewer than quorum. Members are placed round-robin over their zones, in order (stacked members follow the control plane).",
     why: "Zones fail as a unit (power, network, a room). 3 members as 2+1 over 2 zones lose quorum with the zone holding 2; the cluster stops accepting writes even though a member survives.",
@@ -182,6 +187,7 @@ fn zone_help(n: u32, q: u32) -> String {
 
 rule! {
     ETCD_STACKED_LARGE_CLUSTER: "etcd-stacked-large-cluster", Always(Warning), Some(etcd_stacked_large_cluster),
+    needs: [ControlPlane, Workers],
     summary: "Stacked etcd in a cluster larger than stacked etcd suits.",
     what: "Stacked etcd (members on the control-plane nodes) in a cluster of more than {etcd.stackedUpToNodes} Kubernetes nodes, the size from which `kubeplan design` puts etcd on its own machines.",
     why: "In a large cluster the API servers' load and etcd's fsync-bound writes compete on the same machines, and losing a control-plane node also loses an etcd member; external etcd keeps the two apart (kubeadm's HA topology guide).",
@@ -214,6 +220,7 @@ fn etcd_stacked_large_cluster(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     ETCD_UNDERSIZED: "etcd-undersized", Always(Warning), Some(etcd_undersized),
+    needs: [Machines, ControlPlane, Workers],
     summary: "External etcd machines below the etcd hardware tier for the cluster size.",
     what: "The external etcd machine's vCPUs and memory against the etcd hardware guide's tiers by Kubernetes node count ({etcdTiers}).",
     why: "etcd serves every API write and watch; an undersized member falls behind, elections flap and the API server times out.",
@@ -262,6 +269,7 @@ fn etcd_undersized(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     ETCD_DISK_NOT_SSD: "etcd-disk-not-ssd", Always(Warning), Some(etcd_disk_not_ssd),
+    needs: [Machines],
     summary: "etcd on a disk that is not SSD.",
     what: "The disk under etcd: the external etcd machine's, or the control-plane machine's when etcd is stacked.",
     why: "etcd fsyncs its write-ahead log on every commit; the etcd hardware guide asks for WAL fsync p99 under 10 ms, which spinning or network disks often miss, causing leader elections and slow writes.",

@@ -10,6 +10,7 @@ pub const GROUP: &str = "Failures";
 
 rule! {
     FAILURE_SINGLE_POINT: "failure-single-point", ProductionOnly(Error), Some(failure_single_point),
+    needs: [ControlPlane, Etcd, LoadBalancer, Workers, Zones],
     summary: "One failure (a zone, or one machine of any role) takes the cluster down.",
     what: "A single failure `kubeplan whatif` finds takes the API down or etcd's quorum away: a zone holding a quorum-breaking share of etcd, the one load balancer, the only control-plane node, the node clients point at.",
     why: "Production must survive any one failure: with the API down nothing can be deployed, scaled or healed, and the controllers stop reconciling. `kubeplan whatif PLAN` shows each failure, what breaks and for how long.",

@@ -35,7 +35,35 @@ pub fn finding(e: &crate::plan::LoadError) -> crate::diag::Finding {
         line,
         column,
         help: "fix the file at this position; the other files are checked as usual".into(),
+        file: None,
     }
+}
+
+rule! {
+    INPUT_MISSING_FACT: "input-missing-fact", Always(Info), None,
+    summary: "Rules that did not run because the plan does not know a fact they need.",
+    what: "A plan imported from another tool's file (an eksctl ClusterConfig, a kOps cluster, a kubeadm config, a Kubespray inventory, Cluster API manifests) knows what that file says and no more; the facts it cannot know are listed in `kubeplan.io/unknown`. Each rule declares the facts it reads; one finding per missing fact names the rules it kept from running and how to supply it.",
+    why: "A rule that guessed a missing fact (the workload, on-prem machine sizes, whether the cluster is for production) would report problems the cluster does not have, or miss the ones it has. Saying which checks did not run keeps a clean report from reading as a clean bill of health.",
+    fix: "Supply the fact: `--purpose`, `--answers FILE` or `--pods/--pod-cpu/--pod-memory`, `--machine ROLE=CPU,GiB`, `--zones`, `--control-plane-nodes`, `--worker-nodes`; or `kubeplan import` the file, fill the fact into the plan and remove it from `kubeplan.io/unknown`.",
+    near_miss: [("kubeplan.io/unknown: workload  # <- fires here\n", "\n")],
+}
+
+rule! {
+    INPUT_NO_CLUSTER: "input-no-cluster", Always(Info), None,
+    summary: "A cluster tool's file that describes no cluster.",
+    what: "A file of a format kubeplan reads that holds no cluster object: Cluster API's ClusterClass and templates without a Cluster, kOps InstanceGroups without their Cluster, an eksctl file without a ClusterConfig.",
+    why: "Such a file is valid for its tool, but there is no cluster in it to check: saying so keeps a silent pass from reading as a clean cluster.",
+    fix: "Lint the file that holds the cluster (for kOps, what `kops get -o yaml` prints: the Cluster with its InstanceGroups), or add the cluster object.",
+    near_miss: [("kind: ClusterClass  # <- fires here", "kind: Cluster")],
+}
+
+rule! {
+    INPUT_UNRENDERED_VARIABLE: "input-unrendered-variable", Always(Info), None,
+    summary: "A `${VARIABLE}` of a template that kubeplan needs a value for.",
+    what: "A value of a Cluster API template that is still a clusterctl variable (`${CONTROL_PLANE_MACHINE_COUNT}`) with no default, in a field kubeplan reads. Defaults written in the template (`${POD_CIDR:=[\"192.168.0.0/16\"]}`) are used as clusterctl uses them.",
+    why: "Until the template is rendered the value is not known, so the rules that need it cannot run on it; clusterctl itself refuses to render a template with a variable it has no value for.",
+    fix: "Pass `--var NAME=VALUE` for each variable (as `clusterctl generate cluster` takes them from the environment), or lint the rendered manifests.",
+    near_miss: [("${CONTROL_PLANE_MACHINE_COUNT}", "3")],
 }
 
 rule! {
@@ -51,7 +79,7 @@ rule! {
 /// annotation, naming the closest rule id.
 pub fn unknown_ignored(
     plan: &crate::plan::ClusterPlan,
-    at: (u32, u32),
+    at: crate::lint::Place,
 ) -> Vec<crate::diag::Finding> {
     let ids = || crate::lint::RULES.iter().map(|r| r.id);
     crate::lint::ignored_rules(plan)
@@ -69,10 +97,13 @@ pub fn unknown_ignored(
                     "`{id}` in `{}` is no rule: it silences nothing",
                     crate::lint::IGNORE_ANNOTATION
                 ),
-                field: format!("metadata.annotations.{}", crate::lint::IGNORE_ANNOTATION),
-                line: at.0,
-                column: at.1,
+                field: at.field.clone().unwrap_or_else(|| {
+                    format!("metadata.annotations.{}", crate::lint::IGNORE_ANNOTATION)
+                }),
+                line: at.line,
+                column: at.column,
                 help: hint,
+                file: at.file.clone(),
             }
         })
         .collect()

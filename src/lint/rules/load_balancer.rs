@@ -7,6 +7,7 @@ pub const GROUP: &str = "API load balancer";
 
 rule! {
     API_LB_MISSING: "api-lb-missing", Always(Error), Some(api_lb_missing),
+    needs: [ControlPlane, LoadBalancer],
     summary: "Several control-plane nodes and no API load balancer.",
     what: "More than one self-managed control-plane node and no `apiLoadBalancer` (or `type: none`).",
     why: "Every kube-apiserver is active, but clients and kubelets are configured with one address; without a balancer they reach only one API server, and its loss cuts them off. kubeadm needs a stable controlPlaneEndpoint to join a second control plane.",
@@ -43,6 +44,7 @@ fn api_lb_missing(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     API_LB_SINGLE_POINT_OF_FAILURE: "api-lb-single-point-of-failure", ProductionOnly(Error), Some(api_lb_single_point_of_failure),
+    needs: [LoadBalancer],
     summary: "A self-run API load balancer that is a single point of failure.",
     what: "A haproxy or nginx balancer with one replica, or several replicas without a virtual IP to share.",
     why: "All API traffic passes through the balancer; if it is one machine, its loss takes the API away however many control-plane nodes stand behind it. Running the one HAProxy on a control-plane node ties the API's availability to that node.",

@@ -3,8 +3,14 @@
 
 /// Declares one rule of the family (the file's `GROUP`); its example is
 /// `lint/rules/examples/<id>.yaml`.
+///
+/// `needs: [Fact, …]` names the facts the check reads that a plan imported
+/// from another tool's file may not know (`plan/facts.rs`); the rule does
+/// not run on a plan that lacks one. Production-only rules need the purpose
+/// as well, without saying so.
 macro_rules! rule {
     ($name:ident: $id:literal, $policy:expr, $check:expr,
+     $(needs: [$($need:ident),* $(,)?],)?
      summary: $summary:literal, what: $what:literal, why: $why:literal, fix: $fix:literal,
      near_miss: [$(($from:literal, $to:literal $(,)?)),* $(,)?] $(,)?) => {
         pub static $name: Rule = Rule {
@@ -12,6 +18,7 @@ macro_rules! rule {
             group: GROUP,
             policy: $policy,
             check: $check,
+            needs: &[$($(crate::plan::Fact::$need),*)?],
             summary: $summary,
             what: $what,
             why: $why,
@@ -35,6 +42,7 @@ pub mod control_plane;
 pub mod etcd;
 pub mod failure;
 pub mod input;
+pub mod installer;
 pub mod load_balancer;
 pub mod network;
 pub mod scale;

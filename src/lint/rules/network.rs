@@ -30,6 +30,7 @@ fn network_cidr_overlap(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     NETWORK_POD_CIDR_TOO_SMALL: "network-pod-cidr-too-small", Always(Error), Some(network_pod_cidr_too_small),
+    needs: [ControlPlane, Workers],
     summary: "The pod CIDR cannot give every node its own subnet.",
     what: "2^(nodeCIDRMaskSize - podCIDR prefix) node subnets against the plan's node count (Kubespray's inventory check).",
     why: "Each node takes one nodeCIDRMaskSize subnet of the pod CIDR; nodes past the last subnet join without a pod range and cannot run pods.",
@@ -74,6 +75,7 @@ fn network_pod_cidr_too_small(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     NETWORK_NODE_CIDR_TOO_SMALL: "network-node-cidr-too-small", Always(Error), Some(network_node_cidr_too_small),
+    needs: [Workers],
     summary: "A node's pod subnet holds fewer addresses than maxPods.",
     what: "2^(address bits - nodeCIDRMaskSize) - 2 addresses against each pool's `maxPods` (Kubespray: \"do not schedule more pods on a node than inet addresses are available\").",
     why: "Pods past the subnet's addresses cannot get an IP and stay in ContainerCreating.",
@@ -127,6 +129,7 @@ fn cidrs(ctx: &Ctx) -> Option<(ipnet::IpNet, ipnet::IpNet, u8)> {
 
 rule! {
     NETWORK_SUBNET_TOO_SMALL: "network-subnet-too-small", Always(Error), Some(network_subnet_too_small),
+    needs: [Workers, Zones, Machines],
     summary: "A VPC subnet cannot give its zone's nodes and pods their addresses.",
     what: "Where pods take VPC addresses (EKS's VPC CNI), each `network.subnets` entry against the addresses its zone's nodes take: each node its own, one per pod at maxPods, and the CNI's warm ENI (the type's IPv4 per ENI - 1), plus the addresses the provider keeps in every subnet (5 on AWS).",
     why: "A pod that finds no free address in its node's subnet stays in ContainerCreating, and a node that cannot get an address does not join: the zone holds fewer pods than the plan counts on.",

@@ -7,6 +7,7 @@ pub const GROUP: &str = "Scale and capacity";
 
 rule! {
     CLUSTER_NODES_OVER_LIMIT: "cluster-nodes-over-limit", Always(Error), Some(cluster_nodes_over_limit),
+    needs: [ControlPlane, Workers],
     summary: "More nodes than one cluster supports on the platform.",
     what: "Control-plane nodes plus worker nodes against the platform's node limit ({limits.maxNodes}).",
     why: "Past the limit the control plane is outside what the project or provider tests; API latency and etcd size grow past their service levels.",
@@ -29,6 +30,7 @@ fn cluster_nodes_over_limit(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     PODS_PER_NODE_OVER_LIMIT: "pods-per-node-over-limit", Always(Error), Some(pods_per_node_over_limit),
+    needs: [Workers],
     summary: "A pool's maxPods above what the platform accepts.",
     what: "Each pool's `maxPods` against the platform's hard maximum ({limits.hardMaxPodsPerNode}), and on EKS the instance type's ENI limit (ENIs x (IPs per ENI - 1) + 2) where the catalog knows the type. Self-managed kubelets take any `--max-pods`; `pods-per-node-over-tested` covers them.",
     why: "The provider refuses more pods than this; a plan that counts on them over-states its capacity.",
@@ -74,6 +76,7 @@ fn pods_per_node_over_limit(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     PODS_PER_NODE_OVER_TESTED: "pods-per-node-over-tested", Always(Warning), Some(pods_per_node_over_tested),
+    needs: [Workers],
     summary: "A pool's maxPods above the per-node figure the platform tests and recommends.",
     what: "Each pool's `maxPods`, where it is within what the platform accepts, against the recommended figure: {limits.maxPodsPerNode} (kubelet's default and the upstream scalability threshold on self-managed clusters).",
     why: "The kubelet accepts more pods (OpenShift ships 250), but past the tested figure pod start-up, status updates and eviction slow down, and each node needs a larger pod subnet.",
@@ -108,6 +111,7 @@ fn pods_per_node_over_tested(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     PODS_PER_NODE_OVER_CORES: "pods-per-node-over-cores", Always(Info), Some(pods_per_node_over_cores),
+    needs: [Workers, Machines],
     summary: "A pool's maxPods above {podsPerCore} pods per core.",
     what: "Each pool's `maxPods` against {podsPerCore} x its vCPUs (SIG Scalability: pods per node min({upstream.maxPodsPerNode}, {podsPerCore} x cores)). On EKS a pool within its instance type's ENI figure is the platform's own number and is not reported.",
     why: "Per-pod overhead (kubelet housekeeping, probes, the container runtime) grows with the pod count; small nodes packed with pods become slow to report status.",
@@ -146,6 +150,7 @@ fn pods_per_node_over_cores(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     CLUSTER_PODS_OVER_LIMIT: "cluster-pods-over-limit", Always(Error), Some(cluster_pods_over_limit),
+    needs: [Workload],
     summary: "More pods than one cluster supports.",
     what: "`workload.pods` against the platform's total pod limit ({limits.maxPods}).",
     why: "Past the limit the API server and etcd hold more objects than the project tests; list and watch latency grows for every client.",
@@ -178,6 +183,7 @@ fn cluster_pods_over_limit(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     CLUSTER_CONTAINERS_OVER_LIMIT: "cluster-containers-over-limit", Always(Error), Some(cluster_containers_over_limit),
+    needs: [Workload],
     summary: "More containers than one cluster supports.",
     what: "`workload.pods` x `workload.containersPerPod` against the total container limit ({limits.maxContainers}).",
     why: "The upstream scalability thresholds cap containers per cluster; past them kubelets and the API server are untested.",

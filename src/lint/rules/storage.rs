@@ -7,6 +7,7 @@ pub const GROUP: &str = "Storage";
 
 rule! {
     STORAGE_RWX_UNSUPPORTED: "storage-rwx-unsupported", Always(Error), Some(storage_rwx_unsupported),
+    needs: [Storage],
     summary: "A block-storage class that asks for ReadWriteMany.",
     what: "A storage class on ssd or hdd media whose access modes include ReadWriteMany.",
     why: "Block volumes attach to one node at a time; shared read-write access across nodes needs network (file) storage such as NFS, EFS, Filestore or Azure Files.",
@@ -31,6 +32,7 @@ fn storage_rwx_unsupported(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     STORAGE_SLOW_FOR_WORKLOAD: "storage-slow-for-workload", Always(Warning), Some(storage_slow_for_workload),
+    needs: [Storage, Workload],
     summary: "A data-heavy workload whose default storage class is not SSD.",
     what: "Workload kind stateful, analytics or big-data with a default storage class whose medium is not ssd.",
     why: "Databases and data processing are bound by disk latency and IOPS; high-performance workloads want SSD-backed storage.",
@@ -62,6 +64,7 @@ fn storage_slow_for_workload(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     STORAGE_MISSING_FOR_STATEFUL: "storage-missing-for-stateful", Always(Warning), Some(storage_missing_for_stateful),
+    needs: [Storage, Workload],
     summary: "A stateful workload with no storage class.",
     what: "Workload kind stateful and no `storage.classes`.",
     why: "Stateful applications claim persistent volumes; with no storage class their claims stay Pending.",
@@ -85,6 +88,7 @@ fn storage_missing_for_stateful(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     STORAGE_DEFAULT_CLASS: "storage-default-class", Always(Warning), Some(storage_default_class),
+    needs: [Storage],
     summary: "Storage classes with no default, or with several.",
     what: "That exactly one storage class is marked `default: true` when classes exist.",
     why: "Claims that name no class get the default; with none they stay Pending, and with several Kubernetes picks one you did not choose.",

@@ -74,6 +74,7 @@ fn tooling_purpose_mismatch(ctx: &Ctx) -> Vec<Hit> {
 
 rule! {
     NODE_ARCH_32_BIT: "node-arch-32-bit", Always(Error), Some(node_arch_32_bit),
+    needs: [Workers],
     summary: "A worker pool on a 32-bit architecture.",
     what: "A pool with `arch: 386` or `arch: arm`.",
     why: "Kubernetes nodes are 64-bit Linux machines; current releases ship no 32-bit node binaries.",

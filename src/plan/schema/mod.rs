@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 use super::load::Source;
 use super::model::ClusterPlan;
 use super::node::{Node, Pos};
+use super::origin::{Origins, Spot};
 
 mod walk;
 
@@ -41,6 +42,25 @@ pub enum IssueKind {
     UnknownField,
     InvalidValue,
     MissingField,
+    /// A `${VAR}` left in a template (Cluster API): not an error, but the
+    /// value it stands for is not known until the template is rendered.
+    Unrendered,
+    /// A check the installing tool itself makes on its file (the rule id):
+    /// the tool would refuse the file.
+    Installer(&'static str),
+    /// A cluster tool's file that describes no cluster (a ClusterClass,
+    /// InstanceGroups without their Cluster).
+    NoCluster,
+}
+
+impl IssueKind {
+    /// Whether the problem keeps the document from being a plan.
+    pub fn blocks(self) -> bool {
+        matches!(
+            self,
+            IssueKind::UnknownField | IssueKind::InvalidValue | IssueKind::MissingField
+        )
+    }
 }
 
 /// One schema problem.
@@ -56,26 +76,60 @@ pub struct Issue {
 /// Where each field of a document sits, found in its YAML tree by dotted
 /// path (`spec.workers[1].count`) when a finding needs it: nothing is
 /// indexed up front, as most fields never get a finding.
+///
+/// A plan imported from another tool's file has no YAML tree of its own:
+/// its fields are found in the [`Origins`] the importer recorded, which
+/// point into that file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Locations {
     root: Option<Spanned<Node>>,
+    origins: Option<std::sync::Arc<Origins>>,
 }
 
 impl Locations {
     pub fn new(root: Spanned<Node>) -> Locations {
-        Locations { root: Some(root) }
+        Locations {
+            root: Some(root),
+            origins: None,
+        }
+    }
+
+    /// The locations of an imported plan.
+    pub fn imported(origins: Origins) -> Locations {
+        Locations {
+            root: None,
+            origins: Some(std::sync::Arc::new(origins)),
+        }
+    }
+
+    /// The origins of an imported plan (None for a kubeplan plan).
+    pub fn origins(&self) -> Option<&Origins> {
+        self.origins.as_deref()
+    }
+
+    /// Where a finding about `path` goes in an imported plan: the spot in
+    /// the other tool's file (its field name, and its file when not the
+    /// document's own). None for a kubeplan plan.
+    pub fn spot(&self, path: &str) -> Option<&Spot> {
+        self.origins.as_ref().map(|o| o.find(path))
     }
 
     /// The position of a field's value (of its key, for a mapping or a
     /// list), or of the nearest enclosing field that is present (a missing
     /// field points at its parent).
     pub fn find(&self, path: &str) -> Pos {
-        self.walk(path).0
+        match &self.origins {
+            Some(o) => o.find(path).pos,
+            None => self.walk(path).0,
+        }
     }
 
     /// Whether the document spells this field out.
     pub fn has(&self, path: &str) -> bool {
-        self.root.is_some() && self.walk(path).1
+        match &self.origins {
+            Some(o) => o.get(path).is_some(),
+            None => self.root.is_some() && self.walk(path).1,
+        }
     }
 
     /// The position reached along `path`, and whether all of it was found.

@@ -1,0 +1,149 @@
+//! `kubeplan import FILE…`: the kubeplan plan of each cluster file, in any
+//! format kubeplan reads, with a header naming its source and what it
+//! could not know; `-o` writes it (atomically, never over a file without
+//! `--force`).
+
+use std::fmt::Write;
+
+use super::{emit, exit, write_atomic, Env};
+use crate::cli::{ImportArgs, ImportFormat};
+use crate::plan::facts::IMPORTED_ANNOTATION;
+use crate::plan::{ClusterPlan, Document, Fact};
+
+/// One imported plan and what is known of where it came from.
+struct Imported {
+    file: String,
+    plan: ClusterPlan,
+    reasons: Vec<(Fact, String)>,
+    notes: Vec<String>,
+}
+
+pub fn run(args: &ImportArgs, env: &Env) -> anyhow::Result<u8> {
+    if args.files.iter().filter(|f| *f == "-").count() > 1 {
+        anyhow::bail!("- (stdin) can be read once");
+    }
+    let mut all: Vec<Imported> = Vec::new();
+    for file in &args.files {
+        let docs: Vec<Document> = super::read_documents(file, &args.facts, env)?;
+        let origins: Vec<_> = docs.iter().map(|d| d.locs.origins().cloned()).collect();
+        let names: Vec<String> = docs.iter().map(|d| d.source.name.clone()).collect();
+        let plans = super::plans_of(file, docs)?;
+        for ((plan, origins), name) in plans.into_iter().zip(origins).zip(names) {
+            let (reasons, notes) = match origins {
+                Some(o) => (o.reasons.clone(), o.notes.clone()),
+                None => (Vec::new(), Vec::new()),
+            };
+            all.push(Imported {
+                file: name,
+                plan,
+                reasons,
+                notes,
+            });
+        }
+    }
+    let text = match args.format {
+        ImportFormat::Yaml => yaml(&all)?,
+        ImportFormat::Json => json(&all)?,
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomic(path, &text, args.force)?;
+            eprintln!(
+                "kubeplan: wrote {} to {}; check it with `kubeplan lint {}`",
+                crate::fmt::plural(all.len() as u64, "plan", "plans"),
+                path.display(),
+                path.display()
+            );
+        }
+        None => emit(&text)?,
+    }
+    Ok(exit::OK)
+}
+
+/// The header of an imported plan: its source, what it does not know and
+/// why, and how the file was read.
+fn header(i: &Imported) -> String {
+    let mut out = String::new();
+    let what = i
+        .plan
+        .metadata
+        .annotations
+        .get(IMPORTED_ANNOTATION)
+        .cloned();
+    match &what {
+        Some(w) => {
+            let _ = writeln!(
+                out,
+                "# Imported by kubeplan {} from {} (a {w}).",
+                env!("CARGO_PKG_VERSION"),
+                i.file
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "# Read by kubeplan {} from {}.",
+                env!("CARGO_PKG_VERSION"),
+                i.file
+            );
+        }
+    }
+    let unknown = i.plan.unknown_facts();
+    if !unknown.is_empty() {
+        out.push_str("# Not in that file, so not checked until you fill it in here and remove it from\n# kubeplan.io/unknown (or pass it to `kubeplan lint`):\n");
+        for f in &unknown {
+            let why = i
+                .reasons
+                .iter()
+                .find(|(r, _)| r == f)
+                .map_or(String::new(), |(_, r)| format!(": {r}"));
+            let stand_in = match f {
+                Fact::Purpose => {
+                    format!(" (`purpose: {}` below is a stand-in)", i.plan.spec.purpose)
+                }
+                Fact::Machines => " (sizes of 0 below are stand-ins)".to_string(),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "#   {}: {}{why}{stand_in}", f.as_str(), f.describe());
+        }
+    }
+    for n in &i.notes {
+        let _ = writeln!(out, "# Note: {n}.");
+    }
+    out
+}
+
+fn yaml(all: &[Imported]) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for (n, i) in all.iter().enumerate() {
+        if n > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&header(i));
+        out.push_str(&serde_saphyr::to_string(&i.plan)?);
+    }
+    Ok(out)
+}
+
+fn json(all: &[Imported]) -> anyhow::Result<String> {
+    let items: Vec<serde_json::Value> = all
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "file": i.file,
+                "format": i.plan.metadata.annotations.get(IMPORTED_ANNOTATION),
+                "unknown": i.plan.unknown_facts().iter().map(|f| {
+                    serde_json::json!({
+                        "fact": f.as_str(),
+                        "what": f.describe(),
+                        "why": i.reasons.iter().find(|(r, _)| r == f).map(|(_, r)| r.clone()),
+                        "supply": f.supply(),
+                    })
+                }).collect::<Vec<_>>(),
+                "notes": i.notes,
+                "plan": i.plan,
+            })
+        })
+        .collect();
+    Ok(format!("{:#}\n", serde_json::json!({ "plans": items })))
+}

@@ -1,0 +1,448 @@
+//! eksctl `eksctl.io/v1alpha5` ClusterConfig → an EKS plan: the managed
+//! control plane, the availability zones (`availabilityZones`, or the
+//! zones of `vpc.subnets`), one worker pool per node group (managed or
+//! not) with its instance type, node count, max pods, zones, volume and
+//! taints, and the VPC's ranges. What eksctl does with a value the file
+//! leaves out is eksctl's own default (`profiles/kubernetes.yaml`,
+//! `installerDefaults.eksctl`).
+
+use serde_saphyr::Spanned;
+
+use super::tree::At;
+use super::{plan_name, Format, Imported, Read, Slot};
+use crate::catalog::Catalog;
+use crate::plan::node::{Node, Pos};
+use crate::plan::origin::Spot;
+use crate::plan::schema::{Issue, IssueKind};
+use crate::plan::{
+    Arch, Fact, Machine, Medium, Network, Os, Platform, Subnet, Tooling, WorkerPool,
+};
+
+/// The id of the rule for eksctl's own two-zone check.
+pub const TOO_FEW_ZONES: &str = "eksctl-too-few-zones";
+
+/// Whether a name is an AWS availability zone (`eu-north-1a`,
+/// `us-gov-west-1b`, a Local Zone `us-west-2-lax-1a`).
+pub(crate) fn is_aws_zone(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| !p.is_empty())
+        && parts.last().is_some_and(|l| {
+            l.len() >= 2
+                && l.ends_with(|c: char| c.is_ascii_lowercase())
+                && l[..l.len() - 1].chars().all(|c| c.is_ascii_digit())
+        })
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
+    let mut out = Vec::new();
+    for doc in docs {
+        let root = At::root(doc);
+        let is_config = root.get("kind").and_then(|k| k.str().map(str::to_string));
+        if is_config.as_deref() != Some("ClusterConfig") {
+            continue;
+        }
+        out.push(cluster(&root, c));
+    }
+    if out.is_empty() {
+        return Read::Nothing {
+            pos: docs.first().map_or(Pos { line: 1, column: 1 }, Pos::of),
+            message: "an eksctl file with no ClusterConfig: it describes no cluster".into(),
+        };
+    }
+    Read::Plans(out)
+}
+
+fn cluster(root: &At, c: &Catalog) -> Imported {
+    let defaults = &c.kubernetes.installer_defaults.eksctl;
+    let kind = root
+        .get("kind")
+        .map_or(Pos { line: 1, column: 1 }, |k| k.pos);
+    let name_at = root.at("metadata.name");
+    let name = name_at
+        .as_ref()
+        .and_then(|n| n.str())
+        .map_or_else(|| "cluster".to_string(), plan_name);
+    let mut imp = Imported::new(Format::Eksctl, name, Spot::new(kind, "kind"));
+    if let Some(n) = &name_at {
+        imp.from("metadata.name", n.spot());
+    }
+    let p = &mut imp.plan.spec;
+    p.platform = Platform::Aws;
+    p.tooling = Some(Tooling::Eks);
+    p.control_plane.managed = true;
+    // Nothing but pods runs on the provider's side: storage classes are
+    // the cluster's own business (eksctl installs CSI drivers, no classes).
+    imp.unknown(
+        Fact::Storage,
+        "an eksctl ClusterConfig installs CSI drivers as add-ons, not storage classes",
+    );
+
+    zones(root, &mut imp);
+    if let Some(o) = root.get("outpost") {
+        imp.note(
+            "the control plane runs on AWS Outposts (an EKS local cluster), in the Outpost's zone",
+        );
+        imp.unknown(
+            Fact::Zones,
+            "an EKS local cluster on AWS Outposts runs in the Outpost's zone, which the file does not name",
+        );
+        imp.from("spec.controlPlane", o.spot());
+    }
+    let mut names: Vec<String> = Vec::new();
+    for key in ["managedNodeGroups", "nodeGroups"] {
+        let Some(list) = root.get(key) else { continue };
+        for ng in list.items() {
+            node_group(&ng, key == "managedNodeGroups", c, &mut imp, &mut names);
+        }
+    }
+    if root
+        .at("autoModeConfig.enabled")
+        .and_then(|e| e.bool())
+        .unwrap_or(false)
+    {
+        imp.unknown(
+            Fact::Workers,
+            "EKS Auto Mode starts and stops nodes as pods need them",
+        );
+        imp.note(
+            "EKS Auto Mode: AWS provisions the nodes; the pools below are the node groups only",
+        );
+    }
+    if root.get("karpenter").is_some() {
+        imp.note("Karpenter adds nodes beside the node groups as pods need them");
+    }
+    if root.get("fargateProfiles").is_some() {
+        imp.note("pods matching the Fargate profiles run on Fargate, outside the node groups");
+    }
+    if imp.plan.spec.workers.is_empty() && !imp.unknown.contains(&Fact::Workers) {
+        imp.note("no node groups: the cluster has no nodes until some are added");
+    }
+    network(root, defaults, &mut imp);
+    // eksctl's own check: `availabilityZones` with fewer than two zones
+    // (pkg/apis/eksctl.io/v1alpha5/validation.go, validateAvailabilityZones;
+    // Outposts' local clusters excepted).
+    if let Some(azs) = root.get("availabilityZones") {
+        let n = azs.items().len();
+        let min = c.tool(Tooling::Eks).and_then(|t| t.min_zones).unwrap_or(1) as usize;
+        if n > 0 && n < min && root.get("outpost").is_none() {
+            imp.issues.push(Issue {
+                kind: IssueKind::Installer(TOO_FEW_ZONES),
+                field: azs.path().to_string(),
+                pos: azs.pos,
+                message: format!(
+                    "eksctl refuses {}: \"only {n} zone(s) specified [{}], {min} are required\"",
+                    crate::fmt::plural(n as u64, "availability zone", "availability zones"),
+                    azs.strings().join(" ")
+                ),
+                help: format!("list at least {min} availability zones (3 survive a zone's loss best), or leave `availabilityZones` out and eksctl picks them"),
+            });
+        }
+    }
+    imp
+}
+
+/// The cluster's zones: `availabilityZones`, else the zones of
+/// `vpc.subnets` (keys that are zones, or their `az`), else unknown
+/// (eksctl picks them when it creates the cluster).
+fn zones(root: &At, imp: &mut Imported) {
+    if let Some(azs) = root.get("availabilityZones") {
+        let list = azs.strings();
+        if !list.is_empty() {
+            imp.plan.spec.zones = list;
+            imp.from("spec.zones", azs.spot());
+            return;
+        }
+    }
+    if let Some(subnets) = root.at("vpc.subnets") {
+        let mut found: Vec<String> = Vec::new();
+        let mut unresolved = false;
+        for kind in ["private", "public"] {
+            for (key, s) in subnets.get(kind).map(|k| k.entries()).unwrap_or_default() {
+                let az = s
+                    .get("az")
+                    .and_then(|a| a.str().map(str::to_string))
+                    .or_else(|| is_aws_zone(&key).then(|| key.clone()));
+                match az {
+                    Some(z) if !found.contains(&z) => found.push(z),
+                    Some(_) => {}
+                    None => unresolved = true,
+                }
+            }
+        }
+        if !found.is_empty() && !unresolved {
+            imp.plan.spec.zones = found;
+            imp.from("spec.zones", subnets.spot());
+            return;
+        }
+        if unresolved {
+            imp.unknown(
+                Fact::Zones,
+                "some of vpc.subnets are named by ID, whose zones eksctl looks up in AWS",
+            );
+            return;
+        }
+    }
+    imp.unknown(
+        Fact::Zones,
+        "availabilityZones is not set, so eksctl picks the zones when it creates the cluster",
+    );
+}
+
+fn node_group(ng: &At, managed: bool, c: &Catalog, imp: &mut Imported, names: &mut Vec<String>) {
+    let defaults = &c.kubernetes.installer_defaults.eksctl;
+    let i = imp.plan.spec.workers.len();
+    let base = format!("spec.workers[{i}]");
+    let raw_name = ng
+        .get("name")
+        .and_then(|n| n.str().map(str::to_string))
+        .unwrap_or_else(|| format!("nodegroup-{}", i + 1));
+    let mut name = plan_name(&raw_name);
+    while names.contains(&name) {
+        name = format!("{name}-{}", i + 1);
+    }
+    names.push(name.clone());
+    imp.from(base.clone(), ng.spot());
+
+    // Node count: desiredCapacity, else minSize, else eksctl's default.
+    let count = ["desiredCapacity", "minSize"]
+        .iter()
+        .find_map(|k| ng.get(k).map(|v| (v.clone(), v.int())));
+    let nodes = match count {
+        Some((at, Some(n))) if (0..=100_000).contains(&n) => {
+            imp.from(format!("{base}.nodes"), at.spot());
+            n as u32
+        }
+        Some((at, _)) => {
+            imp.invalid(
+                &at,
+                format!("`{}` is not a node count", at.text().unwrap_or_default()),
+                "a whole number of nodes, 0 to 100,000",
+            );
+            defaults.node_count
+        }
+        None => defaults.node_count,
+    };
+
+    // Instance type: instanceType, a managed group's instanceTypes, or a
+    // mixed group's instancesDistribution; else eksctl's default.
+    let type_at = ng
+        .get("instanceType")
+        .filter(|t| t.str() != Some("mixed"))
+        .or_else(|| {
+            ng.get("instanceTypes")
+                .and_then(|l| l.items().into_iter().next())
+        })
+        .or_else(|| {
+            ng.at("instancesDistribution.instanceTypes")
+                .and_then(|l| l.items().into_iter().next())
+        });
+    let instance = type_at
+        .as_ref()
+        .and_then(|t| t.str().map(str::to_string))
+        .unwrap_or_else(|| defaults.instance_type.clone());
+    if ng.get("instanceSelector").is_some() && type_at.is_none() {
+        imp.note(format!(
+            "node group `{raw_name}` picks its instance types by instanceSelector when it is created"
+        ));
+    }
+    if let Some(t) = &type_at {
+        imp.from(format!("{base}.instanceType"), t.spot());
+        imp.from(format!("{base}.machine"), t.spot());
+    }
+    let known = c.instance(Platform::Aws, &instance);
+    let mut machine = match known {
+        Some(k) => Machine {
+            cpu: k.cpu,
+            memory_gib: k.memory_gib,
+            disk_gib: None,
+            disk: None,
+        },
+        None => {
+            imp.slots.push(Slot::Pool(name.clone()));
+            imp.unknown_type(Platform::Aws, &instance);
+            Machine {
+                cpu: 0.0,
+                memory_gib: 0.0,
+                disk_gib: None,
+                disk: None,
+            }
+        }
+    };
+    machine.disk_gib = Some(
+        ng.get("volumeSize")
+            .and_then(|v| v.int())
+            .map_or(defaults.volume_gib, |v| v as f64),
+    );
+    machine.disk = Some(match ng.get("volumeType").and_then(|v| v.str()) {
+        Some("st1" | "sc1") => Medium::Hdd,
+        _ => Medium::Ssd,
+    });
+    // Without maxPodsPerNode the EKS node's bootstrap sets the VPC CNI's
+    // ENI figure for the instance type (amazon-eks-ami eni-max-pods).
+    let max_pods = match ng.get("maxPodsPerNode") {
+        Some(m) => {
+            imp.from(format!("{base}.maxPods"), m.spot());
+            m.int().and_then(|v| u32::try_from(v).ok())
+        }
+        None => {
+            if let Some(t) = &type_at {
+                imp.from(format!("{base}.maxPods"), t.spot());
+            }
+            known.and_then(|k| k.eni_max_pods())
+        }
+    };
+    let zones = ng
+        .get("availabilityZones")
+        .map(|z| {
+            imp.from(format!("{base}.zones"), z.spot());
+            z.strings()
+        })
+        .unwrap_or_default();
+    let taints = ng.get("taints").map(|t| taints(&t)).unwrap_or_default();
+    let os = match ng.get("amiFamily").and_then(|a| a.str()) {
+        Some(f) if f.starts_with("Windows") => Os::Windows,
+        _ => Os::Linux,
+    };
+    if !managed && ng.get("instancesDistribution").is_some() {
+        imp.note(format!(
+            "node group `{raw_name}` mixes instance types; sized as its first, {instance}"
+        ));
+    }
+    imp.plan.spec.workers.push(WorkerPool {
+        name,
+        nodes,
+        zones,
+        machine,
+        instance_type: Some(instance),
+        max_pods,
+        os,
+        arch: known.map_or(Arch::Amd64, |k| k.arch),
+        taints,
+    });
+}
+
+/// eksctl's taints: a list of `{key, value, effect}`, or the older map
+/// `key: value:Effect`.
+fn taints(t: &At) -> Vec<String> {
+    let list = t.items();
+    if !list.is_empty() {
+        return list
+            .iter()
+            .filter_map(|i| {
+                let key = i.get("key")?.text()?;
+                let effect = i
+                    .get("effect")
+                    .and_then(|e| e.text())
+                    .unwrap_or_else(|| "NoSchedule".into());
+                Some(match i.get("value").and_then(|v| v.text()) {
+                    Some(v) if !v.is_empty() => format!("{key}={v}:{effect}"),
+                    _ => format!("{key}:{effect}"),
+                })
+            })
+            .collect();
+    }
+    t.entries()
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let v = v.text()?;
+            Some(match v.starts_with(':') {
+                true => format!("{k}{v}"),
+                false => format!("{k}={v}"),
+            })
+        })
+        .collect()
+}
+
+fn network(root: &At, d: &crate::catalog::EksctlDefaults, imp: &mut Imported) {
+    let vpc_at = root.at("vpc.cidr");
+    let vpc = vpc_at
+        .as_ref()
+        .and_then(|v| v.str())
+        .and_then(|v| v.parse::<ipnet::Ipv4Net>().ok())
+        .unwrap_or(d.vpc_cidr);
+    if let Some(v) = &vpc_at {
+        imp.from("spec.network.vpcCIDR", v.spot());
+    }
+    let svc_at = root.at("kubernetesNetworkConfig.serviceIPv4CIDR");
+    let ten: ipnet::Ipv4Net = "10.0.0.0/8".parse().expect("a CIDR");
+    let service = match svc_at.as_ref().and_then(|s| s.str()) {
+        Some(s) => s.to_string(),
+        None if ten.contains(&vpc.network()) => d.service_cidr_in_ten.to_string(),
+        None => d.service_cidr.to_string(),
+    };
+    if let Some(s) = &svc_at {
+        imp.from("spec.network.serviceCIDR", s.spot());
+    }
+    // The private subnets nodes and pods take addresses from: the file's,
+    // or eksctl's own split of the VPC range over the zones.
+    let mut subnets = Vec::new();
+    if let Some(private) = root.at("vpc.subnets.private") {
+        for (j, (key, s)) in private.entries().into_iter().enumerate() {
+            let zone = s
+                .get("az")
+                .and_then(|a| a.str().map(str::to_string))
+                .or_else(|| is_aws_zone(&key).then(|| key.clone()));
+            let (Some(zone), Some(cidr)) = (zone, s.get("cidr")) else {
+                continue;
+            };
+            if let Some(text) = cidr.str() {
+                imp.from(format!("spec.network.subnets[{j}].cidr"), cidr.spot());
+                subnets.push(Subnet {
+                    zone,
+                    cidr: text.to_string(),
+                });
+            }
+        }
+    } else if root.at("vpc.subnets").is_none() && !imp.plan.spec.zones.is_empty() {
+        let zones = &imp.plan.spec.zones;
+        for (i, z) in zones.iter().enumerate() {
+            if let Some(net) = crate::sizing::eksctl_private_subnet(vpc.trunc(), zones.len(), i) {
+                subnets.push(Subnet {
+                    zone: z.clone(),
+                    cidr: net.to_string(),
+                });
+            }
+        }
+        if let Some(v) = &vpc_at {
+            for i in 0..subnets.len() {
+                imp.from(format!("spec.network.subnets[{i}].cidr"), v.spot());
+            }
+        }
+    }
+    imp.plan.spec.network = Some(Network {
+        pod_cidr: None,
+        service_cidr: service,
+        node_cidr_mask_size: None,
+        vpc_cidr: Some(vpc.to_string()),
+        subnets,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_names() {
+        for z in [
+            "eu-north-1a",
+            "us-gov-west-1b",
+            "us-west-2-lax-1a",
+            "ap-southeast-2c",
+        ] {
+            assert!(is_aws_zone(z), "{z}");
+        }
+        for z in [
+            "private-one",
+            "subnet-0b2512f8c6ae9bf30",
+            "us-east-1",
+            "eu-north-a",
+        ] {
+            assert!(!is_aws_zone(z), "{z}");
+        }
+    }
+}

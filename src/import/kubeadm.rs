@@ -1,0 +1,267 @@
+//! kubeadm `kubeadm.k8s.io/v1beta3` and `v1beta4` configurations
+//! (InitConfiguration, ClusterConfiguration, JoinConfiguration, beside a
+//! KubeletConfiguration) → a kubeadm plan: etcd local (stacked) or
+//! external with its endpoints, the control-plane endpoint, the pod and
+//! service subnets, leader election from the controller-manager's and
+//! scheduler's extra arguments (v1beta3's map or v1beta4's `{name, value}`
+//! list), and whether the control plane takes workloads. A kubeadm
+//! configuration sets up one node at a time: how many nodes join, their
+//! machines and zones are not in it.
+
+use serde_saphyr::Spanned;
+
+use super::tree::At;
+use super::{plan_name, Format, Imported, Read, Slot};
+use crate::catalog::Catalog;
+use crate::plan::node::{Node, Pos};
+use crate::plan::origin::Spot;
+use crate::plan::schema::{Issue, IssueKind};
+use crate::plan::{Etcd, EtcdTopology, Fact, LeaderElection, Network, Platform, Tooling};
+
+/// The id of the rule for kubeadm's own check of a control-plane join.
+pub const NO_ENDPOINT: &str = "kubeadm-no-control-plane-endpoint";
+
+/// An extra argument of a control-plane component: v1beta3's map
+/// (`extraArgs: {leader-elect: "false"}`) or v1beta4's list
+/// (`extraArgs: [{name: leader-elect, value: "false"}]`). The last one
+/// named wins, as kubeadm passes them in order.
+pub(crate) fn extra_arg<'a>(component: Option<&At<'a>>, name: &str) -> Option<At<'a>> {
+    let args = component?.get("extraArgs")?;
+    if args.is_map() {
+        return args.get(name);
+    }
+    args.items()
+        .into_iter()
+        .filter(|a| a.get("name").and_then(|n| n.text()).as_deref() == Some(name))
+        .filter_map(|a| a.get("value"))
+        .next_back()
+}
+
+pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
+    let roots: Vec<At> = docs.iter().map(At::root).collect();
+    let of_kind = |k: &str| {
+        roots.iter().find(|r| {
+            r.get("kind").and_then(|x| x.str()) == Some(k)
+                && r.get("apiVersion")
+                    .and_then(|a| a.str())
+                    .is_some_and(|a| a.starts_with("kubeadm.k8s.io/"))
+        })
+    };
+    let cluster = of_kind("ClusterConfiguration");
+    let init = of_kind("InitConfiguration");
+    let join = of_kind("JoinConfiguration");
+    let main = cluster.or(init).or(join).or_else(|| {
+        roots.iter().find(|r| {
+            r.get("apiVersion")
+                .and_then(|a| a.str())
+                .is_some_and(|a| a.starts_with("kubeadm.k8s.io/"))
+        })
+    });
+    let Some(main) = main else {
+        return Read::Nothing {
+            pos: Pos { line: 1, column: 1 },
+            message: "a kubeadm file with no kubeadm configuration in it".into(),
+        };
+    };
+    let top = main.get("kind").map_or(main.pos, |k| k.pos);
+    let name = cluster
+        .and_then(|c| c.get("clusterName"))
+        .and_then(|n| n.str().map(plan_name))
+        .unwrap_or_else(|| "kubernetes".into());
+    let mut imp = Imported::new(Format::Kubeadm, name, Spot::new(top, "kind"));
+    if let Some(n) = cluster.and_then(|c| c.get("clusterName")) {
+        imp.from("metadata.name", n.spot());
+    }
+    let p = &mut imp.plan.spec;
+    p.platform = Platform::OnPrem;
+    p.tooling = Some(Tooling::Kubeadm);
+    imp.note("kubeadm runs on machines you provide, anywhere: the plan says on-prem");
+    let one_node = "a kubeadm configuration sets up one node at a time";
+    imp.unknown(
+        Fact::ControlPlane,
+        format!("{one_node}: it does not say how many control-plane nodes join"),
+    );
+    imp.unknown(
+        Fact::Workers,
+        format!("{one_node}: it does not say how many workers join"),
+    );
+    imp.unknown(
+        Fact::Zones,
+        "a kubeadm configuration does not say where the machines are",
+    );
+    imp.unknown(
+        Fact::Machines,
+        "a kubeadm configuration does not describe the machines",
+    );
+    imp.unknown(
+        Fact::Storage,
+        "storage classes are installed after kubeadm, not by it",
+    );
+    imp.slots.push(Slot::ControlPlane);
+
+    etcd(cluster, &mut imp);
+    endpoint(cluster, join, &mut imp);
+    network(cluster, &c.kubernetes.installer_defaults.kubeadm, &mut imp);
+    leader_election_from(cluster, &mut imp);
+    // Control-plane nodes that keep no taint take workloads: an explicit
+    // empty (or non-NoSchedule) `taints` in the node registration.
+    if let Some(t) = init.and_then(|i| i.at("nodeRegistration.taints")) {
+        let no_schedule = t.items().iter().any(|x| {
+            x.get("effect")
+                .and_then(|e| e.str())
+                .is_some_and(|e| e == "NoSchedule" || e == "NoExecute")
+        });
+        imp.plan.spec.control_plane.schedulable = Some(!no_schedule);
+        imp.from("spec.controlPlane.schedulable", t.spot());
+    }
+    Read::Plans(vec![imp])
+}
+
+fn etcd(cluster: Option<&At>, imp: &mut Imported) {
+    let external = cluster.and_then(|c| c.at("etcd.external"));
+    match external {
+        Some(ext) => {
+            let endpoints = ext.get("endpoints");
+            let n = endpoints.as_ref().map_or(0, |e| e.items().len()) as u32;
+            imp.plan.spec.etcd = Some(Etcd {
+                topology: Some(EtcdTopology::External),
+                members: Some(n),
+                zones: Vec::new(),
+                machine: None,
+            });
+            let spot = endpoints.as_ref().map_or_else(|| ext.spot(), |e| e.spot());
+            imp.from("spec.etcd.members", spot.clone());
+            imp.from("spec.etcd", spot);
+            imp.slots.push(Slot::Etcd);
+            imp.note("external etcd: one member per endpoint (an endpoint that fronts several members counts as one)");
+        }
+        None => {
+            imp.plan.spec.etcd = Some(Etcd {
+                topology: Some(EtcdTopology::Stacked),
+                members: None,
+                zones: Vec::new(),
+                machine: None,
+            });
+            if let Some(l) = cluster.and_then(|c| c.at("etcd.local")) {
+                imp.from("spec.etcd", l.spot());
+            }
+            imp.unknown(
+                Fact::Etcd,
+                "kubeadm's local etcd runs one member on each control-plane node, and the file does not say how many join",
+            );
+        }
+    }
+}
+
+/// The control-plane endpoint: a stable address in front of the API
+/// servers. Without one, kubeadm cannot join a second control-plane node.
+fn endpoint(cluster: Option<&At>, join: Option<&At>, imp: &mut Imported) {
+    let ep = cluster.and_then(|c| c.get("controlPlaneEndpoint"));
+    match ep.as_ref().and_then(|e| e.str()) {
+        Some(addr) if !addr.is_empty() => {
+            imp.unknown(
+                Fact::LoadBalancer,
+                format!("controlPlaneEndpoint {addr} is a stable address, but the file does not say what serves it"),
+            );
+            if let Some(e) = &ep {
+                imp.from("spec.apiLoadBalancer", e.spot());
+            }
+        }
+        _ => {
+            // kubeadm join --control-plane refuses a cluster without one
+            // (cmd/kubeadm/app/cmd/join.go: "unable to add a new control
+            // plane instance to a cluster that doesn't have a stable
+            // controlPlaneEndpoint address").
+            let cp_join = join.and_then(|j| j.get("controlPlane"));
+            if let (Some(cl), Some(cp)) = (cluster, cp_join) {
+                imp.issues.push(Issue {
+                    kind: IssueKind::Installer(NO_ENDPOINT),
+                    field: cp.path().to_string(),
+                    pos: cp.pos,
+                    message: "a control-plane JoinConfiguration for a ClusterConfiguration without controlPlaneEndpoint: kubeadm refuses to add a control-plane node to a cluster that has no stable controlPlaneEndpoint address".into(),
+                    help: format!(
+                        "set `controlPlaneEndpoint: \"LOAD_BALANCER:PORT\"` in the ClusterConfiguration (line {}) before `kubeadm init`",
+                        cl.get("kind").map_or(cl.pos.line, |k| k.pos.line)
+                    ),
+                });
+            }
+            imp.note(
+                "no controlPlaneEndpoint: clients reach the first control-plane node's own address",
+            );
+        }
+    }
+}
+
+pub(crate) fn network(
+    cluster: Option<&At>,
+    d: &crate::catalog::KubeadmDefaults,
+    imp: &mut Imported,
+) {
+    let net = cluster.and_then(|c| c.get("networking"));
+    let get = |k: &str| net.as_ref().and_then(|n| n.get(k));
+    let first = |s: &str| s.split(',').next().unwrap_or("").trim().to_string();
+    let pod = get("podSubnet").and_then(|p| p.str().map(first));
+    if let Some(p) = get("podSubnet") {
+        imp.from("spec.network.podCIDR", p.spot());
+        if p.str().is_some_and(|s| s.contains(',')) {
+            imp.note("dual-stack ranges: the first of each is checked");
+        }
+    }
+    let service = get("serviceSubnet").and_then(|s| s.str().map(first));
+    if let Some(s) = get("serviceSubnet") {
+        imp.from("spec.network.serviceCIDR", s.spot());
+    }
+    let cm = cluster.and_then(|c| c.get("controllerManager"));
+    let mask = extra_arg(cm.as_ref(), "node-cidr-mask-size-ipv4")
+        .or_else(|| extra_arg(cm.as_ref(), "node-cidr-mask-size"));
+    let node_mask = mask
+        .as_ref()
+        .and_then(|m| m.int())
+        .and_then(|m| u8::try_from(m).ok());
+    if let Some(m) = &mask {
+        imp.from("spec.network.nodeCIDRMaskSize", m.spot());
+    }
+    imp.plan.spec.network = Some(Network {
+        pod_cidr: pod,
+        service_cidr: service.unwrap_or_else(|| d.service_cidr.to_string()),
+        node_cidr_mask_size: node_mask,
+        vpc_cidr: None,
+        subnets: Vec::new(),
+    });
+}
+
+/// Leader election from the controller-manager's extra arguments (the
+/// scheduler's when it sets them and the controller-manager does not).
+pub(crate) fn leader_election_from(cluster: Option<&At>, imp: &mut Imported) {
+    let comps = [
+        cluster.and_then(|c| c.get("controllerManager")),
+        cluster.and_then(|c| c.get("scheduler")),
+    ];
+    let mut le = LeaderElection::default();
+    let mut any = false;
+    for (flag, field) in [
+        ("leader-elect", "enabled"),
+        ("leader-elect-lease-duration", "leaseDuration"),
+        ("leader-elect-renew-deadline", "renewDeadline"),
+        ("leader-elect-retry-period", "retryPeriod"),
+    ] {
+        let Some(v) = comps.iter().find_map(|c| extra_arg(c.as_ref(), flag)) else {
+            continue;
+        };
+        let Some(text) = v.text() else { continue };
+        any = true;
+        match field {
+            "enabled" => le.enabled = text != "false",
+            "leaseDuration" => le.lease_duration = text,
+            "renewDeadline" => le.renew_deadline = text,
+            _ => le.retry_period = text,
+        }
+        imp.from(
+            format!("spec.controlPlane.leaderElection.{field}"),
+            v.spot(),
+        );
+    }
+    if any {
+        imp.plan.spec.control_plane.leader_election = Some(le);
+    }
+}
