@@ -87,6 +87,14 @@ pub fn decimal_or_dash(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), decimal)
 }
 
+/// A noun with its indefinite article: "an eksctl ClusterConfig", "a kOps cluster".
+pub fn a(noun: &str) -> String {
+    match noun.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {noun}"),
+        _ => format!("a {noun}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +129,7 @@ mod tests {
         assert_eq!(decimal(0.0005), "0.0005");
         assert_eq!(decimal(1.0 / 3.0), "0.333");
         assert_eq!(decimal_or_dash(None), "-");
+        assert_eq!(a("eksctl ClusterConfig"), "an eksctl ClusterConfig");
+        assert_eq!(a("kOps cluster"), "a kOps cluster");
     }
 }

@@ -74,9 +74,10 @@ fn header(i: &Imported) -> String {
         Some(w) => {
             let _ = writeln!(
                 out,
-                "# Imported by kubeplan {} from {} (a {w}).",
+                "# Imported by kubeplan {} from {} ({}).",
                 env!("CARGO_PKG_VERSION"),
-                i.file
+                i.file,
+                crate::fmt::a(w)
             );
         }
         None => {

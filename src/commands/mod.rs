@@ -174,7 +174,7 @@ fn note_unknown(file: &str, plan: &crate::plan::ClusterPlan) {
         .metadata
         .annotations
         .get(crate::plan::facts::IMPORTED_ANNOTATION)
-        .map_or_else(|| "the plan".to_string(), |f| format!("a {f}"));
+        .map_or_else(|| "the plan".to_string(), |f| crate::fmt::a(f));
     let list: Vec<&str> = unknown.iter().map(|f| f.describe()).collect();
     eprintln!(
         "kubeplan: note: {file} is {what}; it does not say {} (`kubeplan lint {file}` shows how to supply them)",

@@ -150,10 +150,6 @@ fn cluster(cl: Option<&At>, all: &[At], c: &Catalog, only: bool) -> Imported {
     }
     imp.plan.spec.tooling = Some(Tooling::ClusterApi);
     imp.unknown(
-        Fact::Zones,
-        "Cluster API spreads the control plane over the infrastructure's failure domains, which the manifests do not list",
-    );
-    imp.unknown(
         Fact::Storage,
         "storage classes are installed in the workload cluster, not by Cluster API",
     );
@@ -175,6 +171,7 @@ fn cluster(cl: Option<&At>, all: &[At], c: &Catalog, only: bool) -> Imported {
             false => format!("infrastructure {infra_kind}: kubeplan treats its machines as your own (on-prem)"),
         });
     }
+    let cp_domains = failure_domains(&mut imp, infra.as_ref(), all, only);
     let cp_ref = reference(spec.as_ref().and_then(|s| s.get("controlPlaneRef")));
     let managed = cp_ref.as_ref().is_some_and(|(k, _)| k.contains("Managed"));
     let mut mask = None;
@@ -213,9 +210,81 @@ fn cluster(cl: Option<&At>, all: &[At], c: &Catalog, only: bool) -> Imported {
             }
         }
     }
+    if !managed && !cp_domains.is_empty() {
+        imp.plan.spec.control_plane.zones = cp_domains;
+    }
     workers(&mut imp, cl, spec.as_ref(), all, c, d, only);
+    if imp.plan.spec.workers.is_empty() {
+        imp.unknown(
+            Fact::Workers,
+            "no MachineDeployment or MachinePool of this cluster is in the file",
+        );
+    }
     network(&mut imp, spec.as_ref(), d, mask);
     imp
+}
+
+/// The infrastructure cluster's failure domains (v1beta1 a map of name to
+/// `{controlPlane}`, v1beta2 a list of `{name, controlPlane}`): they become
+/// the plan's zones, and the ones marked `controlPlane: true` the control
+/// plane's, which KubeadmControlPlane spreads its machines over. Returns
+/// the control plane's; with none listed, the zones are unknown.
+fn failure_domains(
+    imp: &mut Imported,
+    infra: Option<&(String, String)>,
+    all: &[At],
+    only: bool,
+) -> Vec<String> {
+    let doc = infra.and_then(|(kind, name)| {
+        all.iter()
+            .find(|r| kind_of(r).as_deref() == Some(kind) && name_of(r).as_deref() == Some(name))
+            .or_else(|| match only {
+                true => all.iter().find(|r| kind_of(r).as_deref() == Some(kind)),
+                false => None,
+            })
+    });
+    let Some(list) = doc.and_then(|d| d.at("spec.failureDomains")) else {
+        imp.unknown(
+            Fact::Zones,
+            match doc {
+                Some(_) => "the infrastructure cluster lists no failure domains",
+                None => "Cluster API spreads the control plane over the infrastructure's failure domains, which the manifests do not list",
+            },
+        );
+        return Vec::new();
+    };
+    let entries: Vec<(String, Option<At>)> = match list.is_map() {
+        true => list
+            .entries()
+            .into_iter()
+            .map(|(name, v)| (name, v.get("controlPlane")))
+            .collect(),
+        false => list
+            .items()
+            .into_iter()
+            .filter_map(|i| Some((i.get("name")?.text()?, i.get("controlPlane"))))
+            .collect(),
+    };
+    let entries: Vec<(String, bool)> = entries
+        .into_iter()
+        .filter(|(name, _)| !name.contains("${"))
+        .map(|(name, cp)| (name, cp.and_then(|c| c.bool()).unwrap_or(false)))
+        .collect();
+    if entries.is_empty() {
+        imp.unknown(
+            Fact::Zones,
+            "the infrastructure cluster lists no failure domains",
+        );
+        return Vec::new();
+    }
+    imp.plan.spec.zones = entries.iter().map(|(n, _)| n.clone()).collect();
+    imp.from("spec.zones", list.spot());
+    imp.from("spec.controlPlane.zones", list.spot());
+    entries
+        .into_iter()
+        .filter(|(_, cp)| *cp)
+        .map(|(n, _)| n)
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -543,19 +612,34 @@ fn network(
     mask: Option<u8>,
 ) {
     let net = spec.and_then(|s| s.get("clusterNetwork"));
-    let block = |imp: &mut Imported, key: &str| -> Option<String> {
-        let at = net.as_ref()?.at(&format!("{key}.cidrBlocks"))?;
-        if let Some(var) = at.unrendered() {
+    // Absent: the default. `${VAR}` (the list, or its first block): not known.
+    let block = |imp: &mut Imported, key: &str| -> Result<Option<String>, ()> {
+        let Some(at) = net
+            .as_ref()
+            .and_then(|n| n.at(&format!("{key}.cidrBlocks")))
+        else {
+            return Ok(None);
+        };
+        let first = at.items().into_iter().next();
+        let var = at.unrendered().map(|v| (v, at.clone())).or_else(|| {
+            let f = first.clone()?;
+            f.unrendered().map(|v| (v, f))
+        });
+        if let Some((var, at)) = var {
+            let list = match at.path().ends_with(']') {
+                true => "CIDR",
+                false => "[\"CIDR\"]",
+            };
             imp.issues.push(Issue {
                 kind: IssueKind::Unrendered,
                 field: at.path().to_string(),
                 pos: at.pos,
                 message: format!("clusterNetwork.{key}.cidrBlocks is `${{{var}}}`, a template variable with no value"),
-                help: format!("pass --var {var}='[\"CIDR\"]' (as clusterctl takes it)"),
+                help: format!("pass --var {var}='{list}' (as clusterctl takes it)"),
             });
-            return None;
+            return Err(());
         }
-        let first = at.items().into_iter().next()?;
+        let Some(first) = first else { return Ok(None) };
         imp.from(
             match key {
                 "pods" => "spec.network.podCIDR",
@@ -563,10 +647,16 @@ fn network(
             },
             first.spot(),
         );
-        first.str().map(str::to_string)
+        Ok(first.str().map(str::to_string))
     };
-    let pod = block(imp, "pods");
-    let service = block(imp, "services").unwrap_or_else(|| d.service_cidr.to_string());
+    let pod = block(imp, "pods").unwrap_or(None);
+    let service = match block(imp, "services") {
+        Ok(s) => s.unwrap_or_else(|| d.service_cidr.to_string()),
+        Err(()) => {
+            imp.note("the service CIDR is an unrendered variable: the plan has no network until it is rendered");
+            return;
+        }
+    };
     imp.plan.spec.network = Some(Network {
         pod_cidr: pod,
         service_cidr: service,

@@ -92,9 +92,14 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
         );
         imp.from("spec.controlPlane", o.spot());
     }
+    // Both kinds of node group, in the order the file lists them.
     let mut names: Vec<String> = Vec::new();
-    for key in ["managedNodeGroups", "nodeGroups"] {
-        let Some(list) = root.get(key) else { continue };
+    let mut lists: Vec<(String, At)> = ["managedNodeGroups", "nodeGroups"]
+        .iter()
+        .filter_map(|k| root.get(k).map(|l| (k.to_string(), l)))
+        .collect();
+    lists.sort_by_key(|(_, l)| l.pos);
+    for (key, list) in lists {
         for ng in list.items() {
             node_group(&ng, key == "managedNodeGroups", c, &mut imp, &mut names);
         }
@@ -240,24 +245,34 @@ fn node_group(ng: &At, managed: bool, c: &Catalog, imp: &mut Imported, names: &m
             ng.at("instancesDistribution.instanceTypes")
                 .and_then(|l| l.items().into_iter().next())
         });
+    let selector = ng.get("instanceSelector").is_some() && type_at.is_none();
     let instance = type_at
         .as_ref()
         .and_then(|t| t.str().map(str::to_string))
         .unwrap_or_else(|| defaults.instance_type.clone());
-    if ng.get("instanceSelector").is_some() && type_at.is_none() {
-        imp.note(format!(
-            "node group `{raw_name}` picks its instance types by instanceSelector when it is created"
-        ));
-    }
     if let Some(t) = &type_at {
         imp.from(format!("{base}.instanceType"), t.spot());
         imp.from(format!("{base}.machine"), t.spot());
     }
-    let known = c.instance(Platform::Aws, &instance);
+    // An instanceSelector picks the types when eksctl creates the group.
+    let known = c.instance(Platform::Aws, &instance).filter(|_| !selector);
+    if selector {
+        imp.slots.push(Slot::Pool(name.clone()));
+        imp.unknown(
+            Fact::Machines,
+            format!("node group {raw_name} picks its instance type by instanceSelector when eksctl creates it"),
+        );
+    }
     let mut machine = match known {
         Some(k) => Machine {
             cpu: k.cpu,
             memory_gib: k.memory_gib,
+            disk_gib: None,
+            disk: None,
+        },
+        None if selector => Machine {
+            cpu: 0.0,
+            memory_gib: 0.0,
             disk_gib: None,
             disk: None,
         },
@@ -297,6 +312,7 @@ fn node_group(ng: &At, managed: bool, c: &Catalog, imp: &mut Imported, names: &m
     };
     let zones = ng
         .get("availabilityZones")
+        .or_else(|| ng.get("localZones"))
         .map(|z| {
             imp.from(format!("{base}.zones"), z.spot());
             z.strings()
@@ -317,7 +333,7 @@ fn node_group(ng: &At, managed: bool, c: &Catalog, imp: &mut Imported, names: &m
         nodes,
         zones,
         machine,
-        instance_type: Some(instance),
+        instance_type: (!selector).then_some(instance),
         max_pods,
         os,
         arch: known.map_or(Arch::Amd64, |k| k.arch),
@@ -358,6 +374,17 @@ fn taints(t: &At) -> Vec<String> {
 }
 
 fn network(root: &At, d: &crate::catalog::EksctlDefaults, imp: &mut Imported) {
+    let family = root.at("kubernetesNetworkConfig.ipFamily");
+    if family
+        .as_ref()
+        .and_then(|f| f.str())
+        .is_some_and(|f| f.eq_ignore_ascii_case("ipv6"))
+    {
+        imp.note(
+            "an IPv6 cluster: pods and services take IPv6 addresses, whose ranges are not checked",
+        );
+        return;
+    }
     let vpc_at = root.at("vpc.cidr");
     let vpc = vpc_at
         .as_ref()

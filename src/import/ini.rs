@@ -59,6 +59,18 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Inventory {
     pub groups: Vec<Group>,
+    /// Values Ansible reads other than their author likely meant
+    /// (`hosts: node1 node2` is one host named `node1 node2`).
+    pub oddities: Vec<Oddity>,
+}
+
+/// A value Ansible accepts but reads differently from how it looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Oddity {
+    pub pos: Pos,
+    pub field: String,
+    pub message: String,
+    pub help: String,
 }
 
 /// An inventory that cannot be read: where and why.
@@ -398,7 +410,26 @@ fn yaml_group(inv: &mut Inventory, name: &str, g: &At) -> Result<(), Problem> {
     inv.group_mut(name, g.pos, g.path().to_string());
     if let Some(hosts) = g.get("hosts") {
         let mut all = Vec::new();
-        for (pattern, h) in hosts.entries() {
+        // Ansible's yaml plugin turns a string into a one-key mapping
+        // ("convert strings to dicts as these are allowed").
+        let entries = match hosts.str() {
+            Some(one) => {
+                let one = one.trim().to_string();
+                if one.contains(char::is_whitespace) {
+                    inv.oddities.push(Oddity {
+                        pos: hosts.pos,
+                        field: hosts.path().to_string(),
+                        message: format!(
+                            "the hosts of group `{name}` are the text `{one}`: Ansible reads it as one host of that name"
+                        ),
+                        help: "list each host as a key of its own line (`node1:`), as Ansible's YAML inventories take them".into(),
+                    });
+                }
+                vec![(one, hosts.clone())]
+            }
+            None => hosts.entries(),
+        };
+        for (pattern, h) in entries {
             let expanded = expand(&pattern).map_err(|reason| Problem { pos: h.pos, reason })?;
             all.extend(expanded);
             if all.len() > MAX_HOSTS {
@@ -425,7 +456,11 @@ fn yaml_group(inv: &mut Inventory, name: &str, g: &At) -> Result<(), Problem> {
             .extend(vars);
     }
     if let Some(children) = g.get("children") {
-        for (child, c) in children.entries() {
+        let entries = match children.str() {
+            Some(one) => vec![(one.trim().to_string(), children.clone())],
+            None => children.entries(),
+        };
+        for (child, c) in entries {
             {
                 let group = inv.group_mut(name, g.pos, g.path().to_string());
                 if !group.children.contains(&child) {

@@ -95,9 +95,11 @@ fn cluster(cl: &At, groups: &[&At], c: &Catalog) -> Imported {
         Some("azure") => Platform::Azure,
         other => {
             imp.note(format!(
-                "cloud provider {}: kubeplan has no catalog for it and treats its machines as your own",
+                "cloud provider {}: kubeplan has no catalog for it and treats its machines as your own (on-prem); \
+                 the platform check on kOps is off for this plan",
                 other.unwrap_or("(none given)")
             ));
+            imp.ignore("tooling-platform-mismatch");
             Platform::OnPrem
         }
     };
@@ -515,10 +517,7 @@ fn network(
     }
     if cni.iter().any(|c| c == "calico") {
         imp.note("Calico allocates pod addresses in its own blocks, not per-node ranges: the per-node range rules are silenced");
-        imp.plan.metadata.annotations.insert(
-            crate::plan::facts::IGNORE_ANNOTATION.into(),
-            BLOCK_IPAM_RULES.into(),
-        );
+        imp.ignore(BLOCK_IPAM_RULES);
     }
     imp.plan.spec.network = Some(Network {
         pod_cidr: pod,

@@ -64,6 +64,26 @@ pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
         };
     };
     let top = main.get("kind").map_or(main.pos, |k| k.pos);
+    // JoinConfiguration, ResetConfiguration, UpgradeConfiguration: a node of
+    // a cluster that `kubeadm init` set up from another file.
+    if cluster.is_none() && init.is_none() {
+        let kinds: Vec<&str> = roots
+            .iter()
+            .filter(|r| {
+                r.get("apiVersion")
+                    .and_then(|a| a.str())
+                    .is_some_and(|a| a.starts_with("kubeadm.k8s.io/"))
+            })
+            .filter_map(|r| r.get("kind").and_then(|k| k.str()))
+            .collect();
+        return Read::Nothing {
+            pos: top,
+            message: format!(
+                "kubeadm {} and no InitConfiguration or ClusterConfiguration: it acts on a node of a cluster that the `kubeadm init` configuration describes",
+                kinds.join(", ")
+            ),
+        };
+    }
     let name = cluster
         .and_then(|c| c.get("clusterName"))
         .and_then(|n| n.str().map(plan_name))

@@ -48,6 +48,25 @@ const KUBESPRAY_GROUPS: &[&str] = &[
 
 /// Whether a YAML document is an Ansible inventory with Kubespray's groups.
 pub fn is_yaml_inventory(doc: &Spanned<Node>) -> bool {
+    inventory_shaped(doc) && (has_kubespray_groups(doc) || top_all(doc))
+}
+
+/// An inventory's `all:` group at the top.
+fn top_all(doc: &Spanned<Node>) -> bool {
+    At::root(doc).get("all").is_some()
+}
+
+fn has_kubespray_groups(doc: &Spanned<Node>) -> bool {
+    ini::parse_yaml(doc).is_ok_and(|inv| {
+        inv.groups
+            .iter()
+            .any(|g| KUBESPRAY_GROUPS.contains(&g.name.as_str()))
+    })
+}
+
+/// Every top-level key a group: a mapping of `hosts`, `children` and
+/// `vars`, or empty.
+fn inventory_shaped(doc: &Spanned<Node>) -> bool {
     let Node::Map(entries) = &doc.value else {
         return false;
     };
@@ -60,11 +79,6 @@ pub fn is_yaml_inventory(doc: &Spanned<Node>) -> bool {
             _ => false,
         });
     shaped
-        && ini::parse_yaml(doc).is_ok_and(|inv| {
-            inv.groups
-                .iter()
-                .any(|g| KUBESPRAY_GROUPS.contains(&g.name.as_str()))
-        })
 }
 
 /// Where a variable came from: the inventory itself, or a group_vars file.
@@ -104,6 +118,7 @@ pub(super) fn import_yaml(
     c: &Catalog,
 ) -> Result<Read, LoadError> {
     let mut out = Vec::new();
+    let mut groupless = None;
     for d in docs.iter().filter(|d| is_yaml_inventory(d)) {
         let inv = ini::parse_yaml(d).map_err(|p| LoadError::Parse {
             path: source.name.clone(),
@@ -111,9 +126,19 @@ pub(super) fn import_yaml(
             column: p.pos.column,
             reason: format!("not an Ansible inventory: {}", p.reason),
         })?;
+        if !has_kubespray_groups(d) {
+            groupless.get_or_insert(At::root(d).get("all").map_or(Pos::of(d), |a| a.pos));
+            continue;
+        }
         out.push(build(&inv, source, c)?);
     }
-    Ok(Read::Plans(out))
+    match (out.is_empty(), groupless) {
+        (true, Some(pos)) => Ok(Read::Nothing {
+            pos,
+            message: "an Ansible inventory with none of Kubespray's groups (kube_control_plane, etcd, kube_node): it describes no cluster yet".into(),
+        }),
+        _ => Ok(Read::Plans(out)),
+    }
 }
 
 /// The variables Kubespray reads, as Ansible layers them: the inventory's
@@ -233,6 +258,15 @@ fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported,
         .map(|n| plan_name(&n.to_string_lossy()))
         .unwrap_or_else(|| "kubespray".into());
     let mut imp = Imported::new(Format::Kubespray, name, top.clone());
+    for o in &inv.oddities {
+        imp.issues.push(Issue {
+            kind: IssueKind::InvalidValue,
+            field: o.field.clone(),
+            pos: o.pos,
+            message: o.message.clone(),
+            help: o.help.clone(),
+        });
+    }
     imp.plan.spec.platform = Platform::OnPrem;
     imp.plan.spec.tooling = Some(Tooling::Kubespray);
     imp.unknown(Fact::Zones, "an inventory does not say where the hosts are");
@@ -251,7 +285,7 @@ fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported,
     imp.slots.push(Slot::ControlPlane);
     imp.plan.spec.control_plane.machine = None;
     // roles/validate_inventory: "Stop if kube_control_plane group is empty".
-    if cp.is_empty() {
+    if cp.is_empty() && asserts(&vars) {
         imp.issues.push(Issue {
             kind: IssueKind::Installer(NO_CONTROL_PLANE),
             field: cp_spot.field.clone(),
@@ -308,6 +342,15 @@ fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported,
     Ok(imp)
 }
 
+/// Whether Kubespray's inventory assertions run: `ignore_assert_errors: true`
+/// turns them all off.
+fn asserts(vars: &BTreeMap<String, Found>) -> bool {
+    !vars
+        .get("ignore_assert_errors")
+        .and_then(|v| v.text())
+        .is_some_and(|t| matches!(t.to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1"))
+}
+
 fn etcd(
     inv: &Inventory,
     vars: &BTreeMap<String, Found>,
@@ -355,18 +398,34 @@ fn etcd(
     });
     imp.from("spec.etcd.members", spot.clone());
     imp.from("spec.etcd", spot.clone());
-    // roles/validate_inventory: "Stop if even number of etcd hosts".
-    if n.is_multiple_of(2) && !kubeadm_etcd {
-        imp.issues.push(Issue {
-            kind: IssueKind::Installer(EVEN_ETCD),
-            field: spot.field.clone(),
-            pos: spot.pos,
-            message: format!(
-                "the etcd group has {}: Kubespray stops (\"Stop if even number of etcd hosts\")",
+    // roles/validate_inventory: "Group 'etcd' cannot be empty in external
+    // etcd mode", then "Stop if even number of etcd hosts", which counts
+    // groups.get('etcd', groups.kube_control_plane) in every mode.
+    if asserts(vars) {
+        let message = if n == 0 && group.is_some() && !kubeadm_etcd {
+            Some("the etcd group has no hosts: Kubespray stops (\"Group 'etcd' cannot be empty in external etcd mode\")".to_string())
+        } else if n.is_multiple_of(2) {
+            let whose = if group.is_some() {
+                "the etcd group"
+            } else {
+                "with no etcd group, the control plane"
+            };
+            Some(format!(
+                "{whose} has {}: Kubespray stops (\"Stop if even number of etcd hosts\")",
                 crate::fmt::plural(u64::from(n), "host", "hosts")
-            ),
-            help: "put an odd number of hosts in [etcd]: 3 (tolerates 1 failure) or 5".into(),
-        });
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            imp.issues.push(Issue {
+                kind: IssueKind::Installer(EVEN_ETCD),
+                field: spot.field.clone(),
+                pos: spot.pos,
+                message,
+                help: "put an odd number of hosts in [etcd]: 3 (tolerates 1 failure) or 5".into(),
+            });
+        }
     }
 }
 
@@ -474,10 +533,7 @@ fn network(
         // validate_inventory skips both per-node checks for Calico, whose
         // IPAM hands out blocks rather than per-node ranges.
         imp.note("Calico allocates pod addresses in its own blocks, not per-node ranges: the per-node range rules are silenced, as Kubespray's own checks skip them");
-        imp.plan.metadata.annotations.insert(
-            crate::plan::facts::IGNORE_ANNOTATION.into(),
-            super::kops::BLOCK_IPAM_RULES.into(),
-        );
+        imp.ignore(super::kops::BLOCK_IPAM_RULES);
     }
     let (Some(pod), Some(service)) = (pod, service) else {
         return;

@@ -103,6 +103,11 @@ impl Format {
     /// is Cluster API's too).
     fn of_api(api: &str) -> Option<Format> {
         let group = api.split('/').next().unwrap_or("");
+        // kOps still reads its old group name, rewriting `kops/v1alpha2`
+        // (pkg/kopscodecs/codecs.go, rewriteAPIGroup).
+        if group == "kops" {
+            return Some(Format::Kops);
+        }
         Format::ALL.iter().copied().find(|f| {
             f.group()
                 .is_some_and(|g| group == g || group.ends_with(&format!(".{g}")))
@@ -202,6 +207,17 @@ impl Imported {
         self.origins.notes.push(text.into());
     }
 
+    /// Silences rules whose premise the importer knows does not hold for
+    /// this file (the `kubeplan.io/ignore` annotation, comma-joined).
+    pub fn ignore(&mut self, rules: &str) {
+        let key = crate::plan::facts::IGNORE_ANNOTATION;
+        let joined = match self.plan.metadata.annotations.get(key) {
+            Some(have) if !have.is_empty() => format!("{have},{rules}"),
+            _ => rules.to_string(),
+        };
+        self.plan.metadata.annotations.insert(key.into(), joined);
+    }
+
     /// A value the file gives that kubeplan cannot use.
     pub fn invalid(&mut self, at: &tree::At, message: impl Into<String>, help: impl Into<String>) {
         self.issues.push(Issue {
@@ -239,14 +255,20 @@ impl Imported {
         self.unknown.sort();
         self.unknown.dedup();
         if let Some((platform, _)) = self.types.first() {
-            let catalog = match platform {
-                crate::plan::Platform::Aws => "AWS",
-                crate::plan::Platform::Gcp => "GCP",
-                crate::plan::Platform::Azure => "Azure",
-                crate::plan::Platform::OnPrem => "on-prem",
+            let names = self
+                .types
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let why = match platform {
+                crate::plan::Platform::Aws => format!("kubeplan's AWS catalog has no {names}"),
+                crate::plan::Platform::Gcp => format!("kubeplan's GCP catalog has no {names}"),
+                crate::plan::Platform::Azure => format!("kubeplan's Azure catalog has no {names}"),
+                crate::plan::Platform::OnPrem => {
+                    format!("kubeplan has no sizes for {names}: it catalogs only AWS, GCP and Azure types")
+                }
             };
-            let names: Vec<&str> = self.types.iter().map(|(_, t)| t.as_str()).collect();
-            let why = format!("kubeplan's {catalog} catalog has no {}", names.join(", "));
             self.origins.reasons.retain(|(f, _)| *f != Fact::Machines);
             self.origins.reasons.push((Fact::Machines, why));
         }
@@ -381,7 +403,8 @@ fn classify(source: &Source, docs: &[Spanned<Node>]) -> Result<Class, LoadError>
             let version = api.rsplit('/').next().unwrap_or("");
             // Cluster API's providers version their own groups; the core
             // group decides.
-            let core = f.group().is_some_and(|g| api.starts_with(&format!("{g}/")));
+            let core = f.group().is_some_and(|g| api.starts_with(&format!("{g}/")))
+                || api.starts_with("kops/");
             if (core || f != Format::ClusterApi) && !versions.contains(&version) {
                 return Err(parse_error(
                     source,
@@ -592,7 +615,7 @@ fn hand_on(
                     field: String::new(),
                     pos: back(pos),
                     message,
-                    help: "lint the file that holds the cluster (kubeplan reads every format's cluster object: a ClusterConfig, a kOps Cluster, a Cluster API Cluster)".into(),
+                    help: "lint the file that holds the cluster (kubeplan reads every format's cluster object: an eksctl ClusterConfig, a kOps Cluster, a kubeadm InitConfiguration or ClusterConfiguration, a Kubespray inventory, a Cluster API Cluster)".into(),
                 }],
                 locs: Locations::default(),
             });

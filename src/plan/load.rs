@@ -127,7 +127,10 @@ pub fn expand_paths(args: &[String]) -> Result<Vec<String>, LoadError> {
             let mut found = Vec::new();
             walk_dir(path, &mut found).map_err(|e| read_err(arg, io_reason(&e)))?;
             if found.is_empty() {
-                return Err(read_err(arg, "folder holds no .yaml or .yml file"));
+                return Err(read_err(
+                    arg,
+                    "folder holds no .yaml or .yml file (nor an Ansible inventory)",
+                ));
             }
             found.sort();
             out.extend(found.into_iter().map(|p| p.to_string_lossy().into_owned()));
@@ -138,23 +141,35 @@ pub fn expand_paths(args: &[String]) -> Result<Vec<String>, LoadError> {
     Ok(out)
 }
 
-/// The `.yaml`/`.yml` files below `dir`. Hidden files and folders (`.git`,
-/// `.kubeplan.yaml`, `.github/`) are not plans, as with git and ruff.
+/// The `.yaml`/`.yml` files below `dir`, and the Ansible INI inventories
+/// (`inventory.ini`, `hosts.ini`, or any `.ini` beside a `group_vars`
+/// folder). Hidden files and folders (`.git`, `.kubeplan.yaml`, `.github/`)
+/// are not plans, as with git and ruff; `group_vars` and `host_vars` hold
+/// an inventory's variables, read with the inventory, not on their own.
 fn walk_dir(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let inventory_dir = dir.join("group_vars").is_dir();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
             continue;
         }
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            walk_dir(&path, found)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            found.push(path);
+            if !matches!(name.as_str(), "group_vars" | "host_vars") {
+                walk_dir(&path, found)?;
+            }
+            continue;
+        }
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml" | "yml") => found.push(path),
+            Some("ini")
+                if inventory_dir || matches!(name.as_str(), "inventory.ini" | "hosts.ini") =>
+            {
+                found.push(path)
+            }
+            _ => {}
         }
     }
     Ok(())

@@ -37,7 +37,7 @@ rule! {
 rule! {
     KUBESPRAY_CONTROL_PLANE_EMPTY: "kubespray-control-plane-empty", Always(Error), None,
     summary: "A Kubespray inventory with no control-plane hosts.",
-    what: "The `kube_control_plane` group (or the older `kube-master`) with no hosts (Kubespray `roles/validate_inventory`: \"Stop if kube_control_plane group is empty\").",
+    what: "The `kube_control_plane` group (or the older `kube-master`) with no hosts (Kubespray `roles/validate_inventory`: \"Stop if kube_control_plane group is empty\"; skipped when `ignore_assert_errors` is true).",
     why: "Kubespray stops before it installs anything; a cluster needs at least one control-plane node.",
     fix: "List the control-plane hosts under `[kube_control_plane]`: 3 for a control plane that survives a failure.",
     near_miss: [("[kube_control_plane]  # <- fires here\n", "[kube_control_plane]\nnode1\n")],
@@ -45,8 +45,8 @@ rule! {
 
 rule! {
     KUBESPRAY_ETCD_EVEN: "kubespray-etcd-even", Always(Error), None,
-    summary: "A Kubespray inventory with an even number of etcd hosts.",
-    what: "The hosts of the `etcd` group (the control plane's when there is no etcd group), against Kubespray's `roles/validate_inventory`: \"Stop if even number of etcd hosts\".",
+    summary: "A Kubespray inventory with an even number of etcd hosts, or none.",
+    what: "The hosts of the `etcd` group (the control plane's when there is no etcd group), against Kubespray's `roles/validate_inventory`: \"Stop if even number of etcd hosts\" (whatever `etcd_deployment_type`), and \"Group 'etcd' cannot be empty in external etcd mode\". Both are skipped when `ignore_assert_errors` is true.",
     why: "Kubespray stops before it installs anything; an even etcd tolerates no more failures than one member fewer.",
     fix: "Put an odd number of hosts in `[etcd]`: 3 (tolerates 1 failure) or 5 (tolerates 2).",
     near_miss: [("node2\n\n[etcd", "node2\nnode3\n\n[etcd")],
