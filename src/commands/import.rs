@@ -22,6 +22,13 @@ pub fn run(args: &ImportArgs, env: &Env) -> anyhow::Result<u8> {
     if args.files.iter().filter(|f| *f == "-").count() > 1 {
         anyhow::bail!("- (stdin) can be read once");
     }
+    // Refused before anything is read: a file that exists is not replaced
+    // without --force (write_atomic checks again as it writes).
+    if let Some(path) = &args.output {
+        if path.exists() && !args.force {
+            anyhow::bail!("{} exists; pass --force to overwrite it", path.display());
+        }
+    }
     let mut all: Vec<Imported> = Vec::new();
     for file in &args.files {
         let docs: Vec<Document> = super::read_documents(file, &args.facts, env)?;
@@ -127,24 +134,37 @@ fn yaml(all: &[Imported]) -> anyhow::Result<String> {
 }
 
 fn json(all: &[Imported]) -> anyhow::Result<String> {
-    let items: Vec<serde_json::Value> = all
-        .iter()
-        .map(|i| {
-            serde_json::json!({
-                "file": i.file,
-                "format": i.plan.metadata.annotations.get(IMPORTED_ANNOTATION),
-                "unknown": i.plan.unknown_facts().iter().map(|f| {
-                    serde_json::json!({
-                        "fact": f.as_str(),
-                        "what": f.describe(),
-                        "why": i.reasons.iter().find(|(r, _)| r == f).map(|(_, r)| r.clone()),
-                        "supply": f.supply(),
+    use crate::report::schemas::{ImportReport, ImportedPlan, UnknownFact};
+    let report = ImportReport {
+        plans: all
+            .iter()
+            .map(|i| ImportedPlan {
+                file: i.file.clone(),
+                format: i
+                    .plan
+                    .metadata
+                    .annotations
+                    .get(IMPORTED_ANNOTATION)
+                    .cloned(),
+                unknown: i
+                    .plan
+                    .unknown_facts()
+                    .iter()
+                    .map(|f| UnknownFact {
+                        fact: f.as_str().to_string(),
+                        what: f.describe().to_string(),
+                        why: i
+                            .reasons
+                            .iter()
+                            .find(|(r, _)| r == f)
+                            .map(|(_, r)| r.clone()),
+                        supply: f.supply().to_string(),
                     })
-                }).collect::<Vec<_>>(),
-                "notes": i.notes,
-                "plan": i.plan,
+                    .collect(),
+                notes: i.notes.clone(),
+                plan: i.plan.clone(),
             })
-        })
-        .collect();
-    Ok(format!("{:#}\n", serde_json::json!({ "plans": items })))
+            .collect(),
+    };
+    Ok(format!("{:#}\n", serde_json::to_value(&report)?))
 }

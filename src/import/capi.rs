@@ -23,6 +23,21 @@ use crate::plan::{
     Tooling, WorkerPool,
 };
 
+/// What `docs/import.md` says of Cluster API files.
+pub(super) const ABOUT: super::About = super::About {
+    title: "Cluster API",
+    detected: "`apiVersion: cluster.x-k8s.io/v1beta1` or `v1beta2` (and the other `*.cluster.x-k8s.io` groups); one plan per `kind: Cluster`; ClusterClasses and templates without a Cluster describe no cluster, and say so",
+    reads: &[
+        "clusterctl's `${VAR}`, `${VAR:=default}` and `${VAR:-default}`: `--var NAME=VALUE` renders them as clusterctl would; a value left unrendered is reported where it stands (`input-unrendered-variable`) and the fact it held is unknown",
+        "the platform from the infrastructure kind (`AWSCluster`, `AzureCluster`, `GCPCluster`; others are your own machines) and its failure domains (the zones; the control plane's are those marked `controlPlane: true`)",
+        "the control plane from the KubeadmControlPlane (or `topology.controlPlane`): `replicas` (default 1), stacked etcd unless `etcd.external.endpoints` is set, the machine template's `instanceType` or `vmSize`, taints and leader election; a managed control plane (`AWSManagedControlPlane`, …) is the provider's. Cluster API's own check, cited: an even stacked control plane (`cluster-api-even-stacked-control-plane`)",
+        "one worker pool per MachineDeployment or MachinePool of the cluster (or `topology.workers`): `replicas` (default 1, or the autoscaler's minimum), `failureDomain`, instance type",
+        "the network: `clusterNetwork.pods` and `services` (the first block of each; the service default 10.96.0.0/12)",
+    ],
+    example: "cluster-api.yaml",
+    example_flags: &["--purpose", "production", "--var", "CONTROL_PLANE_MACHINE_COUNT=2"],
+};
+
 /// The id of the rule for the KubeadmControlPlane webhook's odd-replicas check.
 pub const EVEN_STACKED: &str = "cluster-api-even-stacked-control-plane";
 
@@ -557,7 +572,13 @@ fn workers(
     {
         let i = imp.plan.spec.workers.len();
         let base = format!("spec.workers[{i}]");
-        imp.from(base.clone(), at.spot());
+        // Named where its name is (a topology entry's `name`, a
+        // MachineDeployment's `metadata.name`).
+        let here = at
+            .get("name")
+            .or_else(|| at.at("metadata.name"))
+            .unwrap_or(at.clone());
+        imp.from(base.clone(), here.spot());
         let nodes = count(
             imp,
             replicas,

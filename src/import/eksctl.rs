@@ -18,6 +18,22 @@ use crate::plan::{
     Arch, Fact, Machine, Medium, Network, Os, Platform, Subnet, Tooling, WorkerPool,
 };
 
+/// What `docs/import.md` says of eksctl files.
+pub(super) const ABOUT: super::About = super::About {
+    title: "eksctl",
+    detected: "`apiVersion: eksctl.io/v1alpha5` and `kind: ClusterConfig` (other versions are refused: eksctl reads only v1alpha5)",
+    reads: &[
+        "the platform (AWS) and the tool (EKS): the control plane is AWS's, so there are no control-plane nodes, etcd or API load balancer to size",
+        "`metadata.name`; the zones from `availabilityZones`, else the zones of `vpc.subnets`, and `localZones`",
+        "one worker pool per entry of `managedNodeGroups` and `nodeGroups`, in file order: its `instanceType` (or the first of `instancesDistribution.instanceTypes`) sized from kubeplan's AWS catalog, its node count (`desiredCapacity`, else `minSize`, else eksctl's default of 2), its `availabilityZones`, `volumeSize`/`volumeType`, `taints`, Windows `amiFamily`, and its `maxPodsPerNode` (else the VPC CNI's figure for the instance type: ENIs × (IPv4 addresses per ENI − 1) + 2)",
+        "the network: `vpc.cidr` (eksctl's default 192.168.0.0/16), `kubernetesNetworkConfig.serviceIPv4CIDR` (else EKS's default, 10.100.0.0/16, or 172.20.0.0/16 when the VPC is in 10.0.0.0/8), and the subnets; an IPv6 `ipFamily` leaves the ranges unchecked",
+        "eksctl's own check, cited: fewer than 2 availability zones (`eksctl-too-few-zones`)",
+        "noted, not modelled: `instanceSelector` (the type is chosen at creation: the machines are unknown), Karpenter, Fargate profiles, Auto Mode, Outposts",
+    ],
+    example: "eksctl.yaml",
+    example_flags: &["--purpose", "production", "--pods", "300"],
+};
+
 /// The id of the rule for eksctl's own two-zone check.
 pub const TOO_FEW_ZONES: &str = "eksctl-too-few-zones";
 

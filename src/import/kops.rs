@@ -18,6 +18,23 @@ use crate::plan::{
     Network, Os, Platform, Tooling, WorkerPool,
 };
 
+/// What `docs/import.md` says of kOps files.
+pub(super) const ABOUT: super::About = super::About {
+    title: "kOps",
+    detected: "`apiVersion: kops.k8s.io/v1alpha2` (or the older group `kops/v1alpha2`, which kOps still reads) with a `kind: Cluster`; the InstanceGroups beside it are its machines (the multi-document file `kops get -o yaml` prints)",
+    reads: &[
+        "the platform from `spec.cloudProvider` (aws, gce, azure; another cloud is modelled as your own machines, and the platform check on kOps is off for it), the tool (kOps)",
+        "the control plane: every InstanceGroup of role `Master` or `ControlPlane`, its `minSize` machines (kOps' default 1) of its `machineType`, in the zones of its `subnets`",
+        "etcd: stacked, with one member per entry of the `main` cluster's `etcdMembers`; kOps' own check, cited: an even member count (`kops-etcd-even-members`, for `main` and `events`)",
+        "the API load balancer from `spec.api.loadBalancer` (a cloud load balancer); `spec.api.dns` publishes the API as DNS records, so the balancer is unknown",
+        "one worker pool per InstanceGroup of role `Node`: `minSize` (kOps' default 2), `machineType`, zones, `rootVolume`, `taints`, `kubelet.maxPods`",
+        "the network: `networkCIDR`, `podCIDR` and `serviceClusterIPRange` (else kOps' defaults under `nonMasqueradeCIDR` 100.64.0.0/10: pods 100.96.0.0/11, services 100.64.0.0/13); with Calico, whose IPAM gives out blocks, not one range per node, the per-node range rules are off",
+        "leader election from `kubeControllerManager.leaderElection` and `kubeScheduler.leaderElection`",
+    ],
+    example: "kops.yaml",
+    example_flags: &["--purpose", "production"],
+};
+
 /// The id of the rule for kOps' own odd-members check.
 pub const EVEN_ETCD: &str = "kops-etcd-even-members";
 
@@ -174,12 +191,17 @@ fn cluster(cl: &At, groups: &[&At], c: &Catalog) -> Imported {
             .unwrap_or_default();
         let gz = group_zones(g);
         add_zones(&gz);
+        // A group is named where its name is (the document's start else).
+        let here = g
+            .at("metadata.name")
+            .or_else(|| g.get("kind"))
+            .map_or_else(|| g.spot(), |a| a.spot());
         let karpenter = g.at("spec.manager").and_then(|m| m.str()) == Some("Karpenter");
         match role.as_str() {
             "Master" | "ControlPlane" => {
                 let (n, at) = size(g, d.control_plane_group_size);
                 cp_nodes += n;
-                imp.from("spec.controlPlane.nodes", at.unwrap_or_else(|| g.spot()));
+                imp.from("spec.controlPlane.nodes", at.unwrap_or_else(|| here.clone()));
                 for i in 0..n as usize {
                     if let Some(z) = gz.get(i % gz.len().max(1)) {
                         cp_zones.push(z.clone());
@@ -201,7 +223,7 @@ fn cluster(cl: &At, groups: &[&At], c: &Catalog) -> Imported {
             "Node" => {
                 let i = imp.plan.spec.workers.len();
                 let base = format!("spec.workers[{i}]");
-                imp.from(base.clone(), g.spot());
+                imp.from(base.clone(), here.clone());
                 let (nodes, at) = size(g, d.node_group_size);
                 if let Some(at) = at {
                     imp.from(format!("{base}.nodes"), at);

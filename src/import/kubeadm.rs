@@ -18,6 +18,23 @@ use crate::plan::origin::Spot;
 use crate::plan::schema::{Issue, IssueKind};
 use crate::plan::{Etcd, EtcdTopology, Fact, LeaderElection, Network, Platform, Tooling};
 
+/// What `docs/import.md` says of kubeadm files.
+pub(super) const ABOUT: super::About = super::About {
+    title: "kubeadm",
+    detected: "`apiVersion: kubeadm.k8s.io/v1beta3` or `v1beta4` (older versions are refused: kubeadm v1.27 and newer no longer read them); a file with only a JoinConfiguration (or a Reset or Upgrade configuration) acts on a node of a cluster another file describes, and says so",
+    reads: &[
+        "the tool (kubeadm) on your own machines (on-prem)",
+        "etcd: `etcd.local` is stacked (one member per control-plane node), `etcd.external.endpoints` is external with one member per endpoint",
+        "`controlPlaneEndpoint`: a stable address for the API servers (what serves it is not in the file); without one, kubeadm refuses to join a second control-plane node (`kubeadm-no-control-plane-endpoint`, when the file holds a control-plane JoinConfiguration)",
+        "the network: `networking.podSubnet` and `serviceSubnet` (kubeadm's default 10.96.0.0/12), the first range of a dual-stack pair; `node-cidr-mask-size` from the controller manager's `extraArgs`",
+        "leader election from the controller manager's and scheduler's `extraArgs` (v1beta3's map or v1beta4's `{name, value}` list)",
+        "whether the control plane takes workloads, from the InitConfiguration's `nodeRegistration.taints`",
+        "not in the file: a kubeadm configuration sets up one node at a time, so how many control-plane and worker nodes join (`--control-plane-nodes`, `--worker-nodes`), their machines and zones",
+    ],
+    example: "kubeadm.yaml",
+    example_flags: &["--purpose", "production", "--control-plane-nodes", "3", "--worker-nodes", "6"],
+};
+
 /// The id of the rule for kubeadm's own check of a control-plane join.
 pub const NO_ENDPOINT: &str = "kubeadm-no-control-plane-endpoint";
 

@@ -28,6 +28,21 @@ use crate::plan::{
     Platform, Tooling, WorkerPool,
 };
 
+/// What `docs/import.md` says of Kubespray files.
+pub(super) const ABOUT: super::About = super::About {
+    title: "Kubespray",
+    detected: "an Ansible inventory: INI (a `[group]` header) or YAML (`all:` with `hosts`, `children` and `vars`) with Kubespray's groups; in a folder, `inventory.ini`, `hosts.ini` and any `.ini` beside a `group_vars` folder are inventories",
+    reads: &[
+        "the tool (Kubespray) on your own machines (on-prem); the plan is named after the inventory's folder",
+        "the hosts of each group, as Ansible expands them (`node[01:50]`, `:children`, a string of hosts is one host): the control plane from `kube_control_plane` (or `kube-master`), the workers from `kube_node` (or `kube-node`), etcd from `etcd` (stacked when it is the control plane's hosts, external when others; the control plane's when there is no etcd group, and with `etcd_deployment_type: kubeadm`)",
+        "the variables Kubespray reads, where Ansible finds them: the inventory's own vars, then `group_vars/all` and `group_vars/k8s_cluster` beside it (a finding on one of them points into that file): `kube_pods_subnet`, `kube_service_addresses`, `kube_network_node_prefix`, `kube_network_plugin` (Calico's IPAM turns the per-node range rules off), `kubelet_max_pods`, `loadbalancer_apiserver`, leader-election durations; Kubespray's defaults for the rest",
+        "Kubespray's own checks, cited: an empty control plane (`kubespray-control-plane-empty`), an even or empty etcd group (`kubespray-etcd-even`); `ignore_assert_errors: true` turns them off, as it does Kubespray's",
+        "not in the file: the machines' sizes and zones (`--machine`, `--zones`)",
+    ],
+    example: "kubespray.ini",
+    example_flags: &["--purpose", "production", "--zones", "a,b,c", "--machine", "control-plane=4,16", "--machine", "workers=8,32"],
+};
+
 /// The ids of the rules for Kubespray's own inventory checks.
 pub const EVEN_ETCD: &str = "kubespray-etcd-even";
 pub const NO_CONTROL_PLANE: &str = "kubespray-control-plane-empty";

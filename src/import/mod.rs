@@ -115,6 +115,35 @@ impl Format {
     }
 }
 
+/// What the documentation says of a format: `docs/import.md` is made
+/// from it and from running kubeplan on the format's example.
+#[derive(Debug)]
+pub struct About {
+    /// The tool's name.
+    pub title: &'static str,
+    /// How kubeplan knows a file is of this format.
+    pub detected: &'static str,
+    /// What kubeplan reads from the file, one item a line.
+    pub reads: &'static [&'static str],
+    /// The example under `docs/import-examples/`.
+    pub example: &'static str,
+    /// The flags the documentation's `kubeplan lint` of the example passes.
+    pub example_flags: &'static [&'static str],
+}
+
+impl Format {
+    /// What the documentation says of the format.
+    pub fn about(self) -> &'static About {
+        match self {
+            Format::Eksctl => &eksctl::ABOUT,
+            Format::Kops => &kops::ABOUT,
+            Format::Kubeadm => &kubeadm::ABOUT,
+            Format::Kubespray => &kubespray::ABOUT,
+            Format::ClusterApi => &capi::ABOUT,
+        }
+    }
+}
+
 /// What an importer found in a file.
 pub(crate) enum Read {
     /// The clusters it describes.
@@ -410,8 +439,8 @@ fn classify(source: &Source, docs: &[Spanned<Node>]) -> Result<Class, LoadError>
                     source,
                     at,
                     format!(
-                        "apiVersion {api} is not a {} version kubeplan reads: it reads {} ({advice})",
-                        f.what(),
+                        "apiVersion {api} is not {} version kubeplan reads: it reads {} ({advice})",
+                        crate::fmt::a(f.what()),
                         versions
                             .iter()
                             .map(|v| format!("{}/{v}", f.group().unwrap_or("")))

@@ -20,8 +20,14 @@ pub struct LintFinding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
-    /// Dotted path of the plan field (empty for a file that could not be read).
+    /// Where the value is: a plan field's dotted path, or in another tool's
+    /// file the value's own path there (empty for a file that could not be
+    /// read).
     pub field: String,
+    /// The file the value is in, when it is not the file linted (a
+    /// Kubespray inventory's `group_vars` file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// 1-based; 0 when unknown (an unreadable file).
     pub line: u32,
     pub column: u32,
@@ -113,6 +119,39 @@ pub enum QuorumReport {
     Zones(ZoneReport),
 }
 
+/// `kubeplan import --format json`: each plan read, with what its file
+/// could not say.
+#[derive(Serialize, JsonSchema)]
+pub struct ImportReport {
+    pub plans: Vec<ImportedPlan>,
+}
+
+/// One plan of an imported file.
+#[derive(Serialize, JsonSchema)]
+pub struct ImportedPlan {
+    /// The file it was read from.
+    pub file: String,
+    /// What the file is ("eksctl ClusterConfig", …); absent for a kubeplan plan.
+    pub format: Option<String>,
+    /// The facts the file does not hold (the plan's `kubeplan.io/unknown`).
+    pub unknown: Vec<UnknownFact>,
+    /// How the file was read, where it says more than the plan can.
+    pub notes: Vec<String>,
+    pub plan: ClusterPlan,
+}
+
+/// A fact an imported file does not hold.
+#[derive(Serialize, JsonSchema)]
+pub struct UnknownFact {
+    /// Its name in `kubeplan.io/unknown`.
+    pub fact: String,
+    pub what: String,
+    /// Why this file does not hold it.
+    pub why: Option<String>,
+    /// How to supply it.
+    pub supply: String,
+}
+
 /// The commands with JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
@@ -123,6 +162,7 @@ pub enum Output {
     Quorum,
     Whatif,
     Diff,
+    Import,
 }
 
 /// The schema of `output`'s JSON.
@@ -136,6 +176,7 @@ pub fn schema(output: Output) -> String {
         Output::Quorum => g().into_root_schema_for::<QuorumReport>(),
         Output::Whatif => g().into_root_schema_for::<OneOrMany<crate::whatif::run::Report>>(),
         Output::Diff => g().into_root_schema_for::<super::diff::Diff>(),
+        Output::Import => g().into_root_schema_for::<ImportReport>(),
     };
     format!("{:#}\n", serde_json::to_value(s).unwrap_or_default())
 }

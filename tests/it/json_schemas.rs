@@ -52,6 +52,18 @@ fn every_json_output_matches_its_schema() {
         validator("diff"),
     );
     check(&lint, &["lint", "-f", "json", "docs/examples/"]);
+    // Other tools' files: the upstream examples, and the import examples
+    // (whose findings are on the inventory and its group_vars files).
+    check(
+        &lint,
+        &["lint", "-f", "json", "tests/fixtures/upstream/examples/"],
+    );
+    check(&lint, &["lint", "-f", "json", "docs/import-examples/"]);
+    let import = validator("import");
+    check(
+        &import,
+        &["import", "-f", "json", "docs/import-examples/kops.yaml"],
+    );
     for e in &examples {
         check(&lint, &["lint", "-f", "json", e]);
         check(&bom, &["bom", "-f", "json", e]);

@@ -8,6 +8,7 @@ mod export;
 mod export_cloud;
 mod fuzz_regressions;
 mod hostile;
+mod import;
 mod json_schemas;
 mod kops_v1alpha2;
 mod kubeadm_v1beta4;
