@@ -7,6 +7,9 @@ use crate::sizing::{rank_instances, size_instance, Demand};
 pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
     let plans = super::read_plans(&args.plan, &args.facts, env)?;
+    for p in &plans {
+        super::checked(&args.plan, p, super::MACHINES, "bom")?;
+    }
     let boms: Vec<_> = plans
         .iter()
         .map(|plan| crate::bom::build(c, plan))

@@ -36,6 +36,7 @@ pub fn run(args: &ImportArgs, env: &Env) -> anyhow::Result<u8> {
         let names: Vec<String> = docs.iter().map(|d| d.source.name.clone()).collect();
         let plans = super::plans_of(file, docs)?;
         for ((plan, origins), name) in plans.into_iter().zip(origins).zip(names) {
+            super::note_unknown(&name, &plan);
             let (reasons, notes) = match origins {
                 Some(o) => (o.reasons.clone(), o.notes.clone()),
                 None => (Vec::new(), Vec::new()),

@@ -57,6 +57,7 @@ pub fn diff(args: &crate::cli::DiffArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
     let load = |path: &str| -> anyhow::Result<_> {
         let plan = super::read_plans(path, &args.facts, env)?.remove(0);
+        super::checked(path, &plan, super::MACHINES, "diff")?;
         let findings = crate::lint::lint_plan(&plan, c);
         Ok((plan, findings))
     };

@@ -132,10 +132,7 @@ pub fn plans_of(
     let n = docs.len();
     docs.into_iter()
         .map(|d| match d.plan {
-            Some(p) => {
-                note_unknown(&d.source.name, &p);
-                Ok(p)
-            }
+            Some(p) => Ok(p),
             None => {
                 let i = &d.issues[0];
                 let which = match n {
@@ -158,9 +155,65 @@ pub fn plans_of(
         .collect()
 }
 
+/// The facts a command that counts machines needs (diagram).
+pub(crate) const COUNTS: &[crate::plan::Fact] = &[
+    crate::plan::Fact::ControlPlane,
+    crate::plan::Fact::Etcd,
+    crate::plan::Fact::Workers,
+];
+
+/// The facts a command that sizes machines needs (bom, whatif, export, diff).
+pub(crate) const MACHINES: &[crate::plan::Fact] = &[
+    crate::plan::Fact::ControlPlane,
+    crate::plan::Fact::Etcd,
+    crate::plan::Fact::Workers,
+    crate::plan::Fact::Machines,
+];
+
+/// Refuses a plan that does not know a fact `command` computes from (a
+/// stand-in count or size would make its answer up), naming the flags
+/// that supply them; else notes, in one stderr line, what else it does not
+/// know.
+pub(crate) fn checked(
+    file: &str,
+    plan: &crate::plan::ClusterPlan,
+    needs: &[crate::plan::Fact],
+    command: &str,
+) -> anyhow::Result<()> {
+    require(file, plan, needs, command)?;
+    note_unknown(file, plan);
+    Ok(())
+}
+
+fn require(
+    file: &str,
+    plan: &crate::plan::ClusterPlan,
+    needs: &[crate::plan::Fact],
+    command: &str,
+) -> anyhow::Result<()> {
+    let missing: Vec<crate::plan::Fact> =
+        needs.iter().copied().filter(|f| !plan.knows(*f)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let what = plan
+        .metadata
+        .annotations
+        .get(crate::plan::facts::IMPORTED_ANNOTATION)
+        .map_or_else(|| "the plan".to_string(), |f| crate::fmt::a(f));
+    let list: Vec<String> = missing
+        .iter()
+        .map(|f| format!("{} — {}", f.describe(), f.supply()))
+        .collect();
+    anyhow::bail!(
+        "`kubeplan {command}` needs what {file} ({what}) does not say: {}",
+        list.join("; ")
+    )
+}
+
 /// One stderr line for a plan that does not know some facts (another
 /// tool's file): what the output below cannot take into account.
-fn note_unknown(file: &str, plan: &crate::plan::ClusterPlan) {
+pub(crate) fn note_unknown(file: &str, plan: &crate::plan::ClusterPlan) {
     use crate::plan::Fact;
     let unknown: Vec<Fact> = plan
         .unknown_facts()

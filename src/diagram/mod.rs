@@ -177,7 +177,11 @@ impl Parts<'_> {
         let n = count_in(&spread(p.nodes, &self.plan.pool_zones(p)), z);
         (n > 0).then(|| {
             let title = format!("{} × {}", p.name, num(u64::from(n)));
-            let detail = machine(&p.machine);
+            // An imported plan may not know the sizes: no stand-in drawn.
+            let detail = match self.plan.knows(crate::plan::Fact::Machines) {
+                true => machine(&p.machine),
+                false => String::new(),
+            };
             let what = format!("pool_{}", p.name);
             let mut c = self.cell(&what, z, Kind::Pool, title, detail, Vec::new());
             c.note = p.instance_type.clone();

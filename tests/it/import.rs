@@ -1066,3 +1066,86 @@ fn import_doc() {
         "docs/import.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it import_doc`"
     );
 }
+
+/// bom, whatif, diagram, export and diff compute from counts and sizes: a
+/// file that does not hold one is refused in one line naming the flags
+/// that supply it (no stand-in makes an answer up), and with them it works.
+#[test]
+fn commands_that_count_machines_ask_for_what_the_file_does_not_say() {
+    let f = "docs/import-examples/kubespray.ini";
+    for (cmd, needs_sizes) in [
+        (&["bom"][..], true),
+        (&["whatif"], true),
+        (
+            &["export", "--to", "etcd", "-d", "/nonexistent/never"],
+            true,
+        ),
+        (&["diff", "docs/import-examples/kubespray.ini"], true),
+    ] {
+        let mut args: Vec<&str> = vec![cmd[0]];
+        if cmd[0] == "diff" {
+            args.extend([f, cmd[1]]);
+        } else {
+            args.push(f);
+            args.extend(&cmd[1..]);
+        }
+        let out = kubeplan().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "`kubeplan {}` needs what {f} (a Kubespray inventory) does not say",
+                cmd[0]
+            )),
+            "{err}"
+        );
+        assert_eq!(err.contains("--machine ROLE=CPU,GiB"), needs_sizes, "{err}");
+    }
+    let sized = [
+        "--machine",
+        "control-plane=4,16",
+        "--machine",
+        "workers=8,32",
+    ];
+    let out = kubeplan()
+        .args(["bom", "--format", "json", f])
+        .args(sized)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bom["totals"]["machines"], 15, "{bom:#}");
+    let out = kubeplan().args(["whatif", f]).args(sized).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The diagram counts machines but draws no size it does not know.
+    let out = kubeplan()
+        .args(["diagram", "--format", "mermaid", f])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("kube-node × 12") && !text.contains("vCPU"),
+        "{text}"
+    );
+    let out = kubeplan()
+        .args([
+            "diagram",
+            "--format",
+            "mermaid",
+            "docs/import-examples/kubeadm.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--control-plane-nodes N"));
+}
