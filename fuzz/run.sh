@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}
-mkdir -p fuzz/corpus/plan fuzz/corpus/answers fuzz/corpus/profiles
+mkdir -p fuzz/corpus/plan fuzz/corpus/answers fuzz/corpus/profiles fuzz/corpus/import
 cp docs/examples/*.yaml src/lint/rules/examples/*.yaml fuzz/corpus/plan/
 cp profiles/presets/*.yaml fuzz/corpus/answers/
 i=0
@@ -15,7 +15,14 @@ for f in profiles/kubernetes.yaml profiles/platforms/{aws,gcp,azure,on-prem}.yam
   { printf "\\x$(printf %02x $i)"; cat "$f"; } > "fuzz/corpus/profiles/seed-$i"
   i=$((i + 1))
 done
-for t in plan answers profiles; do
+# Other tools' files: the first byte picks YAML (even) or INI (odd).
+i=0
+while IFS= read -r f; do
+  case "$f" in *.ini) b=1 ;; *) b=0 ;; esac
+  { printf "\\x$(printf %02x $b)"; cat "$f"; } > "fuzz/corpus/import/seed-$i"
+  i=$((i + 1))
+done < <(find tests/fixtures/upstream/examples docs/import-examples -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.ini' \) | sort)
+for t in plan answers profiles import; do
   echo "== fuzz $t for ${secs}s"
   cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 2>&1 |
     grep -E "^#[0-9]+ *DONE|Done [0-9]+ runs|ERROR|panicked|SUMMARY" || true

@@ -3,7 +3,7 @@
 //! comments, and host ranges (`node[01:50]`, `db-[a:c]`, `[1:10:2]`). Each
 //! group and variable keeps its place in the file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_saphyr::Spanned;
 
@@ -101,24 +101,37 @@ impl Inventory {
     /// Every host of a group, its children's included, in order, once each.
     pub fn hosts(&self, name: &str) -> Vec<String> {
         let mut out = Vec::new();
-        let mut seen = Vec::new();
+        let mut seen = (HashSet::new(), HashSet::new());
         self.collect(name, &mut out, &mut seen);
         out
     }
 
-    fn collect(&self, name: &str, out: &mut Vec<String>, seen: &mut Vec<String>) {
-        if seen.iter().any(|s| s == name) {
+    fn collect(
+        &self,
+        name: &str,
+        out: &mut Vec<String>,
+        seen: &mut (HashSet<String>, HashSet<String>),
+    ) {
+        if !seen.0.insert(name.to_string()) {
             return;
         }
-        seen.push(name.to_string());
         let Some(g) = self.group(name) else { return };
         for h in &g.hosts {
-            if !out.contains(h) {
+            if seen.1.insert(h.clone()) {
                 out.push(h.clone());
             }
         }
         for c in &g.children {
             self.collect(c, out, seen);
+        }
+    }
+
+    /// Each group's hosts once, in the order first listed (a host may be
+    /// listed twice, as Ansible allows).
+    fn dedupe(&mut self) {
+        for g in &mut self.groups {
+            let mut seen = HashSet::new();
+            g.hosts.retain(|h| seen.insert(h.clone()));
         }
     }
 }
@@ -353,14 +366,11 @@ pub fn parse_ini(text: &str) -> Result<Inventory, Problem> {
                     });
                 }
                 let g = inv.group_mut(&group, pos, format!("[{group}]"));
-                for h in hosts {
-                    if !g.hosts.contains(&h) {
-                        g.hosts.push(h);
-                    }
-                }
+                g.hosts.extend(hosts);
             }
         }
     }
+    inv.dedupe();
     Ok(inv)
 }
 
@@ -400,13 +410,17 @@ pub fn yaml_vars(map: &At, prefix: &str) -> BTreeMap<String, Var> {
 pub fn parse_yaml(doc: &Spanned<Node>) -> Result<Inventory, Problem> {
     let mut inv = Inventory::default();
     let root = At::root(doc);
+    let mut listed = 0;
     for (name, g) in root.entries() {
-        yaml_group(&mut inv, &name, &g)?;
+        yaml_group(&mut inv, &name, &g, &mut listed)?;
     }
+    inv.dedupe();
     Ok(inv)
 }
 
-fn yaml_group(inv: &mut Inventory, name: &str, g: &At) -> Result<(), Problem> {
+/// One group of a YAML inventory and its children; `listed` counts the
+/// hosts of the whole inventory against MAX_HOSTS.
+fn yaml_group(inv: &mut Inventory, name: &str, g: &At, listed: &mut usize) -> Result<(), Problem> {
     inv.group_mut(name, g.pos, g.path().to_string());
     if let Some(hosts) = g.get("hosts") {
         let mut all = Vec::new();
@@ -431,8 +445,9 @@ fn yaml_group(inv: &mut Inventory, name: &str, g: &At) -> Result<(), Problem> {
         };
         for (pattern, h) in entries {
             let expanded = expand(&pattern).map_err(|reason| Problem { pos: h.pos, reason })?;
+            *listed += expanded.len();
             all.extend(expanded);
-            if all.len() > MAX_HOSTS {
+            if *listed > MAX_HOSTS {
                 return Err(Problem {
                     pos: h.pos,
                     reason: format!(
@@ -443,11 +458,7 @@ fn yaml_group(inv: &mut Inventory, name: &str, g: &At) -> Result<(), Problem> {
             }
         }
         let group = inv.group_mut(name, g.pos, g.path().to_string());
-        for h in all {
-            if !group.hosts.contains(&h) {
-                group.hosts.push(h);
-            }
-        }
+        group.hosts.extend(all);
     }
     if let Some(vars) = g.get("vars") {
         let vars = yaml_vars(&vars, "");
@@ -470,7 +481,7 @@ fn yaml_group(inv: &mut Inventory, name: &str, g: &At) -> Result<(), Problem> {
                     group.children_pos = Some((children.pos, children.path().to_string()));
                 }
             }
-            yaml_group(inv, &child, &c)?;
+            yaml_group(inv, &child, &c, listed)?;
         }
     }
     Ok(())

@@ -239,9 +239,10 @@ fn group_var_files(dir: &Path, group: &str) -> Vec<std::path::PathBuf> {
 
 fn hosts_of(inv: &Inventory, names: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for n in names {
         for h in inv.hosts(n) {
-            if !out.contains(&h) {
+            if seen.insert(h.clone()) {
                 out.push(h);
             }
         }
@@ -311,7 +312,8 @@ fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported,
     }
 
     // Hosts in both groups: control-plane nodes that take workloads.
-    let shared = nodes.iter().filter(|h| cp.contains(h)).count();
+    let cp_set: std::collections::HashSet<&String> = cp.iter().collect();
+    let shared = nodes.iter().filter(|h| cp_set.contains(h)).count();
     if shared > 0 {
         imp.plan.spec.control_plane.schedulable = Some(true);
         if let Some(s) = group_spot(inv, NODES) {
@@ -320,7 +322,7 @@ fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported,
     } else {
         imp.plan.spec.control_plane.schedulable = Some(false);
     }
-    let workers: Vec<&String> = nodes.iter().filter(|h| !cp.contains(h)).collect();
+    let workers: Vec<&String> = nodes.iter().filter(|h| !cp_set.contains(h)).collect();
     let max_pods_var = vars.get("kubelet_max_pods");
     if !workers.is_empty() || inv.group("kube_node").is_some() {
         let spot = group_spot(inv, NODES).unwrap_or_else(|| top.clone());
@@ -391,8 +393,9 @@ fn etcd(
         .and_then(|v| v.text())
         .is_some_and(|t| t == "kubeadm");
     let n = etcd_hosts.len() as u32;
-    let same = etcd_hosts.len() == cp.len() && etcd_hosts.iter().all(|h| cp.contains(h));
-    let disjoint = etcd_hosts.iter().all(|h| !cp.contains(h));
+    let cp_set: std::collections::HashSet<&String> = cp.iter().collect();
+    let same = etcd_hosts.len() == cp.len() && etcd_hosts.iter().all(|h| cp_set.contains(h));
+    let disjoint = etcd_hosts.iter().all(|h| !cp_set.contains(h));
     let (topology, members) = if kubeadm_etcd {
         imp.note("etcd_deployment_type: kubeadm: etcd runs on the control-plane nodes");
         (EtcdTopology::Stacked, cp.len() as u32)

@@ -9,6 +9,78 @@ use kubeplan::report::lint::{json, sarif, text, FileReport};
 use kubeplan::report::Paint;
 
 #[test]
+fn fuzz_regression_imports_lint_without_a_panic() {
+    std::thread::Builder::new()
+        .stack_size(16 * 1024 * 1024)
+        .spawn(replay_imports)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// As the `import` fuzz target does: the first byte picks the format (even
+/// YAML, odd INI) and whether clusterctl variables are given.
+fn replay_imports() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz/import");
+    let mut seen = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        seen += 1;
+        let bytes = std::fs::read(e.path()).unwrap();
+        let Some((&first, rest)) = bytes.split_first() else {
+            continue;
+        };
+        let name = if first & 1 == 0 {
+            "fuzz.yaml"
+        } else {
+            "fuzz.ini"
+        };
+        let mut supply = kubeplan::import::Supply::default();
+        if first & 2 != 0 {
+            for (k, v) in [
+                ("CLUSTER_NAME", "dev"),
+                ("CONTROL_PLANE_MACHINE_COUNT", "3"),
+                ("WORKER_MACHINE_COUNT", "x${A:-${B}}"),
+                ("POD_CIDR", "[\"10.0.0.0/8\"]"),
+            ] {
+                supply.vars.insert(k.into(), v.into());
+            }
+        }
+        let Ok(source) = source_from_bytes(name.into(), rest.to_vec()) else {
+            continue;
+        };
+        let lines = source.text.lines().count().max(1) as u32 + 1;
+        let c = Catalog::builtin();
+        let Ok(docs) = kubeplan::import::documents(source, &supply, c) else {
+            continue;
+        };
+        let report = FileReport {
+            file: name.into(),
+            docs: docs
+                .iter()
+                .map(|d| (d, kubeplan::lint::lint_document(d, c)))
+                .collect(),
+        };
+        for (_, r) in &report.docs {
+            for f in r.findings.iter().filter(|f| f.file.is_none()) {
+                assert!(
+                    f.line >= 1 && f.line <= lines,
+                    "{:?}: line {}",
+                    e.path(),
+                    f.line
+                );
+            }
+        }
+        let files = [report];
+        let _ = (
+            text(&files, Paint::default()),
+            json(&files),
+            sarif(&files, c),
+        );
+    }
+    assert!(seen >= 4, "the import inputs are gone");
+}
+
+#[test]
 fn fuzz_regression_inputs_lint_without_a_panic() {
     // kubeplan's own threads get 16 MiB of stack (the parser recurses per
     // nesting level); a test thread gets 2 MiB, so replay on such a thread.
