@@ -25,7 +25,7 @@ pub(super) const ABOUT: super::About = super::About {
     reads: &[
         "the platform (AWS) and the tool (EKS): the control plane is AWS's, so there are no control-plane nodes, etcd or API load balancer to size",
         "`metadata.name`; the zones from `availabilityZones`, else the zones of `vpc.subnets`, and `localZones`",
-        "one worker pool per entry of `managedNodeGroups` and `nodeGroups`, in file order: its `instanceType` (or the first of `instancesDistribution.instanceTypes`) sized from kubeplan's AWS catalog, its node count (`desiredCapacity`, else `minSize`, else eksctl's default of 2), its `availabilityZones`, `volumeSize`/`volumeType`, `taints`, Windows `amiFamily`, and its `maxPodsPerNode` (else the VPC CNI's figure for the instance type: ENIs × (IPv4 addresses per ENI − 1) + 2)",
+        "one worker pool per entry of `managedNodeGroups` and `nodeGroups`, in file order: its `instanceType` (or the first of `instancesDistribution.instanceTypes`) sized from kubeplan's AWS catalog, its node count (`desiredCapacity`, else `minSize`, else eksctl's default of 2), its `availabilityZones`, `volumeSize`/`volumeType`, `taints`, Windows `amiFamily`, and its `maxPodsPerNode` (else the VPC CNI's figure for the instance type: ENIs × (IPv4 addresses per ENI − 1) + 2; with the `vpc-cni` add-on's `ENABLE_PREFIX_DELEGATION`, ENIs × ((IPv4 addresses per ENI − 1) × 16) + 2, at most 110 up to 30 vCPUs and 250 above)",
         "the network: `vpc.cidr` (eksctl's default 192.168.0.0/16), `kubernetesNetworkConfig.serviceIPv4CIDR` (else EKS's default, 10.100.0.0/16, or 172.20.0.0/16 when the VPC is in 10.0.0.0/8), and the subnets; an IPv6 `ipFamily` leaves the ranges unchecked",
         "eksctl's own check, cited: fewer than 2 availability zones (`eksctl-too-few-zones`)",
         "noted, not modelled: `instanceSelector` (the type is chosen at creation: the machines are unknown), Karpenter, Fargate profiles, Auto Mode, Outposts",
@@ -115,9 +115,17 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
         .filter_map(|k| root.get(k).map(|l| (k.to_string(), l)))
         .collect();
     lists.sort_by_key(|(_, l)| l.pos);
+    let prefixes = prefix_delegation(root);
+    if prefixes {
+        imp.note("the VPC CNI add-on assigns /28 prefixes (ENABLE_PREFIX_DELEGATION): a node group without maxPodsPerNode runs the prefix figure, at most 110 pods up to 30 vCPUs and 250 above");
+    }
     for (key, list) in lists {
         for ng in list.items() {
-            node_group(&ng, key == "managedNodeGroups", c, &mut imp, &mut names);
+            let how = Group {
+                managed: key == "managedNodeGroups",
+                prefixes,
+            };
+            node_group(&ng, how, c, &mut imp, &mut names);
         }
     }
     if root
@@ -213,7 +221,33 @@ fn zones(root: &At, imp: &mut Imported) {
     );
 }
 
-fn node_group(ng: &At, managed: bool, c: &Catalog, imp: &mut Imported, names: &mut Vec<String>) {
+/// Whether the `vpc-cni` add-on's configuration turns prefix delegation on
+/// (`configurationValues`, JSON or YAML: `env.ENABLE_PREFIX_DELEGATION`).
+fn prefix_delegation(root: &At) -> bool {
+    root.get("addons")
+        .map(|a| a.items())
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| a.get("name").and_then(|n| n.str()) == Some("vpc-cni"))
+        .filter_map(|a| a.get("configurationValues").and_then(|v| v.text()))
+        .any(|text| {
+            serde_saphyr::from_str::<serde_json::Value>(&text).is_ok_and(|v| {
+                let on = &v["env"]["ENABLE_PREFIX_DELEGATION"];
+                on == "true" || on == true
+            })
+        })
+}
+
+/// How a node group is run: by EKS (managed) or by eksctl's own stack, and
+/// whether the VPC CNI hands out prefixes.
+#[derive(Clone, Copy)]
+struct Group {
+    managed: bool,
+    prefixes: bool,
+}
+
+fn node_group(ng: &At, how: Group, c: &Catalog, imp: &mut Imported, names: &mut Vec<String>) {
+    let managed = how.managed;
     let defaults = &c.kubernetes.installer_defaults.eksctl;
     let i = imp.plan.spec.workers.len();
     let base = format!("spec.workers[{i}]");
@@ -323,7 +357,16 @@ fn node_group(ng: &At, managed: bool, c: &Catalog, imp: &mut Imported, names: &m
             if let Some(t) = &type_at {
                 imp.from(format!("{base}.maxPods"), t.spot());
             }
-            known.and_then(|k| k.eni_max_pods())
+            match how.prefixes {
+                // The prefix formula within EKS's recommended cap (110 up to
+                // 30 vCPUs, 250 above), as managed node groups set it.
+                true => known.map(|k| {
+                    let cap =
+                        crate::sizing::node_pod_limit_for(c, Platform::Aws, true, k.cpu, None);
+                    k.eni_prefix_max_pods().unwrap_or(cap).min(cap)
+                }),
+                false => known.and_then(|k| k.eni_max_pods()),
+            }
         }
     };
     let zones = ng

@@ -1149,3 +1149,47 @@ fn commands_that_count_machines_ask_for_what_the_file_does_not_say() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--control-plane-nodes N"));
 }
+
+/// An eksctl node group without maxPodsPerNode runs what the EKS node's
+/// bootstrap sets: the VPC CNI's ENI figure, ENIs × (IPv4 per ENI − 1) + 2;
+/// with the vpc-cni add-on's prefix delegation, ENIs × ((IPv4 per ENI − 1)
+/// × 16) + 2 within EKS's cap of 110 pods up to 30 vCPUs and 250 above.
+/// Re-derived here for every AWS type in the catalog (whose ENI figures a
+/// catalog test checks against the EKS AMI's table).
+#[test]
+fn eksctl_max_pods_follow_the_vpc_cni_formulas() {
+    let c = Catalog::builtin();
+    let aws = c.platform(kubeplan::plan::Platform::Aws);
+    for prefixes in [false, true] {
+        let mut text = String::from(
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: pods, region: us-east-1}\navailabilityZones: [us-east-1a, us-east-1b]\n",
+        );
+        if prefixes {
+            text.push_str("addons:\n  - name: vpc-cni\n    configurationValues: |-\n      {\"env\": {\"ENABLE_PREFIX_DELEGATION\": \"true\"}}\n");
+        }
+        text.push_str("managedNodeGroups:\n");
+        for (i, t) in aws.instances.iter().enumerate() {
+            text.push_str(&format!("  - {{name: g{i}, instanceType: {}}}\n", t.name));
+        }
+        let docs = documents(
+            Source::new("eksctl.yaml".into(), text),
+            &Supply::default(),
+            c,
+        )
+        .unwrap();
+        let plan = docs[0].plan.clone().unwrap();
+        assert_eq!(plan.spec.workers.len(), aws.instances.len());
+        for (w, t) in plan.spec.workers.iter().zip(&aws.instances) {
+            let (enis, ips) = (t.enis.unwrap(), t.ips_per_eni.unwrap());
+            let want = match prefixes {
+                false => enis * (ips - 1) + 2,
+                true => {
+                    let cap = if t.cpu > 30.0 { 250 } else { 110 };
+                    (enis * ((ips - 1) * 16) + 2).min(cap)
+                }
+            };
+            assert_eq!(w.max_pods, Some(want), "{} (prefixes {prefixes})", t.name);
+            assert_eq!(w.nodes, 2, "eksctl's default node count");
+        }
+    }
+}
