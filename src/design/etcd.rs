@@ -87,9 +87,20 @@ pub fn placement(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
 pub fn etcd_zones(i: &Input, d: &Draft) -> Vec<String> {
     let mut zones = d.plan.spec.zones.clone();
     if d.witness {
-        zones.push(i.c.kubernetes.design.witness_zone.clone());
+        zones.push(witness_zone(i, d));
     }
     zones
+}
+
+/// The third site of a two-zone cluster: on a cloud, the region's next
+/// zone (the installers refuse a zone the region does not have), on your
+/// own machines a site of its own (`witness`).
+pub fn witness_zone(i: &Input, d: &Draft) -> String {
+    let cloud = i.a.platform != crate::plan::Platform::OnPrem;
+    i.zone_names(d.plan.spec.zones.len() as u32 + 1)
+        .pop()
+        .filter(|z| cloud && !z.starts_with("zone-") && !d.plan.spec.zones.contains(z))
+        .unwrap_or_else(|| i.c.kubernetes.design.witness_zone.clone())
 }
 
 fn count_reason(i: &Input, d: &mut Draft) {
@@ -137,7 +148,11 @@ fn placement_reason(i: &Input, d: &mut Draft) {
     let layout = spread(n, &d.plan.etcd_zones());
     let text: Vec<String> = layout.iter().map(|(z, m)| format!("{z}={m}")).collect();
     let why = if d.witness {
-        format!("with 2 zones, the zone holding the majority would take quorum with it: one member goes to a third site (`{}`, a small VM elsewhere is enough) so that losing either zone leaves {q} of {n}", i.c.kubernetes.design.witness_zone)
+        let witness = witness_zone(i, d);
+        match witness == i.c.kubernetes.design.witness_zone {
+            true => format!("with 2 zones, the zone holding the majority would take quorum with it: one member goes to a third site (`{witness}`, a small VM elsewhere is enough) so that losing either zone leaves {q} of {n}"),
+            false => format!("with 2 zones, the zone holding the majority would take quorum with it: one member goes to a third zone of the region (`{witness}`, no workers there) so that losing any one zone leaves {q} of {n}"),
+        }
     } else if a.zones >= 3 {
         let worst = layout.iter().map(|(_, m)| *m).max().unwrap_or(0);
         format!(

@@ -95,7 +95,16 @@ fn network(out: &mut String, c: &Catalog, plan: &ClusterPlan) {
     out.push_str("  subnets:\n");
     match aws {
         true => {
-            for z in plan.zones() {
+            // A subnet for every zone a group runs in: the cluster's, and a
+            // two-zone cluster's third control-plane zone (kOps refuses an
+            // instance group in a subnet the cluster does not define).
+            let mut zones = plan.zones();
+            for z in plan.cp_zones().into_iter().chain(plan.etcd_zones()) {
+                if !zones.contains(&z) {
+                    zones.push(z);
+                }
+            }
+            for z in zones {
                 let _ = writeln!(
                     out,
                     "    - {{name: {0}, zone: {0}, type: Public}}",

@@ -191,6 +191,25 @@ fn cluster(cl: &At, groups: &[&At], c: &Catalog) -> Imported {
             .unwrap_or_default();
         let gz = group_zones(g);
         add_zones(&gz);
+        // pkg/apis/kops/validation/instancegroup.go: an instance group's
+        // subnets must be the cluster's ("Not found").
+        if !subnets.is_empty() {
+            for item in g.at("spec.subnets").map(|l| l.items()).unwrap_or_default() {
+                let Some(name) = item.text() else { continue };
+                if !subnets.iter().any(|(n, _)| *n == name) {
+                    let ig = g
+                        .at("metadata.name")
+                        .and_then(|n| n.text())
+                        .unwrap_or_default();
+                    let have: Vec<&str> = subnets.iter().map(|(n, _)| n.as_str()).collect();
+                    imp.invalid(
+                        &item,
+                        format!("instance group `{ig}` is in subnet `{name}`, which the Cluster does not define: kOps refuses it (\"Not found\")"),
+                        format!("use one of the Cluster's subnets ({}) or add `{name}` to spec.subnets", have.join(", ")),
+                    );
+                }
+            }
+        }
         // A group is named where its name is (the document's start else).
         let here = g
             .at("metadata.name")
