@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, PlatformProfile};
 use crate::plan::{
-    ApiVersion, ClusterPlan, ControlPlane, EtcdTopology, Kind, Metadata, Platform, PodRequests,
-    Purpose, Spec, Tooling, Workload,
+    ApiVersion, ClusterPlan, EtcdTopology, Kind, Metadata, Platform, PodRequests, Purpose, Spec,
+    Tooling, Workload,
 };
 use crate::questionnaire::Answers;
 use crate::sizing::Choice;
@@ -183,19 +183,7 @@ impl Draft {
                     annotations: BTreeMap::new(),
                     labels: BTreeMap::new(),
                 },
-                spec: Spec {
-                    purpose: i.a.purpose,
-                    platform: i.a.platform,
-                    tooling: None,
-                    zones: Vec::new(),
-                    control_plane: ControlPlane::default(),
-                    etcd: None,
-                    api_load_balancer: None,
-                    workers: Vec::new(),
-                    workload: None,
-                    storage: None,
-                    network: None,
-                },
+                spec: Spec::new(i.a.purpose, i.a.platform),
             },
             reasons: Vec::new(),
             managed: None,

@@ -96,11 +96,15 @@ pub fn etcd_zones(i: &Input, d: &Draft) -> Vec<String> {
 /// zone (the installers refuse a zone the region does not have), on your
 /// own machines a site of its own (`witness`).
 pub fn witness_zone(i: &Input, d: &Draft) -> String {
-    let cloud = i.a.platform != crate::plan::Platform::OnPrem;
-    i.zone_names(d.plan.spec.zones.len() as u32 + 1)
-        .pop()
-        .filter(|z| cloud && !z.starts_with("zone-") && !d.plan.spec.zones.contains(z))
-        .unwrap_or_else(|| i.c.kubernetes.design.witness_zone.clone())
+    let next = i
+        .prof
+        .zone_names
+        .iter()
+        .find(|z| !d.plan.spec.zones.contains(z));
+    match next {
+        Some(z) if i.a.platform != crate::plan::Platform::OnPrem => z.clone(),
+        _ => i.c.kubernetes.design.witness_zone.clone(),
+    }
 }
 
 fn count_reason(i: &Input, d: &mut Draft) {

@@ -48,12 +48,8 @@ fn choose(i: &Input, cp_nodes: u32) -> ApiLoadBalancer {
     let dp = &i.c.kubernetes.design;
     match i.prof.load_balancer.kind {
         LbType::Cloud | LbType::None => ApiLoadBalancer {
-            kind: LbType::Cloud,
-            replicas: None,
-            virtual_ip: false,
-            placement: None,
             port: Some(dp.api_server_port),
-            machine: None,
+            ..ApiLoadBalancer::cloud()
         },
         kind if i.production() => {
             let m = &i.c.kubernetes.sizing.load_balancer_machine;

@@ -11,7 +11,7 @@
 
 use serde_saphyr::Spanned;
 
-use super::kubeadm::{extra_arg, leader_election_from};
+use super::kubeadm::{extra_arg, leader_election_from, schedulable_from};
 use super::tree::At;
 use super::{plan_name, Format, Imported, Read, Slot};
 use crate::catalog::Catalog;
@@ -19,8 +19,8 @@ use crate::plan::node::{Node, Pos};
 use crate::plan::origin::Spot;
 use crate::plan::schema::{Issue, IssueKind};
 use crate::plan::{
-    ApiLoadBalancer, Arch, Etcd, EtcdTopology, Fact, LbType, Machine, Network, Os, Platform,
-    Tooling, WorkerPool,
+    ApiLoadBalancer, Arch, Etcd, EtcdTopology, Fact, Machine, Network, Os, Platform, Tooling,
+    WorkerPool,
 };
 
 /// What `docs/import.md` says of Cluster API files.
@@ -211,14 +211,7 @@ fn cluster(cl: Option<&At>, all: &[At], c: &Catalog, only: bool) -> Imported {
                 ),
             ),
             _ => {
-                imp.plan.spec.api_load_balancer = Some(ApiLoadBalancer {
-                    kind: LbType::Cloud,
-                    replicas: None,
-                    virtual_ip: false,
-                    placement: None,
-                    port: None,
-                    machine: None,
-                });
+                imp.plan.spec.api_load_balancer = Some(ApiLoadBalancer::cloud());
                 if let Some(r) = spec.as_ref().and_then(|s| s.get("infrastructureRef")) {
                     imp.from("spec.apiLoadBalancer", r.spot());
                 }
@@ -411,17 +404,11 @@ fn control_plane(
             mask = m.int().and_then(|v| u8::try_from(v).ok());
         }
     }
-    if let Some(t) =
-        kcp.and_then(|k| k.at("spec.kubeadmConfigSpec.initConfiguration.nodeRegistration.taints"))
-    {
-        let no_schedule = t.items().iter().any(|x| {
-            x.get("effect")
-                .and_then(|e| e.str())
-                .is_some_and(|e| e == "NoSchedule" || e == "NoExecute")
-        });
-        imp.plan.spec.control_plane.schedulable = Some(!no_schedule);
-        imp.from("spec.controlPlane.schedulable", t.spot());
-    }
+    schedulable_from(
+        kcp.and_then(|k| k.at("spec.kubeadmConfigSpec.initConfiguration.nodeRegistration"))
+            .as_ref(),
+        imp,
+    );
     // The machines: the KubeadmControlPlane's infrastructure template.
     let template = kcp.and_then(|k| {
         reference(k.at("spec.machineTemplate.infrastructureRef"))
@@ -601,16 +588,7 @@ fn workers(
         let m = machine_of(imp, template.as_ref(), all, c, Slot::Pool(name.clone()));
         let (machine, instance, arch) = match m {
             Some((m, t, a)) => (m, Some(t), a),
-            None => (
-                Machine {
-                    cpu: 0.0,
-                    memory_gib: 0.0,
-                    disk_gib: None,
-                    disk: None,
-                },
-                None,
-                Arch::Amd64,
-            ),
+            None => (Machine::stand_in(), None, Arch::Amd64),
         };
         imp.plan.spec.workers.push(WorkerPool {
             name,

@@ -320,21 +320,11 @@ fn node_group(ng: &At, how: Group, c: &Catalog, imp: &mut Imported, names: &mut 
             disk_gib: None,
             disk: None,
         },
-        None if selector => Machine {
-            cpu: 0.0,
-            memory_gib: 0.0,
-            disk_gib: None,
-            disk: None,
-        },
+        None if selector => Machine::stand_in(),
         None => {
             imp.slots.push(Slot::Pool(name.clone()));
             imp.unknown_type(Platform::Aws, &instance);
-            Machine {
-                cpu: 0.0,
-                memory_gib: 0.0,
-                disk_gib: None,
-                disk: None,
-            }
+            Machine::stand_in()
         }
     };
     machine.disk_gib = Some(

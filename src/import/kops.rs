@@ -14,8 +14,8 @@ use crate::plan::node::{Node, Pos};
 use crate::plan::origin::Spot;
 use crate::plan::schema::{Issue, IssueKind};
 use crate::plan::{
-    ApiLoadBalancer, Arch, Etcd, EtcdTopology, Fact, LbType, LeaderElection, Machine, Medium,
-    Network, Os, Platform, Tooling, WorkerPool,
+    ApiLoadBalancer, Arch, Etcd, EtcdTopology, Fact, LeaderElection, Machine, Medium, Network, Os,
+    Platform, Tooling, WorkerPool,
 };
 
 /// What `docs/import.md` says of kOps files.
@@ -385,15 +385,7 @@ fn machine(
                     "an instance group names no machineType, so kOps picks one when it creates the cluster",
                 ),
             }
-            (
-                Machine {
-                    cpu: 0.0,
-                    memory_gib: 0.0,
-                    disk_gib: None,
-                    disk: None,
-                },
-                Arch::Amd64,
-            )
+            (Machine::stand_in(), Arch::Amd64)
         }
     }
 }
@@ -447,14 +439,7 @@ fn api(spec: Option<&At>, imp: &mut Imported) {
     let api = spec.and_then(|s| s.get("api"));
     match api.as_ref().and_then(|a| a.get("loadBalancer")) {
         Some(lb) => {
-            imp.plan.spec.api_load_balancer = Some(ApiLoadBalancer {
-                kind: LbType::Cloud,
-                replicas: None,
-                virtual_ip: false,
-                placement: None,
-                port: None,
-                machine: None,
-            });
+            imp.plan.spec.api_load_balancer = Some(ApiLoadBalancer::cloud());
             imp.from("spec.apiLoadBalancer", lb.spot());
         }
         None if api.as_ref().is_some_and(|a| a.get("dns").is_some()) => imp.unknown(
@@ -489,11 +474,7 @@ fn leader_election(spec: Option<&At>, imp: &mut Imported) {
     ] {
         if let Some(v) = le.get(key) {
             if let Some(t) = v.text() {
-                match field {
-                    "leaseDuration" => out.lease_duration = t,
-                    "renewDeadline" => out.renew_deadline = t,
-                    _ => out.retry_period = t,
-                }
+                out.set(field, t);
                 imp.from(
                     format!("spec.controlPlane.leaderElection.{field}"),
                     v.spot(),

@@ -140,18 +140,28 @@ pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
     endpoint(cluster, join, &mut imp);
     network(cluster, &c.kubernetes.installer_defaults.kubeadm, &mut imp);
     leader_election_from(cluster, &mut imp);
-    // Control-plane nodes that keep no taint take workloads: an explicit
-    // empty (or non-NoSchedule) `taints` in the node registration.
-    if let Some(t) = init.and_then(|i| i.at("nodeRegistration.taints")) {
-        let no_schedule = t.items().iter().any(|x| {
-            x.get("effect")
-                .and_then(|e| e.str())
-                .is_some_and(|e| e == "NoSchedule" || e == "NoExecute")
-        });
-        imp.plan.spec.control_plane.schedulable = Some(!no_schedule);
-        imp.from("spec.controlPlane.schedulable", t.spot());
-    }
+    schedulable_from(
+        init.and_then(|i| i.get("nodeRegistration")).as_ref(),
+        &mut imp,
+    );
     Read::Plans(vec![imp])
+}
+
+/// Control-plane nodes that keep no NoSchedule (or NoExecute) taint take
+/// workloads: an explicit empty (or other) `taints` in an
+/// InitConfiguration's node registration. Without `taints`, kubeadm's
+/// default taint holds.
+pub(crate) fn schedulable_from(registration: Option<&At>, imp: &mut Imported) {
+    let Some(t) = registration.and_then(|r| r.get("taints")) else {
+        return;
+    };
+    let no_schedule = t.items().iter().any(|x| {
+        x.get("effect")
+            .and_then(|e| e.str())
+            .is_some_and(|e| e == "NoSchedule" || e == "NoExecute")
+    });
+    imp.plan.spec.control_plane.schedulable = Some(!no_schedule);
+    imp.from("spec.controlPlane.schedulable", t.spot());
 }
 
 fn etcd(cluster: Option<&At>, imp: &mut Imported) {
@@ -287,12 +297,7 @@ pub(crate) fn leader_election_from(cluster: Option<&At>, imp: &mut Imported) {
         };
         let Some(text) = v.text() else { continue };
         any = true;
-        match field {
-            "enabled" => le.enabled = text != "false",
-            "leaseDuration" => le.lease_duration = text,
-            "renewDeadline" => le.renew_deadline = text,
-            _ => le.retry_period = text,
-        }
+        le.set(field, text);
         imp.from(
             format!("spec.controlPlane.leaderElection.{field}"),
             v.spot(),

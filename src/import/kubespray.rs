@@ -336,12 +336,7 @@ fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported,
             name: "kube-node".into(),
             nodes: workers.len() as u32,
             zones: Vec::new(),
-            machine: Machine {
-                cpu: 0.0,
-                memory_gib: 0.0,
-                disk_gib: None,
-                disk: None,
-            },
+            machine: Machine::stand_in(),
             instance_type: None,
             max_pods: max_pods_var
                 .and_then(|m| m.text())
@@ -583,10 +578,7 @@ fn leader_election(vars: &BTreeMap<String, Found>, imp: &mut Imported) {
             .filter(|v| v.text().is_some_and(|t| !t.contains("{{")))
         {
             let t = v.text().unwrap_or_default().to_string();
-            match field {
-                "leaseDuration" => le.lease_duration = t,
-                _ => le.renew_deadline = t,
-            }
+            le.set(field, t);
             imp.from(
                 format!("spec.controlPlane.leaderElection.{field}"),
                 v.spot(),

@@ -177,21 +177,12 @@ impl Imported {
                 annotations: Default::default(),
                 labels: Default::default(),
             },
-            spec: crate::plan::Spec {
-                // A stand-in: the purpose is a fact no cluster file holds
-                // (`unknown` says so until the user supplies it).
-                purpose: crate::plan::Purpose::Development,
-                platform: crate::plan::Platform::OnPrem,
-                tooling: None,
-                zones: Vec::new(),
-                control_plane: Default::default(),
-                etcd: None,
-                api_load_balancer: None,
-                workers: Vec::new(),
-                workload: None,
-                storage: None,
-                network: None,
-            },
+            // A stand-in purpose: a fact no cluster file holds (`unknown`
+            // says so until the user supplies it).
+            spec: crate::plan::Spec::new(
+                crate::plan::Purpose::Development,
+                crate::plan::Platform::OnPrem,
+            ),
         };
         plan.metadata
             .annotations

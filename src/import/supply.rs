@@ -176,12 +176,7 @@ impl Supply {
                     name: "workers".into(),
                     nodes: n,
                     zones: Vec::new(),
-                    machine: Machine {
-                        cpu: 0.0,
-                        memory_gib: 0.0,
-                        disk_gib: None,
-                        disk: None,
-                    },
+                    machine: Machine::stand_in(),
                     instance_type: None,
                     max_pods: None,
                     os: crate::plan::Os::Linux,

@@ -34,9 +34,67 @@ pub fn merge_zones(parts: impl IntoIterator<Item = (String, f64)>) -> Vec<(Strin
 }
 
 impl ApiLoadBalancer {
+    /// The cloud provider's load balancer, on the API server's own port.
+    pub fn cloud() -> ApiLoadBalancer {
+        ApiLoadBalancer {
+            kind: LbType::Cloud,
+            replicas: None,
+            virtual_ip: false,
+            placement: None,
+            port: None,
+            machine: None,
+        }
+    }
+
     /// Load-balancer machines (default 1).
     pub fn replica_count(&self) -> u32 {
         self.replicas.unwrap_or(1)
+    }
+}
+
+impl Machine {
+    /// A machine whose size is not known: sizes of 0, which no rule checks
+    /// while the plan marks `machines` unknown.
+    pub fn stand_in() -> Machine {
+        Machine {
+            cpu: 0.0,
+            memory_gib: 0.0,
+            disk_gib: None,
+            disk: None,
+        }
+    }
+}
+
+impl LeaderElection {
+    /// Sets one duration by its plan field name (`leaseDuration`,
+    /// `renewDeadline`, `retryPeriod`); `enabled` is set from "false".
+    pub fn set(&mut self, field: &str, value: String) {
+        match field {
+            "enabled" => self.enabled = value != "false",
+            "leaseDuration" => self.lease_duration = value,
+            "renewDeadline" => self.renew_deadline = value,
+            "retryPeriod" => self.retry_period = value,
+            other => debug_assert!(false, "no leader-election field `{other}`"),
+        }
+    }
+}
+
+impl Spec {
+    /// A spec that says only what the cluster is for and where it runs.
+    pub fn new(purpose: Purpose, platform: Platform) -> Spec {
+        Spec {
+            purpose,
+            platform,
+            tooling: None,
+            zones: Vec::new(),
+            control_plane: ControlPlane::default(),
+            etcd: None,
+            api_load_balancer: None,
+            workers: Vec::new(),
+            workload: None,
+            storage: None,
+            network: None,
+        }
     }
 }
 
