@@ -59,6 +59,8 @@ pub struct EksctlDefaults {
     pub service_cidr: ipnet::Ipv4Net,
     #[serde(rename = "serviceCIDRInTen")]
     pub service_cidr_in_ten: ipnet::Ipv4Net,
+    /// The VPC range that makes EKS pick `serviceCIDRInTen`.
+    pub ten_range: ipnet::Ipv4Net,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

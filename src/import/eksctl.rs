@@ -117,7 +117,17 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
     lists.sort_by_key(|(_, l)| l.pos);
     let prefixes = prefix_delegation(root);
     if prefixes {
-        imp.note("the VPC CNI add-on assigns /28 prefixes (ENABLE_PREFIX_DELEGATION): a node group without maxPodsPerNode runs the prefix figure, at most 110 pods up to 30 vCPUs and 250 above");
+        let l = c.limits(Platform::Aws, true);
+        let cap = match &l.large_node {
+            Some(big) => format!(
+                "at most {} pods up to {} vCPUs and {} above",
+                l.max_pods_per_node,
+                crate::fmt::decimal(big.above_cpu),
+                big.max_pods_per_node
+            ),
+            None => format!("at most {} pods", l.max_pods_per_node),
+        };
+        imp.note(format!("the VPC CNI add-on assigns /28 prefixes (ENABLE_PREFIX_DELEGATION): a node group without maxPodsPerNode runs the prefix figure, {cap}"));
     }
     for (key, list) in lists {
         for ng in list.items() {
@@ -444,10 +454,9 @@ fn network(root: &At, d: &crate::catalog::EksctlDefaults, imp: &mut Imported) {
         imp.from("spec.network.vpcCIDR", v.spot());
     }
     let svc_at = root.at("kubernetesNetworkConfig.serviceIPv4CIDR");
-    let ten: ipnet::Ipv4Net = "10.0.0.0/8".parse().expect("a CIDR");
     let service = match svc_at.as_ref().and_then(|s| s.str()) {
         Some(s) => s.to_string(),
-        None if ten.contains(&vpc.network()) => d.service_cidr_in_ten.to_string(),
+        None if d.ten_range.contains(&vpc.network()) => d.service_cidr_in_ten.to_string(),
         None => d.service_cidr.to_string(),
     };
     if let Some(s) = &svc_at {

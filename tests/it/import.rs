@@ -1330,3 +1330,68 @@ fn two_zone_cloud_designs_put_the_tie_breaker_in_a_real_zone() {
     }
     assert!(seen >= 3, "{seen} round trips");
 }
+
+/// What docs/import.md says each format reads quotes the numbers kubeplan
+/// uses (`profiles/kubernetes.yaml`, `installerDefaults` and the EKS
+/// limits): the text cannot drift from the code.
+#[test]
+fn what_the_docs_say_of_each_format_quotes_the_catalog() {
+    let c = Catalog::builtin();
+    let d = &c.kubernetes.installer_defaults;
+    let reads = |f: Format| f.about().reads.join("\n");
+    let eks = c.limits(kubeplan::plan::Platform::Aws, true);
+    let big = eks.large_node.as_ref().unwrap();
+    let cases: Vec<(Format, Vec<String>)> = vec![
+        (
+            Format::Eksctl,
+            vec![
+                format!("eksctl's default of {}", d.eksctl.node_count),
+                format!("eksctl's default {}", d.eksctl.vpc_cidr),
+                format!("EKS's default, {}", d.eksctl.service_cidr),
+                format!(
+                    "or {} when the VPC is in {}",
+                    d.eksctl.service_cidr_in_ten, d.eksctl.ten_range
+                ),
+                format!(
+                    "at most {} up to {} vCPUs and {} above",
+                    eks.max_pods_per_node, big.above_cpu, big.max_pods_per_node
+                ),
+            ],
+        ),
+        (
+            Format::Kops,
+            vec![
+                format!("kOps' default {}", d.kops.control_plane_group_size),
+                format!("kOps' default {}", d.kops.node_group_size),
+                format!(
+                    "`nonMasqueradeCIDR` {}: pods {}, services {}",
+                    d.kops.non_masquerade_cidr, d.kops.pod_cidr, d.kops.service_cidr
+                ),
+            ],
+        ),
+        (
+            Format::Kubeadm,
+            vec![format!("kubeadm's default {}", d.kubeadm.service_cidr)],
+        ),
+        (
+            Format::ClusterApi,
+            vec![
+                format!(
+                    "`replicas` (default {})",
+                    d.cluster_api.control_plane_replicas
+                ),
+                format!(
+                    "`replicas` (default {},",
+                    d.cluster_api.machine_deployment_replicas
+                ),
+                format!("the service default {}", d.cluster_api.service_cidr),
+            ],
+        ),
+    ];
+    for (f, quotes) in cases {
+        let text = reads(f);
+        for q in quotes {
+            assert!(text.contains(&q), "{}: `{q}` not in:\n{text}", f.what());
+        }
+    }
+}
