@@ -1395,3 +1395,37 @@ fn what_the_docs_say_of_each_format_quotes_the_catalog() {
         }
     }
 }
+
+/// Kubespray's defaults, which an inventory without the variables gets,
+/// are the values of Kubespray's own sample `group_vars` (vendored from
+/// kubernetes-sigs/kubespray `inventory/sample/`, see SOURCES.tsv).
+#[test]
+fn kubespray_defaults_are_the_sample_group_vars() {
+    let d = &Catalog::builtin().kubernetes.installer_defaults.kubespray;
+    let text = std::fs::read_to_string(
+        upstream().join("examples/kubespray/sample/group_vars/k8s_cluster/k8s-cluster.yml"),
+    )
+    .unwrap();
+    let vars: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(vars["kube_pods_subnet"], d.pod_cidr.to_string());
+    assert_eq!(vars["kube_service_addresses"], d.service_cidr.to_string());
+    assert_eq!(vars["kube_network_node_prefix"], u64::from(d.node_prefix));
+    assert_eq!(vars["kube_network_plugin"], d.network_plugin.as_str());
+    // And an inventory that sets none of them reads as those defaults.
+    let docs = documents(
+        Source::new(
+            "/nonexistent/inventory.ini".into(),
+            "[kube_control_plane]\ncp1\n[kube_node]\nw1\n".into(),
+        ),
+        &Supply::default(),
+        Catalog::builtin(),
+    )
+    .unwrap();
+    let net = docs[0].plan.as_ref().unwrap().spec.network.clone().unwrap();
+    assert_eq!(
+        net.pod_cidr.as_deref(),
+        Some(d.pod_cidr.to_string().as_str())
+    );
+    assert_eq!(net.service_cidr, d.service_cidr.to_string());
+    assert_eq!(net.node_cidr_mask_size, Some(d.node_prefix));
+}
