@@ -87,6 +87,15 @@ pub fn decimal_or_dash(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), decimal)
 }
 
+/// Items as a sentence lists them: `a`, `a and b`, `a, b and c`.
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// A noun with its indefinite article: "an eksctl ClusterConfig", "a kOps cluster".
 pub fn a(noun: &str) -> String {
     match noun.chars().next().map(|c| c.to_ascii_lowercase()) {
@@ -98,6 +107,15 @@ pub fn a(noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn and_list_reads_as_a_sentence() {
+        let s = |v: &[&str]| and_list(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&[]), "");
+        assert_eq!(s(&["a"]), "a");
+        assert_eq!(s(&["a", "b"]), "a and b");
+        assert_eq!(s(&["a", "b", "c"]), "a, b and c");
+    }
 
     #[test]
     fn closest_takes_a_unique_start_or_a_near_spelling() {

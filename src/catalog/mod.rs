@@ -10,12 +10,20 @@ use serde::{Deserialize, Serialize};
 use crate::plan::{Platform, Tooling};
 
 pub mod failure;
+mod installers;
 mod lazy;
+mod network;
 mod profiles;
+mod storage;
 mod validate;
+mod zones;
 use crate::questionnaire::{check_bounds, Preset, Questionnaire};
+pub use installers::*;
 use lazy::Part;
+pub use network::*;
 pub use profiles::*;
+pub use storage::*;
+pub use zones::*;
 
 // The built-in profiles as JSON (KUBERNETES, QUESTIONS, PLATFORMS, PRESETS),
 // made by build.rs from every file of `profiles/`.
@@ -354,6 +362,14 @@ impl Catalog {
 
     pub fn tool(&self, t: Tooling) -> Option<&ToolProfile> {
         self.kubernetes.tooling.get(t.as_str())
+    }
+
+    /// What the catalog knows of a CSI driver.
+    pub fn driver(&self, provisioner: &str) -> Option<&StorageDriver> {
+        self.kubernetes
+            .storage_drivers
+            .iter()
+            .find(|d| d.provisioner == provisioner)
     }
 
     /// The tier for a cluster of `nodes` nodes.

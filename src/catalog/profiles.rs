@@ -22,76 +22,9 @@ pub struct Kubernetes {
     pub sizing: SizingPolicy,
     pub design: DesignPolicy,
     pub failure: super::failure::FailureTimings,
-    pub installer_defaults: InstallerDefaults,
-}
-
-/// What each installer does with a value its file leaves out
-/// (`installerDefaults`): the importers apply these.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct InstallerDefaults {
-    pub eksctl: EksctlDefaults,
-    pub kops: KopsDefaults,
-    pub kubeadm: KubeadmDefaults,
-    pub kubespray: KubesprayDefaults,
-    pub cluster_api: ClusterApiDefaults,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ClusterApiDefaults {
-    #[serde(rename = "serviceCIDR")]
-    pub service_cidr: ipnet::Ipv4Net,
-    pub control_plane_replicas: u32,
-    pub machine_deployment_replicas: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EksctlDefaults {
-    pub instance_type: String,
-    pub node_count: u32,
-    #[serde(rename = "volumeGiB")]
-    pub volume_gib: f64,
-    #[serde(rename = "vpcCIDR")]
-    pub vpc_cidr: ipnet::Ipv4Net,
-    #[serde(rename = "serviceCIDR")]
-    pub service_cidr: ipnet::Ipv4Net,
-    #[serde(rename = "serviceCIDRInTen")]
-    pub service_cidr_in_ten: ipnet::Ipv4Net,
-    /// The VPC range that makes EKS pick `serviceCIDRInTen`.
-    pub ten_range: ipnet::Ipv4Net,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct KopsDefaults {
-    #[serde(rename = "nonMasqueradeCIDR")]
-    pub non_masquerade_cidr: ipnet::Ipv4Net,
-    #[serde(rename = "podCIDR")]
-    pub pod_cidr: ipnet::Ipv4Net,
-    #[serde(rename = "serviceCIDR")]
-    pub service_cidr: ipnet::Ipv4Net,
-    pub control_plane_group_size: u32,
-    pub node_group_size: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct KubeadmDefaults {
-    #[serde(rename = "serviceCIDR")]
-    pub service_cidr: ipnet::Ipv4Net,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct KubesprayDefaults {
-    #[serde(rename = "podCIDR")]
-    pub pod_cidr: ipnet::Ipv4Net,
-    #[serde(rename = "serviceCIDR")]
-    pub service_cidr: ipnet::Ipv4Net,
-    pub node_prefix: u8,
-    pub network_plugin: String,
+    pub installer_defaults: super::InstallerDefaults,
+    /// What each CSI driver needs and delivers.
+    pub storage_drivers: Vec<super::StorageDriver>,
 }
 
 /// How `design` turns answers into a plan (`profiles/kubernetes.yaml`, `design`).
@@ -150,6 +83,9 @@ pub struct SizingPolicy {
 pub struct CniPool {
     pub name: String,
     pub pool: String,
+    /// It takes kubeadm's podSubnet itself when its own pool is unset.
+    #[serde(default)]
+    pub reads_kubeadm_pod_subnet: bool,
 }
 
 /// A DaemonSet's requests on every node.
@@ -233,6 +169,13 @@ pub struct ToolProfile {
     /// The machines' network the tool makes on AWS when the plan names none.
     #[serde(default, rename = "networkCIDR")]
     pub network_cidr: Option<String>,
+    /// The tool always puts the API behind a cloud load balancer.
+    #[serde(default)]
+    pub api_load_balancer: bool,
+    /// The CSI drivers (provisioners) the tool, or the files `export`
+    /// writes for it, installs.
+    #[serde(default)]
+    pub drivers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -253,10 +196,10 @@ pub struct PlatformProfile {
     pub system_pool: Option<SystemPool>,
     /// Pods take VPC addresses (EKS's VPC CNI): how subnets are sized.
     #[serde(default)]
-    pub vpc: Option<VpcNetwork>,
-    /// The platform's own network defaults and constraints.
+    pub vpc: Option<super::VpcNetwork>,
+    /// The managed service's network defaults and constraints.
     #[serde(default)]
-    pub network: Option<PlatformNetwork>,
+    pub network: Option<super::PlatformNetwork>,
     /// The CNI's node agent, which every node runs.
     pub cni_agent: DaemonSet,
     /// What the max-pods figures assume (stated by `size`).
@@ -269,14 +212,27 @@ pub struct PlatformProfile {
     /// a table gives can be had.
     #[serde(default, rename = "serverMemoryGiB")]
     pub server_memory_gib: Vec<f64>,
-    /// Zone names `design` gives the failure domains, in order.
+    /// Zone names `design` gives the failure domains, in order, where the
+    /// platform has no regions (your own racks or rooms; more are zone-N).
     #[serde(default)]
     pub zone_names: Vec<String>,
+    /// The region `design` builds in (clouds).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Every region and its zones, in the provider's order.
+    #[serde(default)]
+    pub regions: BTreeMap<String, Vec<String>>,
+    /// Zones named after their region beyond the list (AWS Local Zones).
+    #[serde(default)]
+    pub extended_zones: bool,
+    /// How server shapes are weighed where there are no prices.
+    #[serde(default)]
+    pub cost_model: Option<CostModel>,
     pub tooling: PlatformTooling,
     #[serde(default)]
     pub managed_control_plane: Option<PricedItem>,
     pub load_balancer: LoadBalancerProfile,
-    pub storage: StorageProfiles,
+    pub storage: super::StorageProfiles,
     #[serde(default)]
     pub prices: Option<PriceInfo>,
     #[serde(default)]
@@ -307,6 +263,12 @@ pub struct Limits {
     pub large_node: Option<LargeNode>,
     #[serde(default)]
     pub max_nodes_per_pool: Option<u64>,
+    /// Nodes one pool may have in each zone (GKE: 1,000).
+    #[serde(default)]
+    pub max_nodes_per_pool_per_zone: Option<u64>,
+    /// Nodes past which the provider wants a quota increase.
+    #[serde(default)]
+    pub node_quota: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -428,39 +390,11 @@ pub struct SystemPool {
     /// Nodes: production (spread over the zones), and otherwise.
     pub production_nodes: u32,
     pub nodes: u32,
-}
-
-/// A VPC whose subnets give nodes and pods their addresses.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct VpcNetwork {
-    /// Where the VPC range starts (eksctl's default 192.168.0.0/16).
-    pub base: std::net::Ipv4Addr,
-    /// The widest and narrowest VPC prefixes the provider allows.
-    pub widest_prefix: u8,
-    pub narrowest_prefix: u8,
-    /// Addresses the provider keeps in every subnet.
-    pub reserved_per_subnet: u64,
-    /// The fewest zones the installer names (its subnets are per zone).
-    pub min_zones: u32,
-    /// The service range the provider picks for such a VPC.
-    #[serde(rename = "serviceCIDR")]
-    pub service_cidr: ipnet::Ipv4Net,
-}
-
-/// What a platform's network needs beyond the common defaults.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PlatformNetwork {
-    /// The default service range, where the platform's differs.
-    #[serde(rename = "serviceCIDR")]
-    pub service_cidr: ipnet::Ipv4Net,
-    /// The service range must be narrower than this prefix (AKS: /12).
-    #[serde(default)]
-    pub service_prefix_above: Option<u8>,
-    /// The CNI's flags for the create command.
-    #[serde(default)]
-    pub plugin_flags: Option<String>,
+    /// The smallest vCPUs for production, and for clusters of more than
+    /// `large_above_nodes` nodes.
+    pub production_min_cpu: f64,
+    pub large_above_nodes: u64,
+    pub large_min_cpu: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -472,50 +406,14 @@ pub struct LoadBalancerProfile {
     pub price_per_hour: Option<f64>,
 }
 
+/// Relative weights of a server's vCPUs and memory, where there are no prices.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct StorageProfiles {
-    pub fast: StorageProfile,
-    pub shared: StorageProfile,
-    pub standard: StorageProfile,
-    /// Where you run the storage yourself: the servers behind `shared`.
-    #[serde(default)]
-    pub shared_servers: Option<StorageServerProfile>,
-    /// Replicated storage for production stateful workloads over zones.
-    #[serde(default)]
-    pub replicated: Option<ReplicatedStorage>,
-}
-
-/// Block and file classes of a replicated storage system, and its servers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ReplicatedStorage {
-    pub block: StorageProfile,
-    pub shared: StorageProfile,
-    pub servers: StorageServerProfile,
-    /// What zone-loss survival needs, as the reason says it.
-    pub needs: String,
-}
-
-/// Machines that serve storage: at least `nodes`, one per zone where more.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct StorageServerProfile {
-    pub name: String,
-    pub nodes: u32,
-    #[serde(default)]
-    pub per_zone: bool,
-    pub machine: SizeTier,
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct StorageProfile {
-    pub name: String,
-    pub medium: Medium,
-    pub provisioner: String,
-    pub access_modes: Vec<crate::plan::AccessMode>,
+pub struct CostModel {
+    /// What 1 GiB weighs, in vCPUs.
+    #[serde(rename = "perGiB")]
+    pub per_gib: f64,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -541,6 +439,9 @@ pub struct InstanceType {
     pub ips_per_eni: Option<u32>,
     #[serde(default)]
     pub price_per_hour: Option<f64>,
+    /// Burstable types: the share of each vCPU the type sustains.
+    #[serde(default)]
+    pub baseline_cpu: Option<f64>,
 }
 
 impl InstanceType {

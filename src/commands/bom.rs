@@ -60,8 +60,16 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
                 }
             })?;
             let choice = size_instance(c, args.platform, &demand, inst).ok_or_else(|| {
+                let burst = inst.baseline_cpu.map_or(String::new(), |b| {
+                    format!(
+                        " (a burstable type, sized by the {} of its {} vCPUs it sustains: {}% baseline)",
+                        crate::fmt::decimal(inst.cpu * b),
+                        crate::fmt::decimal(inst.cpu),
+                        crate::fmt::decimal(b * 100.0)
+                    )
+                });
                 anyhow::anyhow!(
-                    "not one pod of {} CPU / {} GiB fits on {name}",
+                    "not one pod of {} CPU / {} GiB fits on {name} beside its DaemonSets{burst}",
                     args.pod_cpu,
                     args.pod_memory
                 )

@@ -99,7 +99,7 @@ pub fn run(args: &ExportArgs, env: &Env) -> anyhow::Result<u8> {
                     .into_iter()
                     .map(|f| (dir.clone(), f)),
             );
-            steps.push(t.apply_step(plan, &dir.display().to_string()));
+            steps.push(t.apply_step(plan, catalog, &dir.display().to_string()));
         }
     }
     if !args.force {

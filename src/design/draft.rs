@@ -68,6 +68,13 @@ pub enum DesignError {
     },
     #[error("{0}")]
     Network(String),
+    #[error("{title} region {region} has {} availability zone(s) ({}): --zones {asked} asks for more; answer {} or fewer", zones.len(), zones.join(", "), zones.len())]
+    Zones {
+        title: String,
+        region: String,
+        zones: Vec<String>,
+        asked: u32,
+    },
     #[error("`{0}` is not a valid cluster name: use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters")]
     BadName(String),
 }
@@ -105,15 +112,17 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// Zone names for `n` failure domains: the platform's, then `zone-N`.
+    /// Zone names for `n` failure domains: the design region's zones (a
+    /// cloud names no more: `shape` refuses more than the region has), or
+    /// the platform's names for your own sites, then `zone-N`.
     pub fn zone_names(&self, n: u32) -> Vec<String> {
+        let named = self.prof.design_zones();
+        let cloud = self.prof.region.is_some();
         (0..n as usize)
-            .map(|i| {
-                self.prof
-                    .zone_names
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| format!("zone-{}", i + 1))
+            .map_while(|i| match named.get(i) {
+                Some(z) => Some(z.clone()),
+                None if cloud => None,
+                None => Some(format!("zone-{}", i + 1)),
             })
             .collect()
     }

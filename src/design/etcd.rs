@@ -98,7 +98,7 @@ pub fn etcd_zones(i: &Input, d: &Draft) -> Vec<String> {
 pub fn witness_zone(i: &Input, d: &Draft) -> String {
     let next = i
         .prof
-        .zone_names
+        .design_zones()
         .iter()
         .find(|z| !d.plan.spec.zones.contains(z));
     match next {

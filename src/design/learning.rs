@@ -6,6 +6,7 @@ use crate::fmt::{decimal, num, plural};
 use crate::plan::{Arch, ControlPlane, Etcd, EtcdTopology, Machine, Medium, Os, WorkerPool};
 use crate::sizing::{
     allocatable, effective_pods, instance_max_pods, pods_per_node, reserved_for_pods,
+    sized_allocatable,
 };
 
 /// One machine a single-node cluster can use, and what it costs to rank by.
@@ -27,7 +28,10 @@ fn candidates(i: &Input, managed: bool) -> Vec<OneNode> {
     let node = |instance: Option<String>, arch, cpu, memory_gib, disk_gib, max_pods, cost| {
         let inst = instance.as_deref().and_then(|t| c.instance(a.platform, t));
         let reserve = reserved_for_pods(c, a.platform, managed, inst, max_pods);
-        let alloc = allocatable(i.prof, cpu, memory_gib, reserve);
+        let alloc = match inst {
+            Some(t) => sized_allocatable(c, a.platform, t, reserve),
+            None => allocatable(i.prof, cpu, memory_gib, reserve),
+        };
         OneNode {
             instance,
             arch,

@@ -3,6 +3,7 @@
 //! node beside kube-apiserver (development and testing).
 
 use super::{DesignError, Draft, Input, Topic};
+use crate::fmt::plural;
 use crate::plan::{ApiLoadBalancer, LbPlacement, LbType, Medium};
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
@@ -10,6 +11,27 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         return Ok(());
     }
     let port = i.c.kubernetes.design.api_server_port;
+    let tool = d.plan.spec.tooling;
+    let required = tool
+        .and_then(|t| i.c.tool(t))
+        .is_some_and(|t| t.api_load_balancer);
+    if required {
+        d.why(
+            Topic::ApiLoadBalancer,
+            "API load balancer: cloud",
+            format!(
+                "{} builds the cluster without DNS records for the API, so clients reach the {} through the {}: the plan, its bill of materials and the exported files all carry it",
+                tool.map_or("the tool", |t| t.as_str()),
+                plural(u64::from(d.cp_nodes), "API server", "API servers"),
+                i.prof.load_balancer.title
+            ),
+        );
+        d.plan.spec.api_load_balancer = Some(ApiLoadBalancer {
+            port: Some(port),
+            ..ApiLoadBalancer::cloud()
+        });
+        return Ok(());
+    }
     if d.cp_nodes <= 1 {
         d.why(
             Topic::ApiLoadBalancer,
@@ -22,7 +44,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let title = &i.prof.load_balancer.title;
     let why = match (lb.kind, lb.placement) {
         (LbType::Cloud, _) => format!("{title} in front of the {} API servers: the provider keeps it highly available, so it is no single point of failure", d.cp_nodes),
-        (_, Some(LbPlacement::Dedicated)) => format!("{title}: two {} machines share a keepalived virtual IP on port {}, so losing one balancer (or any control-plane node) keeps the API reachable", lb.kind, i.c.lb_port(&lb)),
+        (_, Some(LbPlacement::Dedicated)) => format!("{title}: {} {} machines share a keepalived virtual IP on port {}, so losing {} (or any control-plane node) keeps the API reachable", lb.replica_count(), lb.kind, i.c.lb_port(&lb), plural(u64::from(lb.replica_count() - 1), "balancer", "balancers")),
         _ => format!("{} and keepalived on each control-plane node share a virtual IP; {} listens on {} because kube-apiserver holds {port} on the same machines", lb.kind, lb.kind, i.c.lb_port(&lb)),
     };
     let what = match lb.kind {
@@ -51,11 +73,12 @@ fn choose(i: &Input, cp_nodes: u32) -> ApiLoadBalancer {
             port: Some(dp.api_server_port),
             ..ApiLoadBalancer::cloud()
         },
+        // Enough balancers for the failures to tolerate, as etcd has.
         kind if i.production() => {
             let m = &i.c.kubernetes.sizing.load_balancer_machine;
             ApiLoadBalancer {
                 kind,
-                replicas: Some(dp.load_balancer_replicas),
+                replicas: Some(dp.load_balancer_replicas.max(i.a.tolerate + 1)),
                 virtual_ip: true,
                 placement: Some(LbPlacement::Dedicated),
                 port: Some(dp.api_server_port),

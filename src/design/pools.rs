@@ -6,19 +6,27 @@ use crate::fmt::{decimal, num, plural};
 use crate::plan::{ArchChoice, Machine, Medium, Os, Platform, Purpose, Traffic, WorkerPool};
 use crate::sizing::Choice;
 
+/// Nodes one pool may have: the provider's nodes per pool, or per pool in
+/// each zone (GKE), a whole number per zone where the limit allows.
+fn per_pool(limits: &crate::catalog::Limits, zones: u64) -> u64 {
+    let per_zone = limits.max_nodes_per_pool_per_zone.map(|m| m * zones);
+    [limits.max_nodes_per_pool, per_zone]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|m| if m >= zones { m / zones * zones } else { m })
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let Some(choice) = d.choice.clone().filter(|_| !i.learning()) else {
         return Ok(());
     };
     let a = i.a;
     let limits = i.c.limits(a.platform, d.managed.is_some());
-    // Pools hold a whole number of nodes per zone where the limit allows.
     let zones = u64::from(a.zones.max(1));
-    let per_pool = limits
-        .max_nodes_per_pool
-        .map(|m| if m >= zones { m / zones * zones } else { m })
-        .unwrap_or(u64::MAX)
-        .max(1);
+    let per_pool = per_pool(limits, zones);
     let pool_count = d.workers.div_ceil(per_pool).max(1);
     let machine = Machine {
         cpu: choice.cpu,
@@ -52,18 +60,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     }
     d.max_pods = choice.max_pods;
     workers_reason(i, d, &choice);
-    if pool_count > 1 {
-        let tool = d.plan.spec.tooling.map_or("", |t| t.as_str());
-        d.why(
-            Topic::WorkerPools,
-            format!("worker pools: {pool_count}"),
-            format!(
-                "{} allows at most {} nodes per pool",
-                tool.to_uppercase(),
-                limits.max_nodes_per_pool.unwrap_or(0)
-            ),
-        );
-    }
+    limit_reasons(i, d, (pool_count, per_pool));
     if a.purpose == Purpose::Production && a.zones == 1 {
         d.why(
             Topic::Zones,
@@ -72,6 +69,44 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         );
     }
     Ok(())
+}
+
+/// Why the workers are split into pools, and the provider's node quota.
+fn limit_reasons(i: &Input, d: &mut Draft, (pool_count, per_pool): (u64, u64)) {
+    let limits = i.c.limits(i.a.platform, d.managed.is_some());
+    let zones = u64::from(i.a.zones.max(1));
+    let tool = d
+        .plan
+        .spec
+        .tooling
+        .map_or("", |t| t.as_str())
+        .to_uppercase();
+    if pool_count > 1 {
+        let limit = match (
+            limits.max_nodes_per_pool_per_zone,
+            limits.max_nodes_per_pool,
+        ) {
+            (Some(z), _) if z * zones == per_pool => format!(
+                "at most {} nodes per pool in each zone ({} over {} zones)",
+                num(z),
+                num(per_pool),
+                zones
+            ),
+            (_, m) => format!("at most {} nodes per pool", num(m.unwrap_or(per_pool))),
+        };
+        d.why(
+            Topic::WorkerPools,
+            format!("worker pools: {pool_count}"),
+            format!("{tool} allows {limit}: the workers are split into {pool_count} pools"),
+        );
+    }
+    if let Some(quota) = limits.node_quota.filter(|q| d.plan.k8s_nodes() > *q) {
+        d.why(
+            Topic::WorkerPools,
+            format!("node quota: {} nodes", num(d.plan.k8s_nodes())),
+            format!("{tool} clusters of more than {} nodes need a quota increase (and, in current versions, a regional cluster with private nodes or Private Service Connect): ask for it before creating the cluster", num(quota)),
+        );
+    }
 }
 
 fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {

@@ -12,7 +12,16 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         None
     };
     d.ha = !i.learning() && d.managed.is_none() && (i.production() || a.tolerate >= 1);
-    d.plan.spec.zones = i.zone_names(if i.learning() { 1 } else { a.zones });
+    let want = if i.learning() { 1 } else { a.zones };
+    d.plan.spec.zones = i.zone_names(want);
+    if d.plan.spec.zones.len() < want as usize {
+        return Err(DesignError::Zones {
+            title: i.prof.title.clone(),
+            region: i.prof.region.clone().unwrap_or_default(),
+            zones: i.prof.design_zones().to_vec(),
+            asked: want,
+        });
+    }
     // With exactly 2 zones no etcd layout survives losing either: production
     // adds a member in a third site (the etcd placement stage says why).
     d.witness = d.ha && i.production() && a.zones == 2;

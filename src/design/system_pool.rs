@@ -2,6 +2,7 @@
 //! for the cluster's own components, beside the user pools.
 
 use super::{DesignError, Draft, Input, Topic};
+use crate::catalog::{InstanceType, SystemPool};
 use crate::fmt::decimal;
 use crate::plan::{Machine, Medium, Os, WorkerPool};
 
@@ -15,6 +16,33 @@ pub fn nodes(i: &Input, d: &Draft) -> u32 {
     }
 }
 
+/// The pool's type: the cheapest (else smallest) of the answered
+/// architecture that meets the recommended size, larger for production and
+/// larger again for a large cluster; where the catalog has none that large
+/// for the architecture, the next size down. With the size it meets and
+/// the one recommended.
+fn pick<'c>(i: &Input<'c>, sp: &SystemPool, large: bool) -> Option<(f64, f64, &'c InstanceType)> {
+    let wanted = match (i.production(), large) {
+        (_, true) => [sp.large_min_cpu, sp.production_min_cpu, sp.min_cpu],
+        (true, false) => [sp.production_min_cpu, sp.min_cpu, sp.min_cpu],
+        (false, false) => [sp.min_cpu; 3],
+    };
+    let cheapest = |min_cpu: f64| {
+        i.prof
+            .instances
+            .iter()
+            .filter(|t| t.cpu >= min_cpu && t.memory_gib >= sp.min_memory_gib)
+            .filter(|t| i.a.arch.allows(t.arch) && t.family != "burstable")
+            .min_by(|a, b| {
+                let key = |t: &InstanceType| t.price_per_hour.unwrap_or(t.cpu);
+                key(a).total_cmp(&key(b))
+            })
+    };
+    wanted
+        .iter()
+        .find_map(|m| cheapest(*m).map(|t| (*m, wanted[0], t)))
+}
+
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let (Some(sp), Some(tool)) = (&i.prof.system_pool, d.managed) else {
         return Ok(());
@@ -22,19 +50,8 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     if i.learning() {
         return Ok(());
     }
-    // The cheapest (else smallest) type of the answered architecture that
-    // meets the pool's minimum.
-    let Some(t) = i
-        .prof
-        .instances
-        .iter()
-        .filter(|t| t.cpu >= sp.min_cpu && t.memory_gib >= sp.min_memory_gib)
-        .filter(|t| i.a.arch.allows(t.arch) && t.family != "burstable")
-        .min_by(|a, b| {
-            let key = |t: &crate::catalog::InstanceType| t.price_per_hour.unwrap_or(t.cpu);
-            key(a).total_cmp(&key(b))
-        })
-    else {
+    let large = d.workers > sp.large_above_nodes;
+    let Some((min_cpu, wanted, t)) = pick(i, sp, large) else {
         return Err(i.nothing_fits());
     };
     let nodes = self::nodes(i, d);
@@ -58,20 +75,31 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             taints: vec![sp.taint.clone()],
         },
     );
+    let tool = tool.as_str().to_uppercase();
+    let scope = match (i.production(), large) {
+        (_, true) => format!(
+            ", {nodes} nodes over the zones: a cluster of more than {} nodes runs more CoreDNS replicas and add-ons",
+            crate::fmt::num(sp.large_above_nodes)
+        ),
+        (true, false) => format!(", {nodes} nodes over the zones for production"),
+        (false, false) => String::new(),
+    };
+    let short = match min_cpu < wanted {
+        true => format!(
+            " ({tool} recommends {} vCPUs; the catalog has no {} type that large)",
+            decimal(wanted),
+            i.a.arch
+        ),
+        false => String::new(),
+    };
     d.why(
         Topic::WorkerPools,
         format!("worker pools: `{}` ({nodes} x {}, System mode)", sp.name, t.name),
         format!(
-            "{} recommends a dedicated system pool for the cluster's own components (CoreDNS, metrics server), tainted {} so application pods stay on the user pools: at least {} vCPU / {} GiB{}",
-            tool.as_str().to_uppercase(),
+            "{tool} recommends a dedicated system pool for the cluster's own components (CoreDNS, metrics server), tainted {} so application pods stay on the user pools: at least {} vCPU / {} GiB{scope}{short}",
             sp.taint,
-            decimal(sp.min_cpu),
+            decimal(min_cpu),
             decimal(sp.min_memory_gib),
-            if i.production() {
-                format!(", {nodes} nodes over the zones for production")
-            } else {
-                String::new()
-            }
         ),
     );
     Ok(())

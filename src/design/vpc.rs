@@ -49,7 +49,7 @@ pub fn fits(i: &Input, vpc: &VpcNetwork, workers: u64, max_pods: u32, instance: 
     smallest_vpc(
         vpc,
         named,
-        per_zone * vpc_addresses_per_node(max_pods, inst),
+        per_zone * vpc_addresses_per_node(vpc, max_pods, inst),
     )
     .is_some()
 }
@@ -84,7 +84,7 @@ pub fn run(i: &Input, d: &mut Draft, vpc: &VpcNetwork) -> Result<(), DesignError
             })
         })
         .collect();
-    let svc = i.a.service_cidr.given().unwrap_or(vpc.service_cidr);
+    let svc = super::network::service_range(i, i.prof.network.as_ref(), None)?;
     let per_node = d
         .plan
         .spec
@@ -95,14 +95,14 @@ pub fn run(i: &Input, d: &mut Draft, vpc: &VpcNetwork) -> Result<(), DesignError
                 .instance_type
                 .as_deref()
                 .and_then(|t| i.c.instance(i.a.platform, t));
-            vpc_addresses_per_node(i.c.max_pods(p), inst)
+            vpc_addresses_per_node(vpc, i.c.max_pods(p), inst)
         })
         .unwrap_or(0);
     d.why(
         Topic::Network,
         format!("network: VPC {range} (--vpc-cidr), private subnets of /{}, services {svc}", private.prefix_len()),
         format!(
-            "the VPC CNI gives every pod an address from its node's subnet: a node takes {per_node} (its own, one per pod at maxPods, and the warm ENI's spare addresses); the busiest zone needs {} of the {} a /{} private subnet holds (AWS keeps {} per subnet); eksctl splits --vpc-cidr evenly into a public and a private subnet for each of {} zones",
+            "the VPC CNI gives every pod an address from its node's subnet: a node takes {per_node} (whole ENIs of its type for maxPods' pods and one warm ENI, never more ENIs than the type has); the busiest zone needs {} of the {} a /{} private subnet holds (AWS keeps {} per subnet); eksctl splits --vpc-cidr evenly into a public and a private subnet for each of {} zones",
             num(most),
             num(subnet_capacity(private, vpc.reserved_per_subnet)),
             private.prefix_len(),

@@ -8,6 +8,43 @@ use super::{instance_type, script_start};
 use crate::catalog::Catalog;
 use crate::plan::{ClusterPlan, Medium, Purpose, WorkerPool};
 
+/// `--addons` turns on the add-ons it lists and off the others, of which
+/// gcloud turns on HttpLoadBalancing and HorizontalPodAutoscaling by
+/// default (google-cloud-sdk api_adapter.py DEFAULT_ADDONS @ 4643fc9c): a
+/// script that lists one lists those too. The CSI drivers' add-ons, by
+/// provisioner; the Filestore one is off by default on GKE Standard.
+const DEFAULT_ADDONS: &[&str] = &["HttpLoadBalancing", "HorizontalPodAutoscaling"];
+const DRIVER_ADDONS: &[(&str, &str)] = &[
+    ("pd.csi.storage.gke.io", "GcePersistentDiskCsiDriver"),
+    ("filestore.csi.storage.gke.io", "GcpFilestoreCsiDriver"),
+];
+
+/// The `--addons` value the plan's storage classes need, or None when the
+/// defaults do (only the Filestore driver is off by default).
+pub fn addons(plan: &ClusterPlan) -> Option<String> {
+    let classes = plan.spec.storage.iter().flat_map(|s| s.classes.iter());
+    let used: Vec<&str> = classes.filter_map(|c| c.provisioner.as_deref()).collect();
+    let needed: Vec<&str> = DRIVER_ADDONS
+        .iter()
+        .filter(|(p, _)| used.contains(p))
+        .map(|(_, a)| *a)
+        .collect();
+    if !needed.contains(&"GcpFilestoreCsiDriver") {
+        return None;
+    }
+    let all: Vec<&str> = DEFAULT_ADDONS.iter().copied().chain(needed).collect();
+    Some(all.join(","))
+}
+
+/// The service range to pass: the plan's, unless it is the one GKE picks
+/// itself when none is given.
+fn services_flag(c: &Catalog, plan: &ClusterPlan, service: &str) -> Option<String> {
+    let net = c.platform(plan.spec.platform).network.as_ref();
+    let own =
+        net.is_some_and(|n| n.service_cidr_by_provider && n.service_cidr.to_string() == service);
+    (!own).then(|| service.to_string())
+}
+
 /// A word for a shell script: as is when it holds nothing the shell reads,
 /// single-quoted otherwise.
 pub fn sh(s: &str) -> String {
@@ -113,7 +150,12 @@ pub fn script(plan: &ClusterPlan, c: &Catalog) -> String {
         if let Some(pod) = &n.pod_cidr {
             let _ = writeln!(out, "  --cluster-ipv4-cidr {} \\", sh(pod));
         }
-        let _ = writeln!(out, "  --services-ipv4-cidr {} \\", sh(&n.service_cidr));
+        if let Some(svc) = services_flag(c, plan, &n.service_cidr) {
+            let _ = writeln!(out, "  --services-ipv4-cidr {} \\", sh(&svc));
+        }
+    }
+    if let Some(a) = addons(plan) {
+        let _ = writeln!(out, "  --addons {} \\", sh(&a));
     }
     pool_flags(&mut out, c, plan, first);
     out.push('\n');

@@ -14,6 +14,17 @@ use crate::plan::{ClusterPlan, Platform, Tooling};
 
 pub const API_VERSION: &str = "kops.k8s.io/v1alpha2";
 
+/// Amazon EFS's CSI driver.
+const EFS: &str = "efs.csi.aws.com";
+
+/// Whether a storage class of the plan uses this provisioner.
+fn uses(plan: &ClusterPlan, provisioner: &str) -> bool {
+    let classes = plan.spec.storage.iter().flat_map(|s| s.classes.iter());
+    classes
+        .into_iter()
+        .any(|c| c.provisioner.as_deref() == Some(provisioner))
+}
+
 /// The cluster's kOps name: the plan's with a dot. A name without one gets
 /// `.k8s.local`, which kOps builds without a DNS zone (gossip).
 pub fn cluster_name(plan: &ClusterPlan) -> String {
@@ -145,6 +156,13 @@ fn cluster(out: &mut String, c: &Catalog, plan: &ClusterPlan, name: &str) {
     out.push_str("  api:\n    loadBalancer:\n      type: Public\n");
     if aws {
         out.push_str("      class: Network\n");
+    }
+    if aws && uses(plan, EFS) {
+        // kOps installs no EFS CSI driver: the apply steps install it, and
+        // its controller (on the nodes) needs this policy on their role
+        // (kOps docs/iam_roles.md, externalPolicies; aws-efs-csi-driver
+        // docs/iam-policy-create.md).
+        out.push_str("  externalPolicies:\n    node:\n      - arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy\n");
     }
     out.push_str("  etcdClusters:\n");
     let groups = control_plane_groups(plan);

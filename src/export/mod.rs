@@ -79,7 +79,7 @@ impl Target {
     }
 
     /// How this target's files for `plan`, in folder `d`, are applied.
-    pub fn apply_step(self, plan: &ClusterPlan, d: &str) -> String {
+    pub fn apply_step(self, plan: &ClusterPlan, c: &Catalog, d: &str) -> String {
         match self {
             Target::Kubeadm => {
                 let joins = match plan.cp_nodes() > 1 {
@@ -116,8 +116,13 @@ impl Target {
                 plan.metadata.name
             ),
             Target::Storage => {
-            format!("storage: once the cluster is up, `kubectl apply -f {d}/storageclasses.yaml`")
-        }
+                let before: String = storage::prerequisites(plan, c)
+                    .iter()
+                    .map(|p| format!("{p}; "))
+                    .collect();
+                let then = if before.is_empty() { "" } else { "then " };
+                format!("storage: once the cluster is up, {before}{then}`kubectl apply -f {d}/storageclasses.yaml`")
+            }
     }
     }
 
@@ -285,7 +290,10 @@ pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> 
             });
             out
         }
-        Target::Storage => vec![file("storageclasses.yaml".into(), storage::classes(plan))],
+        Target::Storage => vec![file(
+            "storageclasses.yaml".into(),
+            storage::classes(plan, c),
+        )],
         Target::Eksctl => vec![file("eksctl-cluster.yaml".into(), eksctl::config(plan, c))],
         Target::Kops => vec![file("kops-cluster.yaml".into(), kops::config(plan, c))],
         Target::Gke => vec![ExportFile {
@@ -384,7 +392,7 @@ the plan's service range are each a one-line error, and nothing is written.\n\n\
             continue;
         };
         let hosts = Hosts::for_plan(plan, None).expect("documentation addresses fit every plan");
-        let apply = t.apply_step(plan, &plan.metadata.name);
+        let apply = t.apply_step(plan, c, &plan.metadata.name);
         let apply = apply.split_once(": ").map_or(apply.as_str(), |(_, a)| a);
         out.push_str(&format!(
             "\nExported from `{path}` into `{}/`. Applied: {apply}.\n",
@@ -447,7 +455,9 @@ pub(crate) fn named_zones(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
         .and_then(|t| c.tool(t))
         .and_then(|t| t.min_zones)
         .unwrap_or(1) as usize;
-    let names = &c.platform(plan.spec.platform).zone_names;
+    let names = c
+        .platform(plan.spec.platform)
+        .zones_beside(zones.first().map_or("", String::as_str));
     let extra: Vec<String> = names
         .iter()
         .filter(|z| !zones.contains(z))

@@ -413,6 +413,21 @@ pub struct StorageServers {
     /// Where they run (default: the cluster's zones, round-robin).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
+    /// Copies of each volume: one per zone when the servers span that many
+    /// zones, else one per server (default 1: a volume lives on one server).
+    /// 0: they keep no volumes (a Ceph arbiter runs a monitor only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 100))]
+    pub copies: Option<u32>,
+    /// The fewest copies that keep a volume writable (Ceph's `min_size`; default: copies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 100))]
+    pub min_copies: Option<u32>,
+    /// Consensus members (Ceph monitors) they run, spread like the servers;
+    /// the storage needs a majority of every group's monitors together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 99))]
+    pub monitors: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -425,6 +440,9 @@ pub struct StorageClass {
     pub access_modes: Vec<AccessMode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioner: Option<String>,
+    /// The provisioner's parameters (the StorageClass's), e.g. `type: pd-ssd`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, String>,
     #[serde(default)]
     pub default: bool,
 }

@@ -206,7 +206,11 @@ fn next(c: &Catalog, d: &Design, written: Option<&Path>, paint: Paint) -> String
             out.push_str("  # then, in this order:\n");
         }
         for (i, t) in exported.iter().enumerate() {
-            out.push_str(&format!("  #  {}. {}\n", i + 1, t.apply_step(first, dir)));
+            out.push_str(&format!(
+                "  #  {}. {}\n",
+                i + 1,
+                t.apply_step(first, c, dir)
+            ));
         }
         return out;
     }

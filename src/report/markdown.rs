@@ -66,7 +66,7 @@ fn decisions(reasons: &[Reason]) -> String {
 }
 
 /// The commands: check, price, export, and the export's apply order.
-fn commands(plan: &ClusterPlan, file: &str) -> String {
+fn commands(c: &Catalog, plan: &ClusterPlan, file: &str) -> String {
     let mut out =
         format!("```sh\nkubeplan lint {file}\nkubeplan bom {file}\nkubeplan whatif {file}\n");
     let targets: Vec<Target> = Target::ALL
@@ -83,7 +83,7 @@ fn commands(plan: &ClusterPlan, file: &str) -> String {
         "kubeplan export {file}   # into ./{dir}/\n```\n\nThen, in this order:\n\n"
     ));
     for (i, t) in targets.iter().enumerate() {
-        out.push_str(&format!("{}. {}\n", i + 1, t.apply_step(plan, dir)));
+        out.push_str(&format!("{}. {}\n", i + 1, t.apply_step(plan, c, dir)));
     }
     out
 }
@@ -133,6 +133,6 @@ pub fn report(
         out.push_str(&super::bom::markdown(b).replacen("## ", "### ", 1));
         out.push('\n');
     }
-    out.push_str(&format!("\n## Commands\n\n{}", commands(first, file)));
+    out.push_str(&format!("\n## Commands\n\n{}", commands(c, first, file)));
     out
 }

@@ -114,8 +114,14 @@ pub fn platform(p: &PlatformProfile, width: Option<u16>) -> String {
             s.name, s.medium, s.provisioner
         ));
     }
-    if !p.zone_names.is_empty() {
-        out.push_str(&format!("  zones: {}\n", p.zone_names.join(", ")));
+    if let Some(r) = &p.region {
+        out.push_str(&format!(
+            "  region: {r} ({} regions in the catalog)\n",
+            p.regions.len()
+        ));
+    }
+    if !p.design_zones().is_empty() {
+        out.push_str(&format!("  zones: {}\n", p.design_zones().join(", ")));
     }
     if let Some(pr) = &p.prices {
         out.push_str(&format!(

@@ -19,13 +19,17 @@ fn etcd_cell(o: &Outcome) -> String {
 
 fn pods_cell(o: &Outcome) -> String {
     let c = &o.capacity;
-    match c.pending {
+    let room = match c.pending {
         0 => format!(
             "fit ({} of {})",
             crate::fmt::num(c.capacity_after),
             crate::fmt::num(c.capacity_before)
         ),
         p => format!("{} Pending", crate::fmt::num(p)),
+    };
+    match c.stranded {
+        0 => room,
+        s => format!("{room}; {} stranded", crate::fmt::num(s)),
     }
 }
 
@@ -108,6 +112,9 @@ fn details(r: &Report) -> String {
             "  API: {}\n  controllers: {}\n",
             o.api.why, o.controllers.why
         ));
+        for st in &o.storage {
+            out.push_str(&format!("  storage {}: {}\n", st.servers, st.why));
+        }
         for e in &o.timeline {
             let when = match (e.never, e.from_s == e.to_s) {
                 (true, _) => "never".to_string(),

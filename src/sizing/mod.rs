@@ -2,7 +2,9 @@
 //! itself, how many pods a node holds, and what a plan's workers can hold.
 //! `lint`'s capacity rules, `bom`, `size` and `design` all use these.
 
-use crate::catalog::{Catalog, CpuReservation, InstanceType, MemoryReservation, PlatformProfile};
+use crate::catalog::{
+    Catalog, CpuReservation, InstanceType, MemoryReservation, PlatformProfile, VpcNetwork,
+};
 use crate::plan::{spread, view::merge_zones, ClusterPlan, Platform, PodRequests, WorkerPool};
 
 mod rank;
@@ -182,13 +184,28 @@ pub fn reserved_for_pods(
 }
 
 /// VPC addresses one node takes where pods take VPC addresses (EKS's VPC
-/// CNI): its own, one per pod at max pods, and the CNI's warm pool (the
-/// default WARM_ENI_TARGET=1 keeps a spare ENI's secondary addresses).
-pub fn vpc_addresses_per_node(max_pods: u32, inst: Option<&InstanceType>) -> u64 {
-    let warm = inst
-        .and_then(|i| i.ips_per_eni)
-        .map_or(0, |ips| u64::from(ips.saturating_sub(1)));
-    1 + u64::from(max_pods) + warm
+/// CNI): whole ENIs, each holding its IPv4 quota of the subnet. The CNI
+/// attaches ENIs for the pods that take an address (max pods less the
+/// host-network ones) plus its warm ENIs, stops once its pod addresses
+/// reach max pods, and never attaches more than the type allows. A type
+/// the catalog does not know: its own address and one per pod.
+pub fn vpc_addresses_per_node(vpc: &VpcNetwork, max_pods: u32, inst: Option<&InstanceType>) -> u64 {
+    let (Some(enis), Some(ips)) = (inst.and_then(|i| i.enis), inst.and_then(|i| i.ips_per_eni))
+    else {
+        return 1 + u64::from(max_pods);
+    };
+    let pods = max_pods.saturating_sub(vpc.host_network_pods);
+    u64::from(vpc_enis(vpc, (enis, ips), pods, max_pods)) * u64::from(ips)
+}
+
+/// ENIs the VPC CNI attaches to a node of `limits` (its ENIs, IPv4 per ENI)
+/// running `pods` pods that take an address: enough for them plus the
+/// warm ENIs, none once the pod addresses reach `max_pods`, never more than
+/// the type has (each ENI's first address is its own, not a pod's).
+pub fn vpc_enis(vpc: &VpcNetwork, (enis, ips): (u32, u32), pods: u32, max_pods: u32) -> u32 {
+    let per_eni = ips.saturating_sub(1).max(1);
+    let wanted = pods.div_ceil(per_eni) + vpc.warm_enis;
+    enis.min(wanted).min(max_pods.div_ceil(per_eni)).max(1)
 }
 
 /// The VPC addresses each zone's nodes take: every pool spread round-robin
@@ -200,7 +217,10 @@ pub fn vpc_zone_need(c: &Catalog, plan: &ClusterPlan) -> Vec<(String, u64)> {
             .instance_type
             .as_deref()
             .and_then(|t| c.instance(plan.spec.platform, t));
-        let each = vpc_addresses_per_node(c.max_pods(pool), inst);
+        let Some(vpc) = c.platform(plan.spec.platform).vpc.as_ref() else {
+            return Vec::new();
+        };
+        let each = vpc_addresses_per_node(vpc, c.max_pods(pool), inst);
         for (zone, n) in spread(pool.nodes, &plan.pool_zones(pool)) {
             parts.push((zone, (u64::from(n) * each) as f64));
         }

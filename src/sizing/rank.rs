@@ -52,10 +52,13 @@ pub fn workers_for(pods: u64, per_node: u64, zones: u32, production: bool) -> u6
     n
 }
 
-/// The max pods a node of this instance type should run: the platform's
-/// per-node limit, capped at pods-per-core x vCPUs. On EKS the ENI formula
-/// is the platform's own figure for the type (m5.large: 29), within the
-/// recommended 110 / 250, and no per-core cap applies.
+/// The max pods a node of this instance type starts from. On EKS the ENI
+/// formula is the platform's own figure for the type (m5.large: 29),
+/// within the recommended 110 / 250. Elsewhere upstream's figure,
+/// min(110, pods-per-core x vCPUs), within the platform's limit; on a
+/// managed service with a per-node maximum of its own (GKE 256, AKS 250)
+/// at least the service's lowest, and `size` raises it only where more
+/// pods fit (`node_max_pods`).
 pub fn instance_max_pods(
     c: &Catalog,
     platform: Platform,
@@ -67,7 +70,37 @@ pub fn instance_max_pods(
         return limit.max(1);
     }
     let per_core = (f64::from(c.kubernetes.pods_per_core) * inst.cpu).floor() as u32;
-    limit.min(per_core).max(1)
+    let upstream = c.kubernetes.kubelet_max_pods.min(per_core).min(limit);
+    match managed && c.limits(platform, true).hard_max_pods_per_node.is_some() {
+        true => upstream.max(min_max_pods(c, platform)),
+        false => upstream.max(1),
+    }
+}
+
+/// The lowest max pods the managed service takes (GKE 8, AKS 10).
+fn min_max_pods(c: &Catalog, platform: Platform) -> u32 {
+    c.platform(platform)
+        .network
+        .as_ref()
+        .and_then(|n| n.min_max_pods)
+        .unwrap_or(1)
+}
+
+/// What a node of this type gives pods: allocatable after the platform's
+/// reservation for `reserve` pods, and for a burstable type no more CPU than
+/// its baseline sustains (less what the node reserves).
+pub fn sized_allocatable(
+    c: &Catalog,
+    platform: Platform,
+    inst: &InstanceType,
+    reserve: u32,
+) -> crate::sizing::Allocatable {
+    let mut alloc = allocatable(c.platform(platform), inst.cpu, inst.memory_gib, reserve);
+    if let Some(b) = inst.baseline_cpu {
+        let sustained = inst.cpu * b - alloc.reserved_cpu_millicores / 1000.0;
+        alloc.cpu = alloc.cpu.min(sustained.max(0.0));
+    }
+    alloc
 }
 
 /// One instance type sized for a demand.
@@ -94,6 +127,9 @@ pub struct Choice {
     pub price_per_hour: Option<f64>,
     pub monthly_cost: Option<f64>,
     pub monthly_cost_per_pod: Option<f64>,
+    /// Burstable types: the share of each vCPU sized for (its baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_cpu: Option<f64>,
 }
 
 /// What every node gives its DaemonSets before it runs a pod: their CPU and
@@ -164,6 +200,36 @@ pub fn pods_per_sized_node(
     }
 }
 
+/// A node's max pods and the pods its memory reservation counts. Prefix
+/// delegation: the prefix formula within the recommended cap (the retired
+/// AL2 calculator's 110 / 250), while nodeadm still reserves for the ENI
+/// figure it computes from the type. GKE and AKS: kubelet's 110, or the
+/// pods that fit (plus the DaemonSets) where more do, up to the service's
+/// maximum.
+fn node_max_pods(c: &Catalog, platform: Platform, d: &Demand, inst: &InstanceType) -> (u32, u32) {
+    let reserve = |m: u32| reserved_for_pods(c, platform, d.managed, Some(inst), m);
+    if eni_max_pods(c, platform, d.managed, Some(inst)).is_some() && d.prefix_delegation {
+        let cap = node_pod_limit_for(c, platform, d.managed, inst.cpu, None);
+        let pd = inst.eni_prefix_max_pods().unwrap_or(cap).min(cap);
+        return (pd, reserve(pd));
+    }
+    let base = instance_max_pods(c, platform, d.managed, inst);
+    let hard = c.limits(platform, d.managed).hard_max_pods_per_node;
+    match hard.filter(|_| d.managed && eni_max_pods(c, platform, true, Some(inst)).is_none()) {
+        Some(hard) => {
+            let alloc = sized_allocatable(c, platform, inst, reserve(hard));
+            let fits = pods_per_sized_node(c, platform, d, &alloc, hard);
+            let daemons = c.kubernetes.sizing.daemon_sets.len() as u32 + 1;
+            let m = u32::try_from(fits)
+                .unwrap_or(u32::MAX)
+                .saturating_add(daemons);
+            let m = m.clamp(base, hard.max(base));
+            (m, reserve(m))
+        }
+        None => (base, reserve(base)),
+    }
+}
+
 /// Sizes one instance type for a demand; None when not even one pod fits.
 pub fn size_instance(
     c: &Catalog,
@@ -171,24 +237,8 @@ pub fn size_instance(
     d: &Demand,
     inst: &InstanceType,
 ) -> Option<Choice> {
-    let (max_pods, reserve) = match eni_max_pods(c, platform, d.managed, Some(inst)) {
-        // Prefix delegation: the prefix formula within the recommended cap
-        // (the retired AL2 calculator's 110 / 250); nodeadm reserves memory
-        // for the same figure.
-        Some(_) if d.prefix_delegation => {
-            let cap = node_pod_limit_for(c, platform, d.managed, inst.cpu, None);
-            let pd = inst.eni_prefix_max_pods().unwrap_or(cap).min(cap);
-            (pd, pd)
-        }
-        _ => {
-            let max_pods = instance_max_pods(c, platform, d.managed, inst);
-            (
-                max_pods,
-                reserved_for_pods(c, platform, d.managed, Some(inst), max_pods),
-            )
-        }
-    };
-    let alloc = allocatable(c.platform(platform), inst.cpu, inst.memory_gib, reserve);
+    let (max_pods, reserve) = node_max_pods(c, platform, d, inst);
+    let alloc = sized_allocatable(c, platform, inst, reserve);
     let per_node = pods_per_sized_node(c, platform, d, &alloc, max_pods);
     if per_node == 0 {
         return None;
@@ -223,6 +273,7 @@ pub fn size_instance(
         price_per_hour: inst.price_per_hour,
         monthly_cost: monthly,
         monthly_cost_per_pod: monthly.map(|m| m / d.pods.max(1) as f64),
+        baseline_cpu: inst.baseline_cpu,
     })
 }
 
@@ -240,9 +291,22 @@ pub fn clusters_needed(
     by_pods.max(by_nodes).max(1)
 }
 
-/// Every catalog instance sized for a demand, cheapest first (by monthly cost
-/// where prices exist, else by total vCPUs), burstable types left out of
-/// production.
+/// What a choice costs, to rank by: its monthly price where the catalog has
+/// prices, else its vCPUs and memory by the platform's cost model (1 GiB
+/// weighs `perGiB` of a vCPU), else its vCPUs.
+pub fn rank_cost(c: &Catalog, platform: Platform, x: &Choice) -> f64 {
+    let per_gib = c
+        .platform(platform)
+        .cost_model
+        .as_ref()
+        .map_or(0.0, |m| m.per_gib);
+    x.monthly_cost
+        .unwrap_or(x.nodes as f64 * (x.cpu + per_gib * x.memory_gib))
+}
+
+/// Every catalog instance sized for a demand, cheapest first
+/// ([`rank_cost`]; ties go to less memory, then fewer nodes), burstable
+/// types left out of production.
 pub fn rank_instances(c: &Catalog, platform: Platform, d: &Demand) -> Vec<Choice> {
     let mut out: Vec<Choice> = c
         .platform(platform)
@@ -253,9 +317,10 @@ pub fn rank_instances(c: &Catalog, platform: Platform, d: &Demand) -> Vec<Choice
         .filter_map(|i| size_instance(c, platform, d, i))
         .collect();
     out.sort_by(|a, b| {
-        let key = |x: &Choice| x.monthly_cost.unwrap_or(x.nodes as f64 * x.cpu);
-        key(a)
-            .total_cmp(&key(b))
+        let memory = |x: &Choice| x.nodes as f64 * x.memory_gib;
+        rank_cost(c, platform, a)
+            .total_cmp(&rank_cost(c, platform, b))
+            .then(memory(a).total_cmp(&memory(b)))
             .then(a.nodes.cmp(&b.nodes))
             .then(a.instance_type.cmp(&b.instance_type))
     });

@@ -20,6 +20,7 @@ pub fn singles(layout: &Layout) -> Vec<Failure> {
         roles.push(Role::LoadBalancer);
     }
     roles.extend(layout.pools.iter().map(|p| Role::Workers(p.name.clone())));
+    roles.extend(layout.storage.iter().map(|g| Role::Storage(g.name.clone())));
     for role in roles {
         for z in &layout.zones {
             if available(layout, &role, Some(z)) > 0 {

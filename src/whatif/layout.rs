@@ -46,6 +46,8 @@ pub struct Layout {
     pub pools: Vec<PoolLayout>,
     /// Pods a schedulable control-plane node holds (0 when not schedulable).
     pub cp_pods_per_node: u64,
+    /// Storage servers by group.
+    pub storage: Vec<super::storage::StorageGroup>,
     /// Every zone any machine is in, in first-seen order.
     pub zones: Vec<String>,
 }
@@ -80,12 +82,14 @@ impl Layout {
         let zonal = plan.spec.tooling == Some(crate::plan::Tooling::Gke)
             && managed
             && plan.spec.purpose != crate::plan::Purpose::Production;
+        let storage = super::storage::StorageGroup::of(plan);
         let mut zones: Vec<String> = Vec::new();
         let all = control_plane
             .iter()
             .chain(&etcd)
             .chain(&lb)
-            .chain(pools.iter().flat_map(|p| &p.zones));
+            .chain(pools.iter().flat_map(|p| &p.zones))
+            .chain(storage.iter().flat_map(|g| &g.zones));
         for (z, n) in all {
             if *n > 0 && !zones.contains(z) {
                 zones.push(z.clone());
@@ -101,6 +105,7 @@ impl Layout {
             lb,
             pools,
             cp_pods_per_node: control_plane_pods_per_node(c, plan),
+            storage,
             zones,
         }
     }

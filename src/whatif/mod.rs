@@ -6,6 +6,7 @@ pub mod enumerate;
 pub mod layout;
 pub mod run;
 pub mod scenario;
+pub mod storage;
 pub mod timeline;
 
 use serde::Serialize;
@@ -61,6 +62,12 @@ pub struct CapacityState {
     pub capacity_before: u64,
     pub capacity_after: u64,
     pub pending: u64,
+    /// Stateful pods whose volumes are gone with the failure: they stay
+    /// down until it is repaired, wherever there is room.
+    pub stranded: u64,
+    /// Why they are (none when none is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stranded_why: Option<String>,
 }
 
 /// One scenario's analysis.
@@ -71,6 +78,8 @@ pub struct Outcome {
     pub api: Part,
     pub controllers: Part,
     pub capacity: CapacityState,
+    /// Each group of storage servers (none where the plan runs none).
+    pub storage: Vec<storage::StorageState>,
     pub timeline: Vec<Event>,
     pub verdict: Verdict,
 }
@@ -81,8 +90,12 @@ pub fn analyze(c: &Catalog, plan: &ClusterPlan, layout: &Layout, failures: &[Fai
     let etcd = etcd_state(layout, &lost);
     let api = api_state(layout, &lost, &etcd);
     let controllers = controllers_state(c, plan, layout, &lost, &api);
-    let capacity = capacity_state(plan, layout, &lost);
-    let timeline = timeline::events(c, plan, layout, &lost, &etcd, &api);
+    let storage = storage::states(layout, &lost);
+    let mut capacity = capacity_state(plan, layout, &lost);
+    (capacity.stranded, capacity.stranded_why) =
+        storage::stranded(c, plan, layout, &lost, &storage);
+    let mut timeline = timeline::events(c, plan, layout, &lost, &etcd, &api);
+    timeline.extend(timeline::storage_events(&storage, &capacity));
     let never = timeline.iter().any(|e| e.never);
     let verdict = if !api.ok || etcd.state == "read-only" || etcd.state == "lost" {
         Verdict::Down
@@ -97,6 +110,7 @@ pub fn analyze(c: &Catalog, plan: &ClusterPlan, layout: &Layout, failures: &[Fai
         api,
         controllers,
         capacity,
+        storage,
         timeline,
         verdict,
     }
@@ -266,5 +280,7 @@ fn capacity_state(plan: &ClusterPlan, layout: &Layout, lost: &Lost) -> CapacityS
         capacity_before: before,
         capacity_after: after,
         pending: pods.saturating_sub(after),
+        stranded: 0,
+        stranded_why: None,
     }
 }

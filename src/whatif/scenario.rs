@@ -13,6 +13,7 @@ pub enum Role {
     Etcd,
     LoadBalancer,
     Workers(String),
+    Storage(String),
 }
 
 /// One failure: a whole zone, or `count` machines of a role (in `zone`, or
@@ -37,6 +38,7 @@ impl fmt::Display for Failure {
                     Role::Etcd => "etcd member".to_string(),
                     Role::LoadBalancer => "load-balancer host".to_string(),
                     Role::Workers(p) => format!("{p} worker"),
+                    Role::Storage(g) => format!("{g} storage server"),
                 };
                 let s = if *count == 1 { "" } else { "s" };
                 match zone {
@@ -48,11 +50,11 @@ impl fmt::Display for Failure {
     }
 }
 
-/// `--fail` values: `zone=NAME`, `cp=N`, `etcd=N`, `lb=N`, `workers=POOL:N`
-/// (each N optionally `@ZONE`: `etcd=1@rack-a`).
+/// `--fail` values: `zone=NAME`, `cp=N`, `etcd=N`, `lb=N`, `workers=POOL:N`,
+/// `storage=GROUP:N` (each N optionally `@ZONE`: `etcd=1@rack-a`).
 pub fn parse(s: &str, layout: &Layout) -> Result<Failure, String> {
     let (kind, value) = s.split_once('=').ok_or_else(|| {
-        format!("`{s}`: expected KIND=VALUE (zone=NAME, cp=N, etcd=N, lb=N, workers=POOL:N)")
+        format!("`{s}`: expected KIND=VALUE (zone=NAME, cp=N, etcd=N, lb=N, workers=POOL:N, storage=GROUP:N)")
     })?;
     if kind == "zone" {
         return match layout.zones.iter().any(|z| z == value) {
@@ -82,8 +84,22 @@ pub fn parse(s: &str, layout: &Layout) -> Result<Failure, String> {
             }
             (Role::Workers(pool.to_string()), n)
         }
+        "storage" => {
+            let (group, n) = value.split_once(':').unwrap_or((value, "1"));
+            if !layout.storage.iter().any(|g| g.name == group) {
+                let names: Vec<&str> = layout.storage.iter().map(|g| g.name.as_str()).collect();
+                return Err(format!(
+                    "`{s}`: no storage servers `{group}` (storage servers: {})",
+                    match names.is_empty() {
+                        true => "none".to_string(),
+                        false => names.join(", "),
+                    }
+                ));
+            }
+            (Role::Storage(group.to_string()), n)
+        }
         other => {
-            let kinds = ["zone", "cp", "etcd", "lb", "workers"];
+            let kinds = ["zone", "cp", "etcd", "lb", "workers", "storage"];
             let hint = crate::fmt::closest(other, kinds.iter().copied())
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_default();
@@ -130,6 +146,11 @@ fn placement<'a>(layout: &'a Layout, role: &Role) -> &'a [(String, u32)] {
             .iter()
             .find(|x| &x.name == p)
             .map_or(&[][..], |x| &x.zones[..]),
+        Role::Storage(g) => layout
+            .storage
+            .iter()
+            .find(|x| &x.name == g)
+            .map_or(&[][..], |x| &x.zones[..]),
     }
 }
 
@@ -160,7 +181,8 @@ impl Lost {
         // A lost zone takes everything in it.
         let roles = [Role::ControlPlane, Role::Etcd, Role::LoadBalancer]
             .into_iter()
-            .chain(layout.pools.iter().map(|p| Role::Workers(p.name.clone())));
+            .chain(layout.pools.iter().map(|p| Role::Workers(p.name.clone())))
+            .chain(layout.storage.iter().map(|g| Role::Storage(g.name.clone())));
         for role in roles {
             for (z, n) in placement(layout, &role) {
                 if lost.zones.contains(z) {

@@ -212,3 +212,37 @@ fn node_events(c: &Catalog, plan: &ClusterPlan, layout: &Layout, lost: &Lost) ->
     }
     out
 }
+
+/// What the storage servers' loss and the stranded pods mean in time: they
+/// wait for the machines to return.
+pub fn storage_events(
+    storage: &[super::storage::StorageState],
+    capacity: &super::CapacityState,
+) -> Vec<Event> {
+    let mut out: Vec<Event> = storage
+        .iter()
+        .filter(|s| !s.ok)
+        .map(|s| Event {
+            from_s: 0.0,
+            to_s: 0.0,
+            never: true,
+            what: format!(
+                "the volumes of storage servers `{}` are unavailable until they return: {}",
+                s.servers, s.why
+            ),
+        })
+        .collect();
+    if capacity.stranded > 0 {
+        out.push(Event {
+            from_s: 0.0,
+            to_s: 0.0,
+            never: true,
+            what: format!(
+                "{} stay down until the failure is repaired: {}",
+                crate::fmt::plural(capacity.stranded, "stateful pod", "stateful pods"),
+                capacity.stranded_why.as_deref().unwrap_or_default()
+            ),
+        });
+    }
+    out
+}

@@ -436,7 +436,8 @@ fn a_profiles_dir_adds_presets() {
 }
 
 /// Pod and service ranges: on-prem defaults to 10.244.0.0/16 (Flannel's)
-/// and says that the CNI's pool must match; given ranges are used, and
+/// and says that the pool of a CNI that keeps its own must match (Flannel,
+/// Cilium), while Calico reads kubeadm's podSubnet; given ranges are used, and
 /// overlapping or too small ones are refused before anything is written.
 #[test]
 fn pod_and_service_ranges() {
@@ -446,12 +447,14 @@ fn pod_and_service_ranges() {
     assert_eq!(net["serviceCIDR"], "10.96.0.0/12");
     let reasons = v["reasons"].to_string();
     for want in [
-        "Calico 192.168.0.0/16",
+        "Flannel 10.244.0.0/16",
         "Cilium 10.0.0.0/8",
+        "Calico reads kubeadm's podSubnet itself",
         "set the CNI's pool to 10.244.0.0/16",
     ] {
         assert!(reasons.contains(want), "{want} in {reasons}");
     }
+    assert!(!reasons.contains("Calico 192.168.0.0/16"), "{reasons}");
     let v = json(&[
         "design",
         "--profile",

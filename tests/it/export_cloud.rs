@@ -185,6 +185,32 @@ pub fn check_kops(c: &Catalog, plan: &ClusterPlan, text: &str, what: &str) {
     let name = &cluster.metadata.name;
     assert!(name.contains('.'), "{what}: kOps names are DNS names");
     let spec = &cluster.spec;
+    // kOps's validateExternalPolicies: an ARN whose resource is a policy.
+    for arn in spec.external_policies.values().flatten() {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        assert!(
+            parts.len() == 6
+                && parts[0] == "arn"
+                && parts[2] == "iam"
+                && parts[5].starts_with("policy/"),
+            "{what}: {arn}"
+        );
+    }
+    // kOps installs no EFS CSI driver: an EFS class needs its policy on the nodes.
+    let efs = plan
+        .spec
+        .storage
+        .iter()
+        .flat_map(|s| s.classes.iter())
+        .any(|c| c.provisioner.as_deref() == Some("efs.csi.aws.com"));
+    let node_policies = spec
+        .external_policies
+        .get(&crate::kops_v1alpha2::ExternalPolicyRole::Node);
+    assert_eq!(
+        node_policies.is_some_and(|p| p.iter().any(|a| a.ends_with("/AmazonEFSCSIDriverPolicy"))),
+        efs && plan.spec.platform == kubeplan::plan::Platform::Aws,
+        "{what}"
+    );
     assert!(
         spec.api
             .as_ref()

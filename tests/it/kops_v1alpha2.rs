@@ -75,6 +75,31 @@ pub struct ClusterSpec {
     /// `LegacyAPI *APISpec json:"api"`.
     #[serde(default)]
     pub api: Option<ApiSpec>,
+    /// `ExternalPolicies map[string][]string json:"externalPolicies"`: by
+    /// role, lower-cased as kOps's validation takes them.
+    #[serde(default)]
+    pub external_policies: BTreeMap<ExternalPolicyRole, Vec<String>>,
+}
+
+/// The keys kOps's `validateExternalPolicies` takes: every
+/// `AllInstanceGroupRoles` as `ToLowerString` names it
+/// (`pkg/apis/kops/instancegroup.go`, `validation/validation.go`).
+#[derive(Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExternalPolicyRole {
+    #[serde(rename = "control-plane")]
+    ControlPlane,
+    #[serde(rename = "apiserver")]
+    ApiServer,
+    #[serde(rename = "node")]
+    Node,
+    #[serde(rename = "bastion")]
+    Bastion,
+    #[serde(rename = "etcd")]
+    Etcd,
+    #[serde(rename = "scheduler")]
+    Scheduler,
+    #[serde(rename = "kubecontrollermanager")]
+    KubeControllerManager,
 }
 
 /// kOps's `CloudProviderID` values (`pkg/apis/kops/channel.go`).

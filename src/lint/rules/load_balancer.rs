@@ -8,8 +8,8 @@ pub const GROUP: &str = "API load balancer";
 rule! {
     API_LB_MISSING: "api-lb-missing", Always(Error), Some(api_lb_missing),
     needs: [ControlPlane, LoadBalancer],
-    summary: "Several control-plane nodes and no API load balancer.",
-    what: "More than one self-managed control-plane node and no `apiLoadBalancer` (or `type: none`).",
+    summary: "Several control-plane nodes, or a tool that needs one, and no API load balancer.",
+    what: "More than one self-managed control-plane node, or a tool that always puts the API behind a load balancer (kOps, whose clusters have no DNS records for the API), and no `apiLoadBalancer` (or `type: none`).",
     why: "Every kube-apiserver is active, but clients and kubelets are configured with one address; without a balancer they reach only one API server, and its loss cuts them off. kubeadm needs a stable controlPlaneEndpoint to join a second control plane.",
     fix: "Put a load balancer in front of the API servers: a cloud LB, or an HAProxy/nginx pair sharing a keepalived virtual IP.",
     near_miss: [(
@@ -20,12 +20,23 @@ rule! {
 
 fn api_lb_missing(ctx: &Ctx) -> Vec<Hit> {
     let p = ctx.plan;
-    if p.managed() || p.cp_nodes() <= 1 {
+    let tool = p
+        .spec
+        .tooling
+        .filter(|t| ctx.catalog.tool(*t).is_some_and(|x| x.api_load_balancer));
+    if p.managed() || (p.cp_nodes() <= 1 && tool.is_none()) {
         return vec![];
     }
     let lb = p.spec.api_load_balancer.as_ref();
     if lb.is_some_and(|l| l.kind != LbType::None) {
         return vec![];
+    }
+    if let (Some(t), true) = (tool, p.cp_nodes() <= 1) {
+        return vec![Hit::new(
+            lb.map_or("spec.tooling", |_| "spec.apiLoadBalancer.type"),
+            format!("{t} builds the cluster without DNS records for the API: it puts the API behind a cloud load balancer, which the plan (and its bill of materials) leaves out"),
+            "add `apiLoadBalancer: {type: cloud}`",
+        )];
     }
     let field = if lb.is_some() {
         "spec.apiLoadBalancer.type"

@@ -45,6 +45,7 @@ pub mod input;
 pub mod installer;
 pub mod load_balancer;
 pub mod network;
+pub mod platform;
 pub mod scale;
 pub mod schema;
 pub mod storage;

@@ -1,0 +1,112 @@
+//! Regions and zones: where a zone name is in a platform's catalog, and
+//! the zones `design` names.
+
+use super::PlatformProfile;
+
+/// Where a zone name is, by a platform's catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZonePlace<'a> {
+    /// An availability zone of this region.
+    Region(&'a str),
+    /// Named after this region but not one of its zones: an AWS Local Zone
+    /// or Wavelength Zone, where the platform has those.
+    Extended(&'a str),
+    /// Named like a zone of this region, which does not have it.
+    NotIn(&'a str),
+    /// No region of the catalog.
+    Unknown,
+}
+
+impl PlatformProfile {
+    /// The zones `design` names, in order: the design region's, or the
+    /// platform's own names where it has no regions.
+    pub fn design_zones(&self) -> &[String] {
+        self.region
+            .as_ref()
+            .and_then(|r| self.regions.get(r))
+            .map_or(&self.zone_names[..], |z| &z[..])
+    }
+
+    /// The zones of the region `zone` is in (the design region's when the
+    /// catalog does not place it).
+    pub fn zones_beside(&self, zone: &str) -> &[String] {
+        match self.zone_place(zone) {
+            Some(ZonePlace::Region(r)) => &self.regions[r],
+            _ => self.design_zones(),
+        }
+    }
+
+    /// Where `zone` is; None where the platform has no regions (any name
+    /// is a failure domain of yours).
+    pub fn zone_place(&self, zone: &str) -> Option<ZonePlace<'_>> {
+        if self.regions.is_empty() {
+            return None;
+        }
+        if let Some((r, _)) = self
+            .regions
+            .iter()
+            .find(|(_, z)| z.iter().any(|x| x == zone))
+        {
+            return Some(ZonePlace::Region(r));
+        }
+        // The longest region name the zone starts with.
+        let named = self
+            .regions
+            .keys()
+            .filter(|r| zone.starts_with(r.as_str()))
+            .max_by_key(|r| r.len());
+        Some(match named {
+            Some(r) if self.extended_zones && zone[r.len()..].starts_with('-') => {
+                ZonePlace::Extended(r)
+            }
+            Some(r) => ZonePlace::NotIn(r),
+            None => ZonePlace::Unknown,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::plan::Platform;
+
+    #[test]
+    fn zones_are_placed_in_their_regions() {
+        let c = Catalog::builtin();
+        let aws = c.platform(Platform::Aws);
+        assert_eq!(
+            aws.zone_place("us-east-1a"),
+            Some(ZonePlace::Region("us-east-1"))
+        );
+        assert_eq!(
+            aws.zone_place("us-east-1z"),
+            Some(ZonePlace::NotIn("us-east-1"))
+        );
+        assert_eq!(
+            aws.zone_place("us-west-2-lax-1a"),
+            Some(ZonePlace::Extended("us-west-2"))
+        );
+        assert_eq!(aws.zone_place("zone-a"), Some(ZonePlace::Unknown));
+        let gcp = c.platform(Platform::Gcp);
+        assert_eq!(
+            gcp.zone_place("us-central1-e"),
+            Some(ZonePlace::NotIn("us-central1"))
+        );
+        assert_eq!(
+            gcp.zone_place("us-central1-f"),
+            Some(ZonePlace::Region("us-central1"))
+        );
+        let azure = c.platform(Platform::Azure);
+        assert_eq!(
+            azure.zone_place("eastus-4"),
+            Some(ZonePlace::NotIn("eastus"))
+        );
+        assert_eq!(
+            azure.zone_place("eastus2-3"),
+            Some(ZonePlace::Region("eastus2"))
+        );
+        assert_eq!(c.platform(Platform::OnPrem).zone_place("rack-9"), None);
+        assert_eq!(azure.design_zones(), ["eastus-1", "eastus-2", "eastus-3"]);
+    }
+}
