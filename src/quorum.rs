@@ -70,9 +70,9 @@ pub fn member_warnings(members: u32, max_members: u32) -> Vec<String> {
     let mut out = Vec::new();
     if members > 0 && members.is_multiple_of(2) {
         out.push(format!(
-            "{members} members: quorum {}, tolerates {} failure(s), no more than {}",
+            "{members} members: quorum {}, tolerates {}, no more than {}",
             quorum(members),
-            fault_tolerance(members),
+            crate::fmt::plural(u64::from(fault_tolerance(members)), "failure", "failures"),
             members - 1
         ));
     }

@@ -32,6 +32,8 @@ pub struct Kubernetes {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DesignPolicy {
     pub learning_machines: Vec<SizeTier>,
+    pub learning_host_share: f64,
+    pub practice_workers: u32,
     #[serde(rename = "controlPlaneDiskGiB")]
     pub control_plane_disk_gib: f64,
     #[serde(rename = "workerDiskGiB")]

@@ -53,6 +53,8 @@ const RANGES: &[(&str, f64, f64, bool)] = &[
     ("fraction", 0.0, 1.0, false),
     ("maxFraction", 0.0, 1.0, false),
     ("blastRadiusShare", 0.0, 1.0, true),
+    ("learningHostShare", 0.0, 1.0, true),
+    ("practiceWorkers", 1.0, 100.0, false),
     ("burstHeadroom", 0.0, 10.0, false),
     // money and time
     ("pricePerHour", 0.0, 10_000.0, false),

@@ -103,6 +103,7 @@ pub fn size(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
             )
         }),
         demand: &demand,
+        cost_model: c.platform(args.platform).cost_model.as_ref(),
         sized_for: crate::sizing::effective_pods(c, args.pods, demand.burst),
         prices: c.platform(args.platform).prices.as_ref(),
         choices: &shown,

@@ -36,5 +36,12 @@ fn minikube(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {
     if let Some(d) = disk {
         cmd.push_str(&format!(" --disk-size {}g", decimal(d)));
     }
-    vec![cmd]
+    vec![
+        cmd,
+        "# CKA practice (kubeadm on VMs, or kind): see the decision above; kind's nodes as containers:".into(),
+        format!(
+            "#   kind create cluster --config kind.yaml   # kind.yaml: kind: Cluster, apiVersion: kind.x-k8s.io/v1alpha4, nodes: one control-plane and {} workers",
+            c.kubernetes.design.practice_workers
+        ),
+    ]
 }

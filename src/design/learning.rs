@@ -17,6 +17,8 @@ struct OneNode {
     max_pods: u32,
     holds: u64,
     cost: f64,
+    /// It leaves the host its share (always, for a cloud's machine).
+    fits_host: bool,
 }
 
 /// The candidates: the learning machine ladder, or on a managed service the
@@ -44,6 +46,7 @@ fn candidates(i: &Input, managed: bool) -> Vec<OneNode> {
             max_pods,
             holds: pods_per_node(&alloc, max_pods, Some(&reqs)),
             cost,
+            fits_host: inst.is_some() || super::practice::fits_host(i, cpu, memory_gib),
         }
     };
     if managed {
@@ -76,7 +79,7 @@ fn candidates(i: &Input, managed: bool) -> Vec<OneNode> {
             let disk = m.disk_gib.unwrap_or(disk);
             node(
                 None,
-                Arch::Amd64,
+                super::practice::node_arch(i),
                 m.cpu,
                 m.memory_gib,
                 disk,
@@ -93,7 +96,12 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     }
     let a = i.a;
     let want = effective_pods(i.c, a.pods, a.traffic == crate::plan::Traffic::Burst);
-    let all = candidates(i, d.managed.is_some());
+    let mut all = candidates(i, d.managed.is_some());
+    // On your own computer, the sizes that leave it room, unless none of
+    // them holds a pod (the reason then says the node is too big for it).
+    if all.iter().any(|n| n.fits_host && n.holds > 0) {
+        all.retain(|n| n.fits_host);
+    }
     // The cheapest node that holds the pods; else the one that holds the most.
     let best = all
         .iter()
@@ -140,6 +148,9 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
             )
         },
     );
+    if d.managed.is_none() {
+        super::practice::reasons(i, d);
+    }
     if pods < a.pods {
         d.why(
             Topic::Workload,

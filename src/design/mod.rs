@@ -16,6 +16,7 @@ mod learning;
 mod load_balancer;
 mod network;
 mod pools;
+mod practice;
 mod shape;
 mod split;
 mod storage;

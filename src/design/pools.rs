@@ -138,11 +138,21 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
         )
     };
     let priced = i.prof.instances.iter().any(|t| t.price_per_hour.is_some());
+    let weigh = i.prof.cost_model.as_ref().map_or(String::new(), |m| {
+        format!(
+            " (vCPUs + {} x GiB: a GiB weighs that much of a vCPU)",
+            decimal(m.per_gib)
+        )
+    });
     let rank = match (priced, d.clusters > 1) {
-        (true, false) => "the cheapest per month of the catalog",
-        (true, true) => "of the types needing the fewest clusters, the cheapest per month",
-        (false, false) => "the fewest vCPUs in total of the catalog's server shapes",
-        (false, true) => "of the shapes needing the fewest clusters, the fewest vCPUs in total",
+        (true, false) => "the cheapest per month of the catalog".to_string(),
+        (true, true) => {
+            "of the types needing the fewest clusters, the cheapest per month".to_string()
+        }
+        (false, false) => format!("the cheapest in total of the catalog's server shapes{weigh}"),
+        (false, true) => {
+            format!("of the shapes needing the fewest clusters, the cheapest in total{weigh}")
+        }
     };
     let arch = match a.arch {
         ArchChoice::Any => format!(" over amd64 and arm64 ({} won)", choice.arch),
@@ -162,8 +172,16 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
     } else {
         String::new()
     };
+    let burstable = choice.baseline_cpu.map_or(String::new(), |b| {
+        format!(
+            "; a burstable type, sized by the {} of its {} vCPUs it sustains ({}% baseline), not its vCPUs",
+            decimal(choice.cpu * b),
+            decimal(choice.cpu),
+            decimal(b * 100.0)
+        )
+    });
     let overhead = format!(
-        "; every node first gives {} CPU, {} GiB and {} pod slots to its DaemonSets ({}), a cost the ranking counts per node, so fewer, larger nodes win when the price is close{blast}",
+        "; every node first gives {} CPU, {} GiB and {} pod slots to its DaemonSets ({}), a cost the ranking counts per node, so fewer, larger nodes win when the price is close{blast}{burstable}",
         decimal(o.cpu),
         decimal(o.memory_gib),
         o.pods,

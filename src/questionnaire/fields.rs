@@ -154,6 +154,12 @@ answers! {
     /// Node CPU architecture: amd64 (default), arm64, or any (the cheapest)
     arch: ArchChoice => ArchChoice = same, key "arch", flag "--arch" Option<ArchChoice> = Option::clone,
         [#[arg(long, value_parser = parse::<ArchChoice>, help_heading = "Answers")]];
+    /// Learning: CPUs of the computer the cluster runs on (your laptop)
+    host_cpu: u32 => u32 = same, key "hostCpu", flag "--host-cpu" Option<u32> = Option::clone,
+        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+    /// Learning: memory of the computer the cluster runs on, in GiB
+    host_memory_gib: f64 => f64 = same, key "hostMemoryGiB", flag "--host-memory" Option<f64> = Option::clone,
+        [#[arg(long = "host-memory", value_name = "GIB", value_parser = finite, help_heading = "Answers")]];
 }
 
 fn same<T>(v: T) -> T {

@@ -42,6 +42,8 @@ pub enum AskWhen {
     /// Only where pods have their own range (not EKS, whose VPC CNI gives
     /// pods VPC addresses).
     PodRange,
+    /// Only for a learning cluster (on your own computer).
+    Learning,
 }
 
 impl AskWhen {
@@ -51,6 +53,10 @@ impl AskWhen {
             AskWhen::NotLearning => a.purpose != Some(Purpose::Learning),
             AskWhen::SelfManaged => a.platform == Some(Platform::OnPrem) || a.managed != Some(true),
             AskWhen::PodRange => !(a.platform == Some(Platform::Aws) && a.managed == Some(true)),
+            AskWhen::Learning => {
+                a.purpose.is_none_or(|p| p == Purpose::Learning)
+                    && a.platform == Some(Platform::OnPrem)
+            }
         }
     }
 }

@@ -65,7 +65,13 @@ pub fn zones(r: &ZoneReport, paint: Paint) -> String {
         )
     };
     format!(
-        "{} members, quorum {}, tolerates {} member failure(s).\n{t}\nverdict: {verdict}\n",
-        r.members, r.quorum, r.fault_tolerance
+        "{} members, quorum {}, tolerates {}.\n{t}\nverdict: {verdict}\n",
+        r.members,
+        r.quorum,
+        crate::fmt::plural(
+            u64::from(r.fault_tolerance),
+            "member failure",
+            "member failures"
+        )
     )
 }

@@ -20,6 +20,8 @@ pub struct Sized<'a> {
     /// Pods sized for (the peak plus any burst headroom).
     pub sized_for: u64,
     pub prices: Option<&'a PriceInfo>,
+    /// How shapes without prices are ranked.
+    pub cost_model: Option<&'a crate::catalog::CostModel>,
     pub choices: &'a [Choice],
 }
 
@@ -29,6 +31,7 @@ pub fn json(s: &Sized) -> Value {
         "platform": s.platform, "pods": d.pods, "sizedFor": s.sized_for, "zones": d.zones,
         "podRequests": {"cpu": d.requests.cpu, "memoryGiB": d.requests.memory_gib},
         "prices": s.prices,
+        "costModel": s.cost_model.filter(|_| s.prices.is_none()).map(|m| json!({"perGiB": m.per_gib, "source": m.source})),
         "maxPodsAssume": s.max_pods_note,
         "perNodeOverhead": s.overhead,
         "blastRadiusPods": s.blast_radius,
@@ -94,12 +97,23 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
     } else {
         String::new()
     };
-    let prices = s.prices.map_or(String::new(), |p| {
-        format!(
+    let prices = match (s.prices, s.cost_model) {
+        (Some(p), _) => format!(
             "\nPrices: on-demand, {} {}, as of {}.",
             p.currency, p.region, p.date
-        )
-    });
+        ),
+        (None, Some(m)) => format!(
+            "\nRanked by vCPUs + {} x GiB over all the nodes (no prices: 1 GiB weighs {} of a vCPU, {}); ties go to less memory.",
+            crate::fmt::decimal(m.per_gib),
+            crate::fmt::decimal(m.per_gib),
+            m.source
+        ),
+        (None, None) => String::new(),
+    };
+    let burstable = match s.choices.iter().any(|c| c.baseline_cpu.is_some()) {
+        true => "\nBurstable types are sized by the CPU they sustain (their baseline share of each vCPU), not their vCPUs: requests above it spend credits, billed in unlimited mode.",
+        false => "",
+    };
     let o = &s.overhead;
     let overhead = format!(
         "\nPer node: {} DaemonSets ({}) request {} CPU / {} GiB and take {} pod slots before any pod{}.",
@@ -117,7 +131,11 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
         .map(|n| format!("\nMax pods: {n}."))
         .unwrap_or_default();
     format!(
-        "{} pods{burst} at {} CPU / {} GiB each on {}, {} zone(s), spare: {spare}.\n{t}{prices}{overhead}{note}\nMemory is the nominal GiB of each type; a node reports somewhat less as capacity.\n",
-        d.pods, d.requests.cpu, d.requests.memory_gib, s.platform, d.zones
+        "{} pods{burst} at {} CPU / {} GiB each on {}, {}, spare: {spare}.\n{t}{prices}{overhead}{note}{burstable}\nMemory is the nominal GiB of each type; a node reports somewhat less as capacity.\n",
+        d.pods,
+        d.requests.cpu,
+        d.requests.memory_gib,
+        s.platform,
+        crate::fmt::plural(u64::from(d.zones), "zone", "zones")
     )
 }

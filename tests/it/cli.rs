@@ -576,7 +576,7 @@ fn quorum_zone_verdicts() {
     );
     let err = String::from_utf8_lossy(&even.stderr);
     assert!(
-        err.contains("warning: 4 members: quorum 3, tolerates 1 failure(s), no more than 3"),
+        err.contains("warning: 4 members: quorum 3, tolerates 1 failure, no more than 3"),
         "{err}"
     );
     let nine = status("a=3,b=3,c=3");

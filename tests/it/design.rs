@@ -46,6 +46,8 @@ pub(crate) fn answer_space() -> Vec<Answers> {
                                             arch,
                                             pod_cidr: CidrAnswer::Auto,
                                             service_cidr: CidrAnswer::Auto,
+                                            host_cpu: 8,
+                                            host_memory_gib: 16.0,
                                         });
                                     }
                                 }
@@ -241,7 +243,7 @@ mod random_answers {
             let a = Answers {
                 purpose, platform, managed: managed && platform != Platform::OnPrem,
                 workload, apps: 3, pods, traffic, zones, tolerate, storage, pod_cpu, pod_memory_gib, arch,
-                pod_cidr: CidrAnswer::Auto, service_cidr: CidrAnswer::Auto,
+                pod_cidr: CidrAnswer::Auto, service_cidr: CidrAnswer::Auto, host_cpu: 8, host_memory_gib: 16.0,
             };
             let c = Catalog::builtin();
             // A cloud region has the zones its catalog lists: asking for
@@ -280,7 +282,7 @@ mod random_answers {
 
 /// Every file `kubeplan export` makes for a plan (documentation addresses),
 /// one after the other: what "Next" tells the user to run.
-fn exported(c: &Catalog, p: &ClusterPlan) -> String {
+pub(crate) fn exported(c: &Catalog, p: &ClusterPlan) -> String {
     use kubeplan::export::{addresses::Hosts, files, Target};
     let hosts = Hosts::for_plan(p, None).unwrap();
     Target::ALL
@@ -292,7 +294,7 @@ fn exported(c: &Catalog, p: &ClusterPlan) -> String {
         .join("\n")
 }
 
-fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> Answers {
+pub(crate) fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> Answers {
     let c = Catalog::builtin();
     let d = &c.questions().workload_defaults[&WorkloadKind::Web];
     Answers {
@@ -311,6 +313,8 @@ fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate: u32) -> An
         arch: ArchChoice::Amd64,
         pod_cidr: CidrAnswer::Auto,
         service_cidr: CidrAnswer::Auto,
+        host_cpu: 8,
+        host_memory_gib: 16.0,
     }
 }
 

@@ -576,6 +576,13 @@ fn sampled_designs_export_files_their_programs_accept() {
     for a in space.iter().step_by(step).take(200) {
         let plan = crate::design::design(a).remove(0);
         plans_seen += 1;
+        // The rules (the platform constraints among them) on the plan.
+        let errors: Vec<String> = kubeplan::lint::lint_plan(&plan, c)
+            .into_iter()
+            .filter(|f| f.severity == kubeplan::diag::Severity::Error)
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect();
+        assert!(errors.is_empty(), "{a:?}: {errors:?}");
         let h = hosts(&plan);
         for t in Target::ALL.iter().filter(|t| t.not_for(&plan).is_none()) {
             for f in files(*t, &plan, c, &h) {
@@ -629,13 +636,10 @@ fn sampled_designs_export_files_their_programs_accept() {
                             }
                         }
                     }
-                    (Target::Storage, _) => {
-                        let docs: Vec<serde_json::Value> =
-                            serde_saphyr::from_multiple(&f.text).unwrap();
-                        assert!(docs.iter().all(|d| d["kind"] == "StorageClass"), "{what}");
-                    }
+                    (Target::Storage, _) => storage_classes_work(c, &f.text, &what),
                     (t, _) => {
                         crate::export_cloud::check(t, c, &plan, &f, &what);
+                        rules_pass_on_the_file(c, t, &f, &what);
                     }
                 }
                 files_checked += 1;
@@ -651,6 +655,61 @@ fn sampled_designs_export_files_their_programs_accept() {
         );
     }
     assert!(files_checked >= 200, "only {files_checked} files checked");
+}
+
+/// Every StorageClass names a driver kubeplan knows, sets what it needs,
+/// gets the disk its plan says (the platform rules' catalog), and asks for
+/// volume expansion only where the driver grows volumes.
+fn storage_classes_work(c: &Catalog, text: &str, what: &str) {
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(text).unwrap();
+    for d in &docs {
+        assert_eq!(d["kind"], "StorageClass", "{what}");
+        let driver = c.driver(d["provisioner"].as_str().unwrap()).unwrap();
+        let params: std::collections::BTreeMap<String, String> = d["parameters"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(driver.missing(&params).is_empty(), "{what}");
+        assert_eq!(
+            d["allowVolumeExpansion"].as_bool(),
+            Some(driver.expansion),
+            "{what}"
+        );
+    }
+}
+
+/// A file kubeplan reads back (eksctl, kOps) lints with no error of the
+/// platform constraints: its zones exist, its ranges are taken.
+fn rules_pass_on_the_file(c: &Catalog, t: Target, f: &kubeplan::export::ExportFile, what: &str) {
+    if !matches!(t, Target::Eksctl | Target::Kops) {
+        return;
+    }
+    let source =
+        kubeplan::plan::load::source_from_bytes(f.name.clone(), f.text.as_bytes().to_vec())
+            .unwrap();
+    let docs =
+        kubeplan::import::documents(source, &kubeplan::import::Supply::default(), c).unwrap();
+    let platform_rules: Vec<&str> = kubeplan::lint::RULES
+        .iter()
+        .filter(|r| r.group == "Platform constraints")
+        .map(|r| r.id)
+        .collect();
+    assert!(platform_rules.len() >= 5);
+    for d in &docs {
+        let bad: Vec<String> = kubeplan::lint::lint_document(d, c)
+            .findings
+            .into_iter()
+            .filter(|x| {
+                platform_rules.contains(&x.rule) && x.severity == kubeplan::diag::Severity::Error
+            })
+            .map(|x| x.message)
+            .collect();
+        assert!(bad.is_empty(), "{what}: {bad:?}");
+    }
 }
 
 /// The etcd systemd unit passes `systemd-analyze verify`, with etcd at the

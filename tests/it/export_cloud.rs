@@ -16,7 +16,7 @@ use ipnet::Ipv4Net;
 use kubeplan::catalog::Catalog;
 use kubeplan::export::addresses::Hosts;
 use kubeplan::export::{files, ExportFile, Target};
-use kubeplan::plan::{ClusterPlan, Purpose};
+use kubeplan::plan::{ClusterPlan, Platform, Purpose};
 use serde_json::Value;
 
 use crate::kops_v1alpha2::{Cluster, InstanceGroup, InstanceGroupRole, MODELLED};
@@ -105,6 +105,11 @@ pub fn check_eksctl(c: &Catalog, plan: &ClusterPlan, text: &str, what: &str) {
     assert!(zones.len() >= 2, "{what}: eksctl needs 2 zones");
     let region = doc["metadata"]["region"].as_str().unwrap();
     assert!(zones.iter().all(|z| z.starts_with(region)), "{what}");
+    // What AWS takes: the region's own zones; EKS's service range.
+    zones_exist(c, Platform::Aws, &zones, what);
+    if let Some(s) = doc["kubernetesNetworkConfig"]["serviceIPv4CIDR"].as_str() {
+        service_range_taken(c, Platform::Aws, s.parse().unwrap(), what);
+    }
     let net = plan.spec.network.as_ref();
     if let (Some(a), Some(n)) = (azs, net) {
         // A new VPC: eksctl's own split makes exactly the plan's subnets.
@@ -240,6 +245,9 @@ pub fn check_kops(c: &Catalog, plan: &ClusterPlan, text: &str, what: &str) {
         );
     }
     let subnet_names: Vec<&str> = spec.subnets.iter().map(|s| s.name.as_str()).collect();
+    let mut zones: Vec<String> = spec.subnets.iter().filter_map(|s| s.zone.clone()).collect();
+    zones.extend(groups.iter().flat_map(|g| g.spec.zones.iter().cloned()));
+    zones_exist(c, plan.spec.platform, &zones, what);
     for g in &groups {
         assert_eq!(g.metadata.labels["kops.k8s.io/cluster"], *name, "{what}");
         assert!(
@@ -377,6 +385,63 @@ fn flags_documented(calls: &[Call], what: &str) {
     }
 }
 
+/// Every zone a file names is one of its region's, all in one region (the
+/// catalog's region lists, held to their sources in `constraints.rs`).
+fn zones_exist(c: &Catalog, platform: Platform, zones: &[String], what: &str) {
+    let prof = c.platform(platform);
+    let regions: Vec<&str> = zones
+        .iter()
+        .map(|z| match prof.zone_place(z) {
+            Some(kubeplan::catalog::ZonePlace::Region(r)) => r,
+            other => panic!("{what}: zone {z} is {other:?}"),
+        })
+        .collect();
+    assert!(
+        regions.windows(2).all(|w| w[0] == w[1]),
+        "{what}: {regions:?}"
+    );
+}
+
+/// A service range the managed service takes (size and block).
+fn service_range_taken(c: &Catalog, platform: Platform, svc: Ipv4Net, what: &str) {
+    let net = c.platform(platform).network.as_ref().unwrap();
+    if let Some(b) = net.service_prefix {
+        assert!(
+            b.allows(svc.prefix_len()),
+            "{what}: services {svc} not {}",
+            b.describe()
+        );
+    }
+    assert!(
+        net.service_within.is_empty() || net.service_within.iter().any(|w| w.contains(&svc)),
+        "{what}: {svc}"
+    );
+    assert!(net.reserved_overlap(svc).is_none(), "{what}: {svc}");
+}
+
+/// A pod range the managed service takes: its size, clear of its own ranges.
+fn pod_range_taken(c: &Catalog, platform: Platform, pod: Ipv4Net, what: &str) {
+    let net = c.platform(platform).network.as_ref().unwrap();
+    if let Some(b) = net.pod_prefix {
+        assert!(
+            b.allows(pod.prefix_len()),
+            "{what}: pods {pod} not {}",
+            b.describe()
+        );
+    }
+    assert!(net.reserved_overlap(pod).is_none(), "{what}: {pod}");
+}
+
+/// Max pods within what the service takes.
+fn max_pods_taken(c: &Catalog, platform: Platform, max: u32, what: &str) {
+    let net = c.platform(platform).network.as_ref().unwrap();
+    let hard = c.limits(platform, true).hard_max_pods_per_node.unwrap();
+    assert!(
+        net.min_max_pods.unwrap_or(1) <= max && max <= hard,
+        "{what}: max pods {max}"
+    );
+}
+
 pub fn check_gke(c: &Catalog, plan: &ClusterPlan, f: &ExportFile, what: &str) {
     let (ok, calls, err) = run_script(f, &[], what);
     assert!(ok, "{what}: {err}");
@@ -404,11 +469,61 @@ pub fn check_gke(c: &Catalog, plan: &ClusterPlan, f: &ExportFile, what: &str) {
             .parse()
             .unwrap();
         assert_eq!(max, c.max_pods(p), "{what}");
+        // What GKE takes: the region's zones, 1,000 nodes a pool in each zone.
+        let locations: Vec<String> = flag(flags, "node-locations").unwrap()[0]
+            .split(',')
+            .map(str::to_string)
+            .collect();
+        zones_exist(c, Platform::Gcp, &locations, what);
+        let limit = c
+            .limits(Platform::Gcp, true)
+            .max_nodes_per_pool_per_zone
+            .unwrap();
+        assert!(u64::from(each) <= limit, "{what}: {each} nodes a zone");
+        max_pods_taken(c, Platform::Gcp, max, what);
         if let Some(t) = &p.instance_type {
             assert_eq!(flag(flags, "machine-type").unwrap()[0], *t, "{what}");
         }
     }
     assert!(flag(&calls[0].1, "enable-ip-alias").is_some(), "{what}");
+    let first = &calls[0].1;
+    if let Some(pod) = flag(first, "cluster-ipv4-cidr") {
+        pod_range_taken(c, Platform::Gcp, pod[0].parse().unwrap(), what);
+    }
+    // The services: GKE's own range unless the plan gives another.
+    let net = c.platform(Platform::Gcp).network.as_ref().unwrap();
+    let svc = plan.spec.network.as_ref().map(|n| n.service_cidr.clone());
+    match flag(first, "services-ipv4-cidr") {
+        Some(s) => service_range_taken(c, Platform::Gcp, s[0].parse().unwrap(), what),
+        None => assert!(
+            svc.is_none_or(|s| s == net.service_cidr.to_string()),
+            "{what}"
+        ),
+    }
+    // --addons turns off the add-ons it leaves out: gcloud's defaults stay,
+    // and the Filestore driver (off by default) is on for a Filestore class.
+    let filestore = plan
+        .spec
+        .storage
+        .iter()
+        .flat_map(|s| s.classes.iter())
+        .any(|c| c.provisioner.as_deref() == Some("filestore.csi.storage.gke.io"));
+    let addons: Vec<String> = flag(first, "addons")
+        .map(|a| a[0].split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        addons.iter().any(|a| a == "GcpFilestoreCsiDriver"),
+        filestore,
+        "{what}"
+    );
+    if !addons.is_empty() {
+        for default in ["HttpLoadBalancing", "HorizontalPodAutoscaling"] {
+            assert!(
+                addons.iter().any(|a| a == default),
+                "{what}: --addons drops {default}"
+            );
+        }
+    }
 }
 
 pub fn check_aks(c: &Catalog, plan: &ClusterPlan, f: &ExportFile, what: &str) {
@@ -457,12 +572,30 @@ pub fn check_aks(c: &Catalog, plan: &ClusterPlan, f: &ExportFile, what: &str) {
         if let Some(t) = &p.instance_type {
             assert_eq!(flag(flags, "node-vm-size").unwrap()[0], *t, "{what}");
         }
+        // What AKS takes: zones 1 to 3 of a zone region, 1,000 nodes a pool.
+        let region = flag(&calls[0].1, "location").map(|l| l[0].clone());
+        for id in flag(flags, "zones").into_iter().flatten() {
+            let zone = format!("{}-{id}", region.as_deref().unwrap_or("$LOCATION"));
+            zones_exist(c, Platform::Azure, &[zone], what);
+        }
+        assert!(
+            u64::from(count) <= c.limits(Platform::Azure, true).max_nodes_per_pool.unwrap(),
+            "{what}"
+        );
+        max_pods_taken(c, Platform::Azure, max, what);
         if i > 0 {
             assert_eq!(flag(flags, "mode").unwrap(), ["User"], "{what}");
         }
     }
     let unique: std::collections::BTreeSet<&String> = names.iter().collect();
     assert_eq!(unique.len(), names.len(), "{what}: pool names repeat");
+    let first = &calls[0].1;
+    if let Some(pod) = flag(first, "pod-cidr") {
+        pod_range_taken(c, Platform::Azure, pod[0].parse().unwrap(), what);
+    }
+    if let Some(svc) = flag(first, "service-cidr") {
+        service_range_taken(c, Platform::Azure, svc[0].parse().unwrap(), what);
+    }
 }
 
 /// The check of one cloud target's file.

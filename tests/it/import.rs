@@ -1281,7 +1281,7 @@ mod random_round_trips {
                 purpose, platform, managed: managed && platform != Platform::OnPrem,
                 workload, apps: 3, pods, traffic: Traffic::Steady, zones, tolerate,
                 storage: vec![StorageNeed::Fast], pod_cpu: d.pod_cpu, pod_memory_gib: d.pod_memory_gib,
-                arch, pod_cidr: CidrAnswer::Auto, service_cidr: CidrAnswer::Auto,
+                arch, pod_cidr: CidrAnswer::Auto, service_cidr: CidrAnswer::Auto, host_cpu: 8, host_memory_gib: 16.0,
             };
             for plan in crate::design::design(&a) {
                 round_trip(&plan);
@@ -1319,6 +1319,8 @@ fn two_zone_cloud_designs_put_the_tie_breaker_in_a_real_zone() {
             arch: ArchChoice::Any,
             pod_cidr: CidrAnswer::Auto,
             service_cidr: CidrAnswer::Auto,
+            host_cpu: 8,
+            host_memory_gib: 16.0,
         };
         for plan in crate::design::design(&a) {
             let zones = plan.etcd_zones();

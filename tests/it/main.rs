@@ -1,6 +1,7 @@
 //! The integration tests: one crate (one link) with a module per area.
 
 mod cli;
+mod constraints;
 mod design;
 mod design_cli;
 mod diagram;
@@ -14,6 +15,7 @@ mod kops_v1alpha2;
 mod kubeadm_v1beta4;
 mod layers;
 mod man;
+mod promises;
 mod pty;
 mod questionnaire;
 mod random_plans;

@@ -307,6 +307,9 @@ fn learning_skips_what_does_not_apply() {
     ask(&mut s, "Average CPU request per pod", "\r");
     ask(&mut s, "Average memory request per pod", "\r");
     ask(&mut s, "Which CPU architecture", "\r");
+    // Learning on your own computer: its CPUs and memory size the node.
+    ask(&mut s, "How many CPUs does your computer have?", "4\r");
+    ask(&mut s, "How much memory does your computer have", "\r");
     let summary = s.expect("Design the cluster with these answers?").unwrap();
     let shown = String::from_utf8_lossy(summary.before()).into_owned();
     assert!(
@@ -316,7 +319,10 @@ fn learning_skips_what_does_not_apply() {
     s.send("y\r").unwrap();
     assert_eq!(exit_code(&mut s), 0);
     let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
-    assert!(saved.contains("purpose: learning"), "{saved}");
+    assert!(
+        saved.contains("purpose: learning") && saved.contains("hostCpu: 4"),
+        "{saved}"
+    );
     assert!(
         saved.contains("- fast") && !saved.contains("- none"),
         "{saved}"

@@ -56,13 +56,16 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
     assert_eq!(a.pod_cpu, Some(0.25), "web's default request");
 
     // Complete answers go straight to the summary; "no" there asks every
-    // question that applies again (on-prem: all but `managed`).
+    // question that applies again (on-prem production: all but `managed`
+    // and the learning host's CPUs and memory).
     let mut again = Scripted::default();
     again.answers.extend(std::iter::repeat_n(Value::Null, 20));
     again.confirms.extend([false, true]);
     let same = ask_all(&a, qs, &mut again).unwrap();
-    assert_eq!(again.asked.len(), FIELDS.len() - 1, "{:?}", again.asked);
-    assert!(!again.asked.contains(&"managed".to_string()));
+    assert_eq!(again.asked.len(), FIELDS.len() - 3, "{:?}", again.asked);
+    for skipped in ["managed", "hostCpu", "hostMemoryGiB"] {
+        assert!(!again.asked.contains(&skipped.to_string()));
+    }
     assert_eq!(same, a, "Enter keeps every answer");
 }
 
@@ -137,6 +140,8 @@ fn storage_answer_is_normalized_and_managed_is_false_on_prem() {
         pod_memory_gib: Some(0.1),
         managed: None,
         arch: Some(kubeplan::plan::ArchChoice::Amd64),
+        host_cpu: Some(8),
+        host_memory_gib: Some(16.0),
         pod_cidr: Some(kubeplan::questionnaire::fields::CidrAnswer::Auto),
         service_cidr: Some(kubeplan::questionnaire::fields::CidrAnswer::Auto),
     };

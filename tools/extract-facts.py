@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Extracts the region -> zone fact tables under tests/fixtures/upstream/facts/
-from upstream snapshots (git repositories), so a test can hold the catalogs'
-`regions:` in profiles/platforms/ to them.
+"""Extracts fact tables under tests/fixtures/upstream/facts/ from upstream
+snapshots (git repositories), so the tests can hold profiles/ to them.
 
-  tools/extract-zones.py aws   CFN_LINT_REPO    > tests/fixtures/upstream/facts/aws-zones.tsv
-  tools/extract-zones.py azure RELIABILITY_DOCS > tests/fixtures/upstream/facts/azure-zones.tsv
+  tools/extract-facts.py aws   CFN_LINT_REPO    > tests/fixtures/upstream/facts/aws-zones.tsv
+  tools/extract-facts.py azure RELIABILITY_DOCS > tests/fixtures/upstream/facts/azure-zones.tsv
+  tools/extract-facts.py aws-burstable EC2_USER_GUIDE_REPO > tests/fixtures/upstream/facts/aws-burstable.tsv
 
 aws:   aws-cloudformation/cfn-lint src/cfnlint/helpers.py, AVAILABILITY_ZONES,
        commercial regions (not cn-, us-gov-, iso or eusc partitions).
@@ -67,5 +67,21 @@ def azure(repo):
         print(f"{region}\t{zones}")
 
 
+def aws_burstable(repo):
+    """awsdocs/amazon-ec2-user-guide, the credit table of
+    doc_source/burstable-credits-baseline-concepts.md (the repository's last
+    commit before it was archived and emptied)."""
+    rev = "e3707c431483ec0ffffcabebd36cf799ba682cd0"
+    path = "doc_source/burstable-credits-baseline-concepts.md"
+    text = subprocess.run(["git", "-C", repo, "show", f"{rev}:{path}"],
+                          check=True, capture_output=True, text=True).stdout
+    print(f"# awsdocs/amazon-ec2-user-guide {path} @ {rev}")
+    print("instanceType\tcreditsPerHour\tvcpus\tbaselinePerVcpuPercent")
+    for line in text.splitlines():
+        cells = [c.strip().replace("\\", "").replace("*", "") for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and re.fullmatch(r"t[234][ag]?\.[0-9a-z]+", cells[0]):
+            print(f"{cells[0]}\t{cells[1]}\t{cells[3]}\t{cells[4].rstrip('%')}")
+
+
 if __name__ == "__main__":
-    {"aws": aws, "azure": azure}[sys.argv[1]](sys.argv[2])
+    {"aws": aws, "azure": azure, "aws-burstable": aws_burstable}[sys.argv[1]](sys.argv[2])
