@@ -341,9 +341,9 @@ pub fn files(target: Target, plan: &ClusterPlan, c: &Catalog, hosts: &Hosts) -> 
 /// `docs/export.md`: the command, the addresses file, and one full example
 /// of each target, made from `plan` (the docs use the on-prem stacked
 /// example) with documentation addresses. A test keeps the file current.
-pub fn reference(plans: &[(&str, &ClusterPlan)], c: &Catalog) -> String {
-    let mut out = String::from(
-        "# kubeplan export\n\n\
+/// The opening of `docs/export.md`: the command, what every file keeps to,
+/// and the addresses file.
+const REFERENCE_INTRO: &str =         "# kubeplan export\n\n\
 <!-- Generated from the code: `KUBEPLAN_BLESS=1 cargo test --test it export_reference` rewrites it. -->\n\n\
 `kubeplan export PLAN [--to TARGET,...] [-d DIR] [--force] [--addresses FILE] [--allow-errors]`\n\
 writes the configuration files a plan's installers read into `DIR` (default\n\
@@ -366,6 +366,21 @@ publishes, kOps's against a strict model of its v1alpha2 Go types; the GKE\n\
 and AKS scripts pass `bash -n`, run with stand-in `gcloud` and `az` that\n\
 record every call, and each flag is one the real CLI documents for that\n\
 command.\n\n\
+Every file keeps to what its platform takes ([sizing.md](sizing.md), \"What a\n\
+managed service takes\"): zones of the plan's region, ranges the managed\n\
+service accepts and clear of its own, pools within its limits; the test\n\
+sweep runs kubeplan's rules on every exported plan and on the eksctl and kOps\n\
+files read back. Storage classes carry the parameters their CSI drivers\n\
+need to deliver what the class says (`type: pd-ssd`, `skuName: Premium_LRS`,\n\
+EFS's file system, the NFS server and export, the LVM volume group, Rook's\n\
+pool and secrets), with `allowVolumeExpansion` only where the driver grows a\n\
+volume (not EFS, csi-driver-nfs or local-path). The storage step installs\n\
+the drivers the cluster's tool does not (kOps has no EFS driver: its file\n\
+gives the nodes the EFS policy; kubeadm installs none), says what must exist\n\
+first (an EFS file system, the NFS export, the LVM volume group) and names\n\
+each placeholder to fill in. The GKE script leaves the services range to\n\
+GKE unless the plan gives one, and turns on the Filestore CSI driver (off by\n\
+default on GKE Standard) with `--addons`, keeping gcloud's default add-ons.\n\n\
 ## Addresses\n\n\
 A plan has no IP addresses. `--addresses FILE` gives them; without it the\n\
 files use documentation addresses from 192.0.2.0/24 (RFC 5737) and say so\n\
@@ -384,8 +399,10 @@ loadBalancers:                # dedicated load-balancer hosts\n\
 ```\n\n\
 Too few hosts for a role, an address given twice, and a virtual IP inside\n\
 the plan's service range are each a one-line error, and nothing is written.\n\n\
-## Targets\n",
-    );
+## Targets\n";
+
+pub fn reference(plans: &[(&str, &ClusterPlan)], c: &Catalog) -> String {
+    let mut out = String::from(REFERENCE_INTRO);
     for t in Target::ALL {
         out.push_str(&format!("\n### {}\n", t.as_str()));
         let Some((path, plan)) = plans.iter().find(|(_, p)| t.not_for(p).is_none()) else {

@@ -615,3 +615,33 @@ fn output_files_keep_links_modes_and_devices() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The sample in docs/design.md is what `kubeplan design --profile
+/// prod-onprem` prints today; `KUBEPLAN_BLESS=1 cargo test --test it
+/// design_doc_sample` rewrites it.
+#[test]
+fn design_doc_sample_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/design.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let o = StdCommand::new(env!("CARGO_BIN_EXE_kubeplan"))
+        .args(["design", "--profile", "prod-onprem"])
+        .env_remove("CI")
+        .env_remove("COLUMNS")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed = String::from_utf8(o.stdout).unwrap();
+    let open = "<!-- prod-onprem: generated; `KUBEPLAN_BLESS=1 cargo test --test it design_doc_sample` rewrites it. -->\n```text\n";
+    let close = "```\n<!-- end prod-onprem -->";
+    let (head, rest) = doc.split_once(open).expect("the sample's opening marker");
+    let (_, tail) = rest.split_once(close).expect("the sample's closing marker");
+    let want = format!("{head}{open}{printed}{close}{tail}");
+    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
+        std::fs::write(path, &want).unwrap();
+    }
+    assert!(
+        doc == want,
+        "docs/design.md's prod-onprem sample is stale: run `KUBEPLAN_BLESS=1 cargo test --test it design_doc_sample`"
+    );
+}
