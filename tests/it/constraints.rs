@@ -112,8 +112,17 @@ fn zones_are_the_sources() {
 }
 
 /// The value at a dotted path of a profile's JSON (`a.b[].c` holds the
-/// value among the list's entries).
+/// value among the list's entries; `a.b[k=v].c`, in the entry whose `k` is `v`).
 fn holds(doc: &Value, path: &str, value: &str) -> bool {
+    if let Some((head, rest)) = path.split_once('[').filter(|(_, r)| !r.starts_with(']')) {
+        let (select, tail) = rest.split_once(']').unwrap();
+        let (k, v) = select.split_once('=').unwrap();
+        let list = doc.pointer(&format!("/{}", head.replace('.', "/")));
+        let item = list
+            .and_then(Value::as_array)
+            .and_then(|a| a.iter().find(|x| x[k] == v));
+        return item.is_some_and(|x| holds(x, tail.trim_start_matches('.'), value));
+    }
     // Numbers compare as numbers (8 and 8.0 are one figure).
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
@@ -152,10 +161,20 @@ fn platform_limits_are_the_sources() {
     let rows = table("platform-limits.tsv");
     assert!(rows.len() >= 40);
     for r in rows {
+        let field = &r["field"];
+        if r["platform"] == "kubernetes" {
+            let doc = serde_json::to_value(&c.kubernetes).unwrap();
+            assert!(
+                holds(&doc, field, &r["value"]),
+                "{field}: the catalog does not hold {} ({})",
+                r["value"],
+                r["source"]
+            );
+            continue;
+        }
         let platform: Platform = r["platform"].parse().unwrap();
         let prof = c.platform(platform);
         let doc = serde_json::to_value(prof).unwrap();
-        let field = &r["field"];
         let ok = match field
             .strip_prefix("nodeRange(")
             .and_then(|f| f.strip_suffix(')'))
@@ -427,4 +446,59 @@ fn designed_classes_deliver_what_they_say() {
         }
     }
     assert!(classes > 500, "{classes}");
+}
+
+/// Rook's own clusters: the regular one's 3 monitors and its example pool's
+/// 3 copies; stretch mode's 5 monitors (an arbiter zone of 3) and 4 copies,
+/// 2 in each data zone; and Ceph's writable minimum, min_size = size −
+/// size / 2 (Ceph "Pools": osd_pool_default_min_size), are the servers'.
+#[test]
+fn ceph_layouts_are_rooks() {
+    let c = Catalog::builtin();
+    let read = |f: &str| -> Vec<Value> {
+        let text = std::fs::read_to_string(upstream().join("storage").join(f)).unwrap();
+        serde_saphyr::from_multiple(&text).unwrap()
+    };
+    let kind = |docs: &[Value], k: &str| docs.iter().find(|d| d["kind"] == k).cloned().unwrap();
+    let r = c
+        .platform(Platform::OnPrem)
+        .storage
+        .replicated
+        .as_ref()
+        .unwrap();
+    let cluster = kind(&read("rook-cluster.yaml"), "CephCluster");
+    let pool = kind(&read("rook-rbd-storageclass.yaml"), "CephBlockPool");
+    assert_eq!(
+        r.servers.monitors,
+        cluster["spec"]["mon"]["count"].as_u64().map(|n| n as u32)
+    );
+    let size = pool["spec"]["replicated"]["size"].as_u64().unwrap() as u32;
+    assert_eq!(r.servers.copies, Some(size));
+    let stretched = read("rook-cluster-stretched.yaml");
+    let sc = kind(&stretched, "CephCluster");
+    let s = r.stretch.as_ref().unwrap();
+    let mons = sc["spec"]["mon"]["count"].as_u64().unwrap() as u32;
+    assert_eq!(
+        s.servers.monitors.unwrap() + s.arbiter.monitors.unwrap(),
+        mons
+    );
+    let zones = sc["spec"]["mon"]["stretchCluster"]["zones"]
+        .as_array()
+        .unwrap();
+    let arbiters = zones.iter().filter(|z| z["arbiter"] == true).count();
+    assert_eq!((zones.len(), arbiters), (3, 1));
+    assert_eq!(s.arbiter.copies, Some(0), "the arbiter runs a monitor only");
+    let sp = kind(&stretched, "CephBlockPool");
+    let ssize = sp["spec"]["replicated"]["size"].as_u64().unwrap() as u32;
+    let per_zone = sp["spec"]["replicated"]["replicasPerFailureDomain"]
+        .as_u64()
+        .unwrap() as u32;
+    assert_eq!(s.servers.copies, Some(ssize));
+    assert_eq!(ssize / per_zone, zones.len() as u32 - 1, "2 data zones");
+    // Rook's stretch design: at least 2 OSD hosts in each data zone.
+    assert!(s.servers.nodes >= 2 * (zones.len() as u32 - 1));
+    for g in [&r.servers, &s.servers] {
+        let copies = g.copies.unwrap();
+        assert_eq!(g.min_copies, Some(copies - copies / 2));
+    }
 }

@@ -493,3 +493,64 @@ fn zone_errors_name_the_region() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A learning cluster fits the computer it runs on (at most three quarters
+/// of its CPUs and memory), says what it assumed, names the kubeadm (or
+/// kind) cluster for CKA practice with kubeadm's minimum machines, and
+/// states its architecture.
+#[test]
+fn learning_fits_the_host_and_teaches_kubeadm() {
+    let c = Catalog::builtin();
+    let share = c.kubernetes.design.learning_host_share;
+    let min = &c.kubernetes.kubeadm_minimum;
+    for (cpu, memory, pods) in [(8, 16.0, 10), (4, 8.0, 10), (16, 64.0, 100)] {
+        let mut a = answers(Purpose::Learning, Platform::OnPrem, pods, 0);
+        a.host_cpu = cpu;
+        a.host_memory_gib = memory;
+        a.arch = kubeplan::plan::ArchChoice::Arm64;
+        let d = recommend(c, &a, "learn").unwrap();
+        let m = d.plans[0].spec.control_plane.machine.clone().unwrap();
+        assert!(
+            m.cpu <= f64::from(cpu) * share && m.memory_gib <= memory * share,
+            "{cpu}/{memory}: {m:?}"
+        );
+        let why = |start: &str| {
+            d.reasons
+                .iter()
+                .find(|r| r.decision.starts_with(start))
+                .map(|r| r.reason.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            why("host:").contains(&format!("{cpu} CPUs")),
+            "{}",
+            why("host:")
+        );
+        assert!(why("node architecture: arm64").contains("Apple silicon"));
+        let practice = d
+            .reasons
+            .iter()
+            .find(|r| r.decision.starts_with("CKA practice"))
+            .unwrap();
+        // VMs of kubeadm's minimum: one control plane and workers, as many as
+        // the share holds (at least one, at most two).
+        let room = (f64::from(cpu) * share / min.control_plane_cpu)
+            .min(memory * share / min.memory_gib)
+            .floor() as u32;
+        let vms = room.saturating_sub(1).clamp(1, 2) + 1;
+        assert!(
+            practice.decision.contains(&format!("{vms} VMs")),
+            "{cpu}/{memory}: {}",
+            practice.decision
+        );
+        assert!(
+            practice.reason.contains("kubeadm init")
+                && practice.reason.contains("kind create cluster")
+        );
+        let next = kubeplan::design::bootstrap::commands(c, &d.plans[0]).join("\n");
+        assert!(
+            next.contains("minikube start") && next.contains("kind create cluster"),
+            "{next}"
+        );
+    }
+}
