@@ -160,6 +160,10 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
 fn replicated_servers(i: &Input, d: &mut Draft, storage: &mut Storage, r: &ReplicatedStorage) {
     let (group, profile, needs) = match (&r.stretch, i.a.zones) {
         (Some(s), 2) => {
+            let (copies, mons) = (
+                r.servers.copies.unwrap_or(1),
+                r.servers.monitors.unwrap_or(0),
+            );
             let arbiter = servers(i, &s.arbiter, vec![etcd::witness_zone(i, d)]);
             let data = servers(i, &s.servers, d.plan.spec.zones.clone());
             storage.servers.push(data.clone());
@@ -167,7 +171,11 @@ fn replicated_servers(i: &Input, d: &mut Draft, storage: &mut Storage, r: &Repli
             d.why(
                 Topic::Storage,
                 format!("storage layout: Ceph stretch mode, arbiter in {}", arbiter.zones.join(", ")),
-                format!("with two zones a 3-copy pool keeps 2 copies in one of them, and 3 monitors put 2 there: losing that zone stops the storage. Stretch mode keeps {} copies, 2 in each zone, and writes on while one zone is down; its 5 monitors, 2 per zone and one on {} {} in the third site ({}), keep their quorum through either zone's loss", data.copies.unwrap_or(0), arbiter.nodes, arbiter.name, s.arbiter.note),
+                format!("with two zones a {copies}-copy pool keeps {} copies in one of them, and {mons} monitors put {} there: losing that zone stops the storage. Stretch mode keeps {} copies, {} in each zone, and writes on while one zone is down; its {} monitors, {} per zone and {} on the {} host in the third site, {}, keep their quorum through either zone's loss",
+                    copies.div_ceil(2), mons.div_ceil(2),
+                    data.copies.unwrap_or(0), data.copies.unwrap_or(0) / 2,
+                    data.monitors.unwrap_or(0) + arbiter.monitors.unwrap_or(0), data.monitors.unwrap_or(0) / 2,
+                    arbiter.monitors.unwrap_or(0), arbiter.name, arbiter.zones.join(", ")),
             );
             (data, &s.servers, &s.needs)
         }

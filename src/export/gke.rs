@@ -114,8 +114,9 @@ fn count_note(plan: &ClusterPlan, p: &WorkerPool) -> String {
         ),
     };
     format!(
-        "# pool {}: {made} nodes, {each} in each of {zones} zone(s){round}\n",
-        p.name
+        "# pool {}: {made} nodes, {each} in each of {}{round}\n",
+        p.name,
+        crate::fmt::plural(zones as u64, "zone", "zones")
     )
 }
 

@@ -166,6 +166,7 @@ pub fn fact(c: &Catalog, key: &str) -> Option<String> {
         "limits.hardMaxPodsPerNode" => hard_list(c),
         "limits.maxPods" => limit_list(c, |l| l.max_pods),
         "limits.maxContainers" => limit_list(c, |l| l.max_containers),
+        k if k.starts_with("platform.") => return super::rules::platform::fact(c, k),
         _ => return None,
     })
 }

@@ -14,7 +14,7 @@ rule! {
     needs: [Zones],
     summary: "A zone the cloud region does not have, or zones of two regions.",
     what: "Every zone a cloud plan names (the cluster's, the control plane's, etcd's, each pool's and each subnet's) against the regions and zones of the platform's catalog; all of them in one region.",
-    why: "The installers take the zone names as they are: eksctl, kOps, gcloud and az refuse a zone the region does not have (Azure regions have zones 1, 2 and 3), and a cluster lives in one region. A plan that counts on a fourth zone counts on capacity that will not exist when a zone fails.",
+    why: "The installers take the zone names as they are: eksctl, kOps, gcloud and az refuse a zone the region does not have (an Azure region's are {platform.azureZones}), and a cluster lives in one region. A plan that counts on a fourth zone counts on capacity that will not exist when a zone fails.",
     fix: "Use zones of one region (`kubeplan profiles aws` lists them), or fewer zones.",
     near_miss: [("eastus-4]", "eastus-2]")],
 }
@@ -93,7 +93,7 @@ fn zone_not_in_region(ctx: &Ctx) -> Vec<Hit> {
 rule! {
     NETWORK_RANGE_REFUSED: "network-range-refused", Always(Error), Some(network_range_refused),
     summary: "A pod, service or VPC range the managed service refuses or uses itself.",
-    what: "On EKS, GKE and AKS, the service range's size (GKE /16 to /27, EKS /12 to /24, AKS narrower than /12) and block (EKS: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), the pod range's size (GKE /9 to /21), and every range against the ranges the provider holds (GKE's default network 10.128.0.0/9; AKS's managed VNet 10.224.0.0/12 and the ranges it refuses).",
+    what: "On EKS, GKE and AKS, the service range's size ({platform.servicePrefix}) and block ({platform.serviceWithin}), the pod range's size ({platform.podPrefix}), and every range against the ranges the provider holds or refuses ({platform.reserved}).",
     why: "The create command fails in its first minute (\"Services CIDR range is smaller than minimum (14 < 16)\"), or worse, a pod range over the nodes' own subnet routes pod traffic to machines.",
     fix: "Pick a range of the size the provider takes, clear of its own (`kubeplan design` does), or leave the service range to the provider where it picks one.",
     near_miss: [("serviceCIDR: 10.96.0.0/12", "serviceCIDR: 10.96.0.0/16")],
@@ -187,7 +187,7 @@ rule! {
     NETWORK_NODE_RANGE_MISMATCH: "network-node-range-mismatch", Always(Error), Some(network_node_range_mismatch),
     needs: [Workers],
     summary: "A node pod-range size the managed service does not give.",
-    what: "`nodeCIDRMaskSize` against what the service gives each node: on GKE twice the node's max pods rounded up to a power of two (110 pods: /24, 256: /23), on AKS's Azure CNI Overlay a fixed /24.",
+    what: "`nodeCIDRMaskSize` against what the service gives each node: {platform.nodeRange}.",
     why: "The pod range holds as many nodes as it has node ranges of the size the provider really cuts: a plan that counts smaller ones than the provider's counts nodes the range cannot hold.",
     fix: "Set `nodeCIDRMaskSize` to the provider's size, and size the pod range for it.",
     near_miss: [("nodeCIDRMaskSize: 23", "nodeCIDRMaskSize: 24")],
@@ -235,7 +235,7 @@ rule! {
     POOL_OVER_PLATFORM_LIMIT: "pool-over-platform-limit", Always(Error), Some(pool_over_platform_limit),
     needs: [Workers, Zones],
     summary: "A node pool larger than the managed service allows, or max pods below its minimum.",
-    what: "Each pool of an EKS, GKE or AKS plan: its nodes against the service's nodes per pool (AKS 1,000) and per pool in each zone (GKE 1,000), and its maxPods against the service's lowest (GKE 8, AKS 10).",
+    what: "Each pool of an EKS, GKE or AKS plan: its nodes against the service's nodes per pool ({platform.poolLimits}), and its maxPods against the service's lowest ({platform.minMaxPods}).",
     why: "The service refuses a pool past its size (gcloud would split `--num-nodes` over pools it names itself, and the plan would not be what runs).",
     fix: "Split the pool (`kubeplan design` does), or raise maxPods to the service's minimum.",
     near_miss: [("nodes: 1200", "nodes: 900")],
@@ -295,7 +295,7 @@ rule! {
     CLUSTER_NODES_OVER_QUOTA: "cluster-nodes-over-quota", Always(Warning), Some(cluster_nodes_over_quota),
     needs: [Workers],
     summary: "More nodes than a managed service allows without a quota increase.",
-    what: "The plan's nodes against the service's node quota (GKE: past 5,000 nodes a cluster needs a quota increase, and in current versions a regional cluster with private nodes or Private Service Connect).",
+    what: "The plan's nodes against the service's node quota ({platform.nodeQuota}; on GKE, current versions also want a regional cluster with private nodes or Private Service Connect past it).",
     why: "The cluster stops growing at the quota, under load, when the autoscaler asks for the node past it.",
     fix: "Ask the provider for the quota before creating the cluster, or split the workload over clusters.",
     near_miss: [("nodes: 2550", "nodes: 2400")],
@@ -315,4 +315,81 @@ fn cluster_nodes_over_quota(ctx: &Ctx) -> Vec<Hit> {
         format!("{} nodes: {} clusters of more than {} nodes need a quota increase", num(p.k8s_nodes()), ctx.catalog.platform(p.spec.platform).title, num(quota)),
         "ask the provider for the quota before creating the cluster, or split the workload over clusters",
     )]
+}
+
+/// The figures the platform rules' docs name, rendered from the catalog:
+/// `{platform.servicePrefix}` and the others below.
+pub fn fact(c: &crate::catalog::Catalog, key: &str) -> Option<String> {
+    let managed = || {
+        c.platforms().filter_map(|(_, p)| {
+            let tool = p.tooling.managed?.as_str().to_uppercase();
+            Some((tool, p))
+        })
+    };
+    let list = |f: &dyn Fn(&crate::catalog::PlatformProfile) -> Option<String>| {
+        let parts: Vec<String> = managed()
+            .filter_map(|(t, p)| f(p).map(|v| format!("{t} {v}")))
+            .collect();
+        crate::fmt::and_list(&parts)
+    };
+    let net = |p: &crate::catalog::PlatformProfile| p.network.clone();
+    let lim = |p: &crate::catalog::PlatformProfile| p.limits.managed.clone();
+    Some(match key {
+        "platform.servicePrefix" => list(&|p| net(p)?.service_prefix.map(|b| b.describe())),
+        "platform.podPrefix" => list(&|p| net(p)?.pod_prefix.map(|b| b.describe())),
+        "platform.serviceWithin" => list(&|p| {
+            let w = net(p)?.service_within;
+            (!w.is_empty()).then(|| {
+                format!(
+                    "in {}",
+                    w.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        }),
+        "platform.reserved" => list(&|p| {
+            let r = net(p)?.reserved;
+            (!r.is_empty()).then(|| {
+                r.iter()
+                    .map(|x| format!("{} ({})", x.cidr, x.what))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        }),
+        "platform.nodeRange" => list(&|p| {
+            let rule = net(p)?.node_range?;
+            let pods = c.kubernetes.kubelet_max_pods;
+            Some(match rule {
+                crate::catalog::NodeRange::TwiceMaxPods => format!(
+                    "twice the node's max pods rounded up to a power of two ({pods} pods: /{})",
+                    rule.prefix(pods)
+                ),
+                crate::catalog::NodeRange::Fixed { prefix } => format!("a fixed /{prefix}"),
+            })
+        }),
+        "platform.poolLimits" => list(&|p| {
+            let l = lim(p)?;
+            match (l.max_nodes_per_pool, l.max_nodes_per_pool_per_zone) {
+                (_, Some(z)) => Some(format!("{} per pool in each zone", num(z))),
+                (Some(m), None) => Some(format!("{} per pool", num(m))),
+                _ => None,
+            }
+        }),
+        "platform.minMaxPods" => list(&|p| net(p)?.min_max_pods.map(|m| m.to_string())),
+        "platform.nodeQuota" => {
+            list(&|p| lim(p)?.node_quota.map(|q| format!("past {} nodes", num(q))))
+        }
+        "platform.azureZones" => {
+            let azure = c.platform(crate::plan::Platform::Azure);
+            let zones = azure.design_zones();
+            let ids: Vec<String> = zones
+                .iter()
+                .filter_map(|z| z.rsplit_once('-').map(|(_, n)| n.to_string()))
+                .collect();
+            crate::fmt::and_list(&ids)
+        }
+        _ => return None,
+    })
 }

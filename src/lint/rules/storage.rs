@@ -1,7 +1,8 @@
 //! Storage: storage classes against the workload.
 
 use super::prelude::*;
-use crate::plan::{AccessMode, Medium, WorkloadKind};
+use crate::catalog::StorageDriver;
+use crate::plan::{AccessMode, Medium, StorageClass, WorkloadKind};
 
 pub const GROUP: &str = "Storage";
 
@@ -145,12 +146,20 @@ rule! {
     near_miss: [("server: nfs.example.internal\n", "server: nfs.example.internal\n          share: /srv/nfs/kubernetes\n")],
 }
 
+/// The plan's classes whose driver the catalog knows, with their index.
+fn with_driver<'a>(
+    ctx: &Ctx<'a>,
+) -> impl Iterator<Item = (usize, &'a StorageClass, &'a StorageDriver)> {
+    let catalog = ctx.catalog;
+    classes(ctx).iter().enumerate().filter_map(move |(i, c)| {
+        let d = catalog.driver(c.provisioner.as_deref()?)?;
+        Some((i, c, d))
+    })
+}
+
 fn storage_class_missing_parameter(ctx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for (i, c) in classes(ctx).iter().enumerate() {
-        let Some(d) = c.provisioner.as_deref().and_then(|p| ctx.catalog.driver(p)) else {
-            continue;
-        };
+    for (i, c, d) in with_driver(ctx) {
         let missing: Vec<String> = d
             .missing(&c.parameters)
             .into_iter()
@@ -195,10 +204,7 @@ rule! {
 
 fn storage_class_medium_mismatch(ctx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for (i, c) in classes(ctx).iter().enumerate() {
-        let Some(d) = c.provisioner.as_deref().and_then(|p| ctx.catalog.driver(p)) else {
-            continue;
-        };
+    for (i, c, d) in with_driver(ctx) {
         let Some(m) = &d.medium else { continue };
         let field = format!("spec.storage.classes[{i}].medium");
         match d.delivers(&c.parameters) {
@@ -309,10 +315,7 @@ fn storage_zonal_volumes(ctx: &Ctx) -> Vec<Hit> {
     if !stateful || p.zones().len() < 2 {
         return vec![];
     }
-    let Some((i, c)) = classes(ctx).iter().enumerate().find(|(_, c)| c.default) else {
-        return vec![];
-    };
-    let Some(d) = c.provisioner.as_deref().and_then(|x| ctx.catalog.driver(x)) else {
+    let Some((i, c, d)) = with_driver(ctx).find(|(_, c, _)| c.default) else {
         return vec![];
     };
     let place = match d.scope_of(&c.parameters) {
