@@ -82,7 +82,7 @@ pub(super) fn service_range(
     let Some(svc) = i.a.service_cidr.given() else {
         return Ok(net.service_cidr);
     };
-    let title = &i.prof.title;
+    let title = &managed_name(i);
     if let Some(b) = net.service_prefix.filter(|b| !b.allows(svc.prefix_len())) {
         return Err(DesignError::Network(format!(
             "{title} takes a service range of {}; {svc} is not (--service-cidr)",
@@ -100,6 +100,14 @@ pub(super) fn service_range(
     Ok(svc)
 }
 
+/// The managed service by name (GKE, AKS, EKS), else the platform's title.
+fn managed_name(i: &Input) -> String {
+    i.prof
+        .tooling
+        .managed
+        .map_or(i.prof.title.clone(), |t| t.as_str().to_uppercase())
+}
+
 /// An answered range that overlaps a range the provider holds.
 fn refuse_reserved(
     i: &Input,
@@ -110,7 +118,9 @@ fn refuse_reserved(
     match net.reserved_overlap(range) {
         Some(r) => Err(DesignError::Network(format!(
             "{range} overlaps {} ({}) on {}: give another range ({flag})",
-            r.cidr, r.what, i.prof.title
+            r.cidr,
+            r.what,
+            managed_name(i)
         ))),
         None => Ok(()),
     }
@@ -127,6 +137,13 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let (given_pod, given_svc) = (i.a.pod_cidr.given(), i.a.service_cidr.given());
     if let (Some(p), Some(n)) = (given_pod, net) {
         refuse_reserved(i, n, p, "--pod-cidr")?;
+        if let Some(b) = n.pod_prefix.filter(|b| !b.allows(p.prefix_len())) {
+            return Err(DesignError::Network(format!(
+                "{} takes a pod range of {}; {p} is not (--pod-cidr)",
+                managed_name(i),
+                b.describe()
+            )));
+        }
     }
     let prefix = pod_prefix(i, nodes, mask, net);
     let (pod, svc) = match net {
@@ -140,7 +157,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
                 DesignError::Network(format!(
                     "no /{prefix} pod range is free in {} on {}: give one (--pod-cidr)",
                     n.pod_space.map_or("10.0.0.0/8".into(), |s| s.to_string()),
-                    i.prof.title
+                    managed_name(i)
                 ))
             })?;
             (pod, svc)

@@ -98,6 +98,15 @@ fn gke_takes_what_the_script_asks() {
     );
     a.service_cidr = "10.96.0.0/20".parse().unwrap();
     assert!(exported(c, &one(&a)).contains("--services-ipv4-cidr 10.96.0.0/20"));
+    // A pod range GKE refuses: too narrow, or over the default network's subnets.
+    for (pod, says) in [
+        ("10.0.0.0/22", "/9 to /21"),
+        ("10.128.0.0/14", "10.128.0.0/9"),
+    ] {
+        a.pod_cidr = pod.parse().unwrap();
+        let e = recommend(c, &a, "p").unwrap_err().to_string();
+        assert!(e.contains(says) && e.contains("--pod-cidr"), "{e}");
+    }
     // 60,000 pods of 4 CPUs in one zone: over 5,000 nodes, in pools of at
     // most 1,000 nodes a zone.
     let mut a = managed(Platform::Gcp, 60_000);
