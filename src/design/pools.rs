@@ -137,6 +137,30 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
             choice.instance_type, choice.arch
         )
     };
+    let rank = rank_text(i, d, choice);
+    let overhead = overhead_text(i, choice);
+    d.why(
+        Topic::Workers,
+        format!(
+            "workers: {} x {shape}{}",
+            num(d.workers),
+            if d.clusters > 1 { " per cluster" } else { "" }
+        ),
+        format!(
+            "{rank} for {} at {} CPU / {} GiB{burst_note}: {} per node (maxPods {}), and {headroom}{overhead}",
+            plural(d.share, "pod", "pods"),
+            decimal(a.pod_cpu),
+            decimal(a.pod_memory_gib),
+            choice.pods_per_node,
+            choice.max_pods
+        ),
+    );
+}
+
+/// How the worker type was ranked: by price or by the cost model, over
+/// which architectures.
+fn rank_text(i: &Input, d: &Draft, choice: &Choice) -> String {
+    let a = i.a;
     let priced = i.prof.instances.iter().any(|t| t.price_per_hour.is_some());
     let weigh = i.prof.cost_model.as_ref().map_or(String::new(), |m| {
         format!(
@@ -159,6 +183,13 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
         ArchChoice::Amd64 => " among amd64 types (--arch any weighs arm64 too)".to_string(),
         ArchChoice::Arm64 => " among arm64 types, as answered".to_string(),
     };
+    format!("{rank}{arch}")
+}
+
+/// What every node gives its DaemonSets, the blast-radius cap and a
+/// burstable type's baseline.
+fn overhead_text(i: &Input, choice: &Choice) -> String {
+    let (c, a) = (i.c, i.a);
     let o = crate::sizing::node_overhead(c, a.platform);
     let cap = crate::sizing::blast_radius_cap(
         c,
@@ -180,27 +211,11 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
             decimal(b * 100.0)
         )
     });
-    let overhead = format!(
+    format!(
         "; every node first gives {} CPU, {} GiB and {} pod slots to its DaemonSets ({}), a cost the ranking counts per node, so fewer, larger nodes win when the price is close{blast}{burstable}",
         decimal(o.cpu),
         decimal(o.memory_gib),
         o.pods,
         o.daemon_sets.join(", ")
-    );
-    d.why(
-        Topic::Workers,
-        format!(
-            "workers: {} x {shape}{}",
-            num(d.workers),
-            if d.clusters > 1 { " per cluster" } else { "" }
-        ),
-        format!(
-            "{rank}{arch} for {} at {} CPU / {} GiB{burst_note}: {} per node (maxPods {}), and {headroom}{overhead}",
-            plural(d.share, "pod", "pods"),
-            decimal(a.pod_cpu),
-            decimal(a.pod_memory_gib),
-            choice.pods_per_node,
-            choice.max_pods
-        ),
-    );
+    )
 }
