@@ -5,6 +5,8 @@ snapshots (git repositories), so the tests can hold profiles/ to them.
   tools/extract-facts.py aws   CFN_LINT_REPO    > tests/fixtures/upstream/facts/aws-zones.tsv
   tools/extract-facts.py azure RELIABILITY_DOCS > tests/fixtures/upstream/facts/azure-zones.tsv
   tools/extract-facts.py aws-burstable EC2_USER_GUIDE_REPO > tests/fixtures/upstream/facts/aws-burstable.tsv
+  tools/extract-facts.py kops-fields KOPS_REPO > tests/fixtures/upstream/facts/kops-v1alpha2-fields.tsv
+  tools/extract-facts.py kubeadm-ha  KUBEADM_REPO > tests/fixtures/upstream/facts/kubeadm-ha-figures.tsv
 
 aws:   aws-cloudformation/cfn-lint src/cfnlint/helpers.py, AVAILABILITY_ZONES,
        commercial regions (not cn-, us-gov-, iso or eusc partitions).
@@ -13,6 +15,13 @@ azure: MicrosoftDocs/reliability-docs articles/reliability/regions-list.md, the
        zones 1, 2 and 3 (the only values `az aks create --zones` accepts,
        Azure/azure-cli azure-cli-core commands/parameters.py zones_type),
        written as kubeplan names them: REGION-1, REGION-2, REGION-3.
+kops-fields: kubernetes/kops pkg/apis/kops/v1alpha2/{cluster,networking,
+       componentconfig,instancegroup}.go: each struct field's JSON name and Go
+       type (the names and types only, never the code or its comments).
+kubeadm-ha: kubernetes/kubeadm docs/ha-considerations.md: the figures its
+       keepalived, check script and haproxy configurations set, a directive
+       a row (placeholders and nested blocks left out), and the keepalived
+       priorities from the sentence that gives them.
 gcp:   no script: the table is the zones of skypilot-org/skypilot-catalog
        catalogs/v7/gcp/vms.csv (generated from the Compute Engine API by
        skypilot's fetch_gcp.py), read through a file index (the repository is
@@ -83,5 +92,87 @@ def aws_burstable(repo):
             print(f"{cells[0]}\t{cells[1]}\t{cells[3]}\t{cells[4].rstrip('%')}")
 
 
+GO_STRUCT = re.compile(r"^type (\w+) struct \{")
+GO_FIELD = re.compile(r'^\s+(\w+)\s+([^`]+?)\s+`[^`]*json:"([^",]*)[^`]*`')
+GO_EMBEDDED = re.compile(r'^\s+(?:\w+\.)?(\w+)\s+`[^`]*json:"([^",]*)[^`]*`')
+KOPS_TYPES = ["cluster.go", "networking.go", "componentconfig.go", "instancegroup.go"]
+
+
+def go_fields(text, base):
+    """(file, struct, Go field, JSON name, Go type) of every tagged field."""
+    struct = None
+    for line in text.splitlines():
+        m = GO_STRUCT.match(line)
+        if m or line.startswith("}"):
+            struct = m.group(1) if m else None
+            continue
+        m = GO_FIELD.match(line)
+        if struct and m and m.group(3) not in ("", "-"):
+            yield (base, struct, m.group(1), m.group(3), m.group(2))
+            continue
+        m = GO_EMBEDDED.match(line)
+        if struct and m and m.group(2) not in ("", "-"):
+            # An embedded type: Go names the field after the type.
+            yield (base, struct, m.group(1), m.group(2), line.split("`")[0].strip())
+
+
+def kops_fields(repo):
+    folder = "pkg/apis/kops/v1alpha2"
+    rev = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    print("# The JSON field names of kOps's v1alpha2 Go API types, a struct field a row, read from")
+    print(f"# kubernetes/kops {folder}/{{{','.join(KOPS_TYPES)}}} @ {rev}")
+    print("# by tools/extract-facts.py kops-fields (names and types only).")
+    print("file\tstruct\tgo_field\tjson\tgo_type")
+    for name in KOPS_TYPES:
+        for row in go_fields(show(repo, f"{folder}/{name}"), name):
+            print("\t".join(row))
+
+
+def ha_directives(block, file):
+    """(file, section, directive, value) for every top-level directive of a
+    section that has a literal value (nested blocks are left out)."""
+    section, depth = "-", 0
+    for raw in block.splitlines():
+        line = raw.split("#", 1)[0].rstrip() if file == "haproxy.cfg" else raw.rstrip()
+        if not line.strip():
+            continue
+        if line.strip() == "}":
+            depth -= 1
+        elif not raw.startswith((" ", "\t")):
+            section, depth = line.strip().rstrip(" {"), 0
+        elif line.endswith("{"):
+            depth += 1
+        elif depth == 0 and "${" not in line:
+            words = line.split()
+            n = 2 if file == "haproxy.cfg" and words[0] in ("timeout", "option", "http-check") else 1
+            yield (file, section, " ".join(words[:n]), " ".join(words[n:]) or "-")
+
+
+def kubeadm_ha(repo):
+    path = "docs/ha-considerations.md"
+    text = show(repo, path)
+    print("# The figures of kubeadm's HA guide, a directive a row, read from")
+    print(f"# kubernetes/kubeadm {path} @ {commit(repo, path)}")
+    print("# by tools/extract-facts.py kubeadm-ha.")
+    print("file\tsection\tdirective\tvalue")
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        if "vrrp_script" in block:
+            file = "keepalived.conf"
+        elif "defaults" in block and "backend" in block:
+            file = "haproxy.cfg"
+        else:
+            continue
+        for row in ha_directives(block, file):
+            if row[1] != "-" and not row[1].startswith("!"):
+                print("\t".join(row))
+    m = re.search(r"`(\d+)` and `(\d+)` respectively", text)
+    print(f"keepalived.conf\tvrrp_instance VI_1 (MASTER)\tpriority\t{m.group(1)}")
+    print(f"keepalived.conf\tvrrp_instance VI_1 (BACKUP)\tpriority\t{m.group(2)}")
+    m = re.search(r"curl -sfk --max-time (\d+) https://localhost", text)
+    print(f"check_apiserver.sh\tcurl\t--max-time\t{m.group(1)}")
+
+
 if __name__ == "__main__":
-    {"aws": aws, "azure": azure, "aws-burstable": aws_burstable}[sys.argv[1]](sys.argv[2])
+    {"aws": aws, "azure": azure, "aws-burstable": aws_burstable,
+     "kops-fields": kops_fields, "kubeadm-ha": kubeadm_ha}[sys.argv[1]](sys.argv[2])

@@ -39,6 +39,7 @@ fn every_fact_table_names_its_source() {
     for entry in std::fs::read_dir(upstream().join("facts"))
         .unwrap()
         .flatten()
+        .filter(|e| e.path().is_file())
     {
         let text = std::fs::read_to_string(entry.path()).unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();

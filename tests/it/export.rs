@@ -748,3 +748,94 @@ fn the_etcd_unit_passes_systemd_analyze() {
         unit.text
     );
 }
+
+/// The figures of kubeadm's HA guide a file of it leaves out on purpose:
+/// (file, directive, why).
+const HA_GUIDE_LEFT_OUT: &[(&str, &str, &str)] = &[
+    (
+        "keepalived.conf",
+        "router_id",
+        "each host gets its own router_id (its name), not the guide's LVS_DEVEL",
+    ),
+    (
+        "haproxy.cfg",
+        "option forwardfor",
+        "both API proxies are TCP: haproxy -c warns that it is ignored",
+    ),
+];
+
+/// The lines of `section` (a line starting at column 0) up to the next one,
+/// each with its whitespace collapsed.
+fn section_lines(text: &str, section: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| !l.starts_with(section))
+        .skip(1)
+        .take_while(|l| l.starts_with([' ', '\t']) || l.is_empty())
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// haproxy.cfg, keepalived.conf and check_apiserver.sh keep every figure
+/// of kubeadm's HA guide (`facts/kubeadm-ha-figures.tsv`, read from the
+/// guide by its script): timeouts, checks, the VRRP script's timings and
+/// the MASTER's and backups' priorities.
+#[test]
+fn exported_load_balancers_keep_the_ha_guide_figures() {
+    let c = Catalog::builtin();
+    let rows = crate::constraints::table("kubeadm-ha-figures.tsv");
+    let mut checked = 0;
+    for (name, plan) in plans() {
+        let h = hosts(&plan);
+        let haproxy = files(Target::Haproxy, &plan, c, &h);
+        let keepalived = files(Target::Keepalived, &plan, c, &h);
+        let confs: Vec<&str> = keepalived
+            .iter()
+            .filter(|f| f.name.starts_with("keepalived-"))
+            .map(|f| f.text.as_str())
+            .collect();
+        if haproxy.is_empty() || confs.is_empty() {
+            continue;
+        }
+        let script = keepalived
+            .iter()
+            .find(|f| f.name == "check_apiserver.sh")
+            .expect("the check script");
+        for r in &rows {
+            let (file, section, directive) = (&r["file"], &r["section"], &r["directive"]);
+            if HA_GUIDE_LEFT_OUT
+                .iter()
+                .any(|(f, d, _)| f == file && d == directive)
+            {
+                continue;
+            }
+            let line = match r["value"].as_str() {
+                "-" => directive.to_string(),
+                v => format!("{directive} {v}"),
+            };
+            let texts: Vec<&str> = match (file.as_str(), section.as_str()) {
+                ("check_apiserver.sh", _) => {
+                    assert!(
+                        script.text.contains(&line),
+                        "{name}: check script lacks `{line}`"
+                    );
+                    continue;
+                }
+                ("haproxy.cfg", _) => vec![haproxy[0].text.as_str()],
+                (_, s) if s.ends_with("(MASTER)") => confs[..1].to_vec(),
+                (_, s) if s.ends_with("(BACKUP)") => {
+                    confs.iter().skip(1).take(1).copied().collect()
+                }
+                _ => confs.clone(),
+            };
+            let section = section.split(" (").next().unwrap();
+            for t in texts {
+                assert!(
+                    section_lines(t, section).contains(&line),
+                    "{name}: {file} `{section}` lacks `{line}` (kubeadm's HA guide)"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 30, "{checked} figures checked");
+}

@@ -297,11 +297,12 @@ pub enum InstanceGroupRole {
     ApiServer,
 }
 
-/// The JSON names the model uses, by Go file: each must be a `json:"…"`
-/// tag there.
+/// The JSON names the model uses, by Go file of kOps's
+/// `pkg/apis/kops/v1alpha2/`: each must be a field's JSON name there
+/// (`facts/kops-v1alpha2-fields.tsv`).
 pub const MODELLED: &[(&str, &[&str])] = &[
     (
-        "kops-v1alpha2-cluster.go",
+        "cluster.go",
         &[
             "metadata",
             "spec",
@@ -345,7 +346,7 @@ pub const MODELLED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "kops-v1alpha2-networking.go",
+        "networking.go",
         &[
             "kubenet",
             "cni",
@@ -357,9 +358,9 @@ pub const MODELLED: &[(&str, &[&str])] = &[
             "gce",
         ],
     ),
-    ("kops-v1alpha2-componentconfig.go", &["maxPods"]),
+    ("componentconfig.go", &["maxPods"]),
     (
-        "kops-v1alpha2-instancegroup.go",
+        "instancegroup.go",
         &[
             "metadata",
             "spec",

@@ -44,22 +44,30 @@ fn timeline_figures_follow_their_formulas() {
         (13.0..=24.0).contains(&lo) && (23.0..=24.0).contains(&hi),
         "≈ 13–24 s"
     );
-    // keepalived priorities from kubeadm's ha-considerations ("`101` and
-    // `100` respectively"), the ones export writes.
-    let ha = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/upstream/kubeadm-ha-considerations.md"
-    ))
-    .unwrap();
-    let words = format!(
-        "`{}` and `{}` respectively",
-        f.vrrp_master_priority, f.vrrp_backup_priority
+    // keepalived priorities and check timings from kubeadm's HA guide
+    // ("`101` and `100` respectively"; `interval 3`, `fall 10`), the ones
+    // export writes.
+    let ha = crate::constraints::table("kubeadm-ha-figures.tsv");
+    let figure = |section: &str, directive: &str| -> u32 {
+        let row = ha
+            .iter()
+            .find(|r| r["section"] == section && r["directive"] == directive)
+            .unwrap_or_else(|| panic!("the HA guide has no {section} {directive}"));
+        row["value"].parse().unwrap()
+    };
+    assert_eq!(
+        f.vrrp_master_priority,
+        figure("vrrp_instance VI_1 (MASTER)", "priority")
     );
-    assert!(ha.contains(&words), "{words}");
-    assert!(
-        ha.contains(&format!("  interval {}\n", f.check_interval_s))
-            && ha.contains(&format!("  fall {}\n", f.check_fall))
+    assert_eq!(
+        f.vrrp_backup_priority,
+        figure("vrrp_instance VI_1 (BACKUP)", "priority")
     );
+    assert_eq!(
+        f.check_interval_s,
+        figure("vrrp_script check_apiserver", "interval")
+    );
+    assert_eq!(f.check_fall, figure("vrrp_script check_apiserver", "fall"));
     let hosts = kubeplan::export::addresses::Hosts::for_plan(&plan, None).unwrap();
     let conf = kubeplan::export::files(kubeplan::export::Target::Keepalived, &plan, c, &hosts);
     assert!(conf[0].text.contains("priority 101\n") && conf[1].text.contains("priority 100\n"));
