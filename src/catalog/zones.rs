@@ -65,6 +65,22 @@ impl PlatformProfile {
     }
 }
 
+/// Whether a name is an AWS availability zone (`eu-north-1a`,
+/// `us-gov-west-1b`, a Local Zone `us-west-2-lax-1a`).
+pub fn is_aws_zone(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| !p.is_empty())
+        && parts.last().is_some_and(|l| {
+            l.len() >= 2
+                && l.ends_with(|c: char| c.is_ascii_lowercase())
+                && l[..l.len() - 1].chars().all(|c| c.is_ascii_digit())
+        })
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +124,25 @@ mod tests {
         );
         assert_eq!(c.platform(Platform::OnPrem).zone_place("rack-9"), None);
         assert_eq!(azure.design_zones(), ["eastus-1", "eastus-2", "eastus-3"]);
+    }
+
+    #[test]
+    fn aws_zone_names() {
+        for z in [
+            "eu-north-1a",
+            "us-gov-west-1b",
+            "us-west-2-lax-1a",
+            "ap-southeast-2c",
+        ] {
+            assert!(is_aws_zone(z), "{z}");
+        }
+        for z in [
+            "private-one",
+            "subnet-0b2512f8c6ae9bf30",
+            "us-east-1",
+            "eu-north-a",
+        ] {
+            assert!(!is_aws_zone(z), "{z}");
+        }
     }
 }

@@ -6,20 +6,34 @@
 //! leaves out is eksctl's own default (`profiles/kubernetes.yaml`,
 //! `installerDefaults.eksctl`).
 
+use std::sync::Arc;
+
 use serde_saphyr::Spanned;
 
 use super::tree::At;
-use super::{plan_name, Format, Imported, Read, Slot};
-use crate::catalog::Catalog;
+use super::{About, Imported, NewPool, Read, Slot, Spec};
+use crate::catalog::{Catalog, EksctlDefaults, InstanceType};
+use crate::plan::load::{LoadError, Source};
 use crate::plan::node::{Node, Pos};
-use crate::plan::origin::Spot;
-use crate::plan::schema::{Issue, IssueKind};
 use crate::plan::{
-    Arch, Fact, Machine, Medium, Network, Os, Platform, Subnet, Tooling, WorkerPool,
+    Arch, Fact, Machine, Medium, Network, Os, Platform, RuleRef, Subnet, Tooling, WorkerPool,
+};
+
+pub(super) const SPEC: Spec = Spec {
+    what: "eksctl ClusterConfig",
+    plural: "eksctl ClusterConfigs",
+    groups: &["eksctl.io"],
+    versions: &["v1alpha5"],
+    advice: "eksctl itself reads only eksctl.io/v1alpha5",
+    provider_groups: false,
+    syntax: "",
+    detect: None,
+    about: ABOUT,
+    import,
 };
 
 /// What `docs/import.md` says of eksctl files.
-pub(super) const ABOUT: super::About = super::About {
+const ABOUT: About = About {
     title: "eksctl",
     detected: "`apiVersion: eksctl.io/v1alpha5` and `kind: ClusterConfig` (other versions are refused: eksctl reads only v1alpha5)",
     reads: &[
@@ -34,58 +48,24 @@ pub(super) const ABOUT: super::About = super::About {
     example_flags: &["--purpose", "production", "--pods", "300"],
 };
 
-/// The id of the rule for eksctl's own two-zone check.
-pub const TOO_FEW_ZONES: &str = "eksctl-too-few-zones";
-
-/// Whether a name is an AWS availability zone (`eu-north-1a`,
-/// `us-gov-west-1b`, a Local Zone `us-west-2-lax-1a`).
-pub(crate) fn is_aws_zone(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts.iter().all(|p| !p.is_empty())
-        && parts.last().is_some_and(|l| {
-            l.len() >= 2
-                && l.ends_with(|c: char| c.is_ascii_lowercase())
-                && l[..l.len() - 1].chars().all(|c| c.is_ascii_digit())
-        })
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
-    let mut out = Vec::new();
-    for doc in docs {
-        let root = At::root(doc);
-        let is_config = root.get("kind").and_then(|k| k.str().map(str::to_string));
-        if is_config.as_deref() != Some("ClusterConfig") {
-            continue;
-        }
-        out.push(cluster(&root, c));
-    }
-    if out.is_empty() {
-        return Read::Nothing {
-            pos: docs.first().map_or(Pos { line: 1, column: 1 }, Pos::of),
+fn import(_: &Arc<Source>, docs: &[Spanned<Node>], c: &Catalog) -> Result<Read, LoadError> {
+    let plans: Vec<Imported> = docs
+        .iter()
+        .map(At::root)
+        .filter(|r| r.kind() == Some("ClusterConfig"))
+        .map(|r| cluster(&r, c))
+        .collect();
+    if plans.is_empty() {
+        return Ok(Read::Nothing {
+            pos: docs.first().map_or(Pos::START, Pos::of),
             message: "an eksctl file with no ClusterConfig: it describes no cluster".into(),
-        };
+        });
     }
-    Read::Plans(out)
+    Ok(Read::Plans(plans))
 }
 
 fn cluster(root: &At, c: &Catalog) -> Imported {
-    let defaults = &c.kubernetes.installer_defaults.eksctl;
-    let kind = root
-        .get("kind")
-        .map_or(Pos { line: 1, column: 1 }, |k| k.pos);
-    let name_at = root.at("metadata.name");
-    let name = name_at
-        .as_ref()
-        .and_then(|n| n.str())
-        .map_or_else(|| "cluster".to_string(), plan_name);
-    let mut imp = Imported::new(Format::Eksctl, name, Spot::new(kind, "kind"));
-    if let Some(n) = &name_at {
-        imp.from("metadata.name", n.spot());
-    }
+    let mut imp = Imported::of_document(&SPEC, root, "cluster");
     let p = &mut imp.plan.spec;
     p.platform = Platform::Aws;
     p.tooling = Some(Tooling::Eks);
@@ -96,7 +76,6 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
         Fact::Storage,
         "an eksctl ClusterConfig installs CSI drivers as add-ons, not storage classes",
     );
-
     zones(root, &mut imp);
     if let Some(o) = root.get("outpost") {
         imp.note(
@@ -108,11 +87,18 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
         );
         imp.from("spec.controlPlane", o.spot());
     }
-    // Both kinds of node group, in the order the file lists them.
-    let mut names: Vec<String> = Vec::new();
-    let mut lists: Vec<(String, At)> = ["managedNodeGroups", "nodeGroups"]
+    node_groups(root, c, &mut imp);
+    beside_node_groups(root, &mut imp);
+    network(root, &c.kubernetes.installer_defaults.eksctl, &mut imp);
+    too_few_zones(root, c, &mut imp);
+    imp
+}
+
+/// Both kinds of node group, in the order the file lists them.
+fn node_groups(root: &At, c: &Catalog, imp: &mut Imported) {
+    let mut lists: Vec<(&str, At)> = ["managedNodeGroups", "nodeGroups"]
         .iter()
-        .filter_map(|k| root.get(k).map(|l| (k.to_string(), l)))
+        .filter_map(|k| root.get(k).map(|l| (*k, l)))
         .collect();
     lists.sort_by_key(|(_, l)| l.pos);
     let prefixes = prefix_delegation(root);
@@ -135,9 +121,13 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
                 managed: key == "managedNodeGroups",
                 prefixes,
             };
-            node_group(&ng, how, c, &mut imp, &mut names);
+            node_group(&ng, how, c, imp);
         }
     }
+}
+
+/// Nodes that are not node groups': Auto Mode, Karpenter, Fargate.
+fn beside_node_groups(root: &At, imp: &mut Imported) {
     if root
         .at("autoModeConfig.enabled")
         .and_then(|e| e.bool())
@@ -160,28 +150,29 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
     if imp.plan.spec.workers.is_empty() && !imp.unknown.contains(&Fact::Workers) {
         imp.note("no node groups: the cluster has no nodes until some are added");
     }
-    network(root, defaults, &mut imp);
-    // eksctl's own check: `availabilityZones` with fewer than two zones
-    // (pkg/apis/eksctl.io/v1alpha5/validation.go, validateAvailabilityZones;
-    // Outposts' local clusters excepted).
-    if let Some(azs) = root.get("availabilityZones") {
-        let n = azs.items().len();
-        let min = c.tool(Tooling::Eks).and_then(|t| t.min_zones).unwrap_or(1) as usize;
-        if n > 0 && n < min && root.get("outpost").is_none() {
-            imp.issues.push(Issue {
-                kind: IssueKind::Installer(TOO_FEW_ZONES),
-                field: azs.path().to_string(),
-                pos: azs.pos,
-                message: format!(
-                    "eksctl refuses {}: \"only {n} zone(s) specified [{}], {min} are required\"",
-                    crate::fmt::plural(n as u64, "availability zone", "availability zones"),
-                    azs.strings().join(" ")
-                ),
-                help: format!("list at least {min} availability zones (3 survive a zone's loss best), or leave `availabilityZones` out and eksctl picks them"),
-            });
-        }
+}
+
+/// eksctl's own check: `availabilityZones` with fewer than two zones
+/// (pkg/apis/eksctl.io/v1alpha5/validation.go, validateAvailabilityZones;
+/// Outposts' local clusters excepted).
+fn too_few_zones(root: &At, c: &Catalog, imp: &mut Imported) {
+    let Some(azs) = root.get("availabilityZones") else {
+        return;
+    };
+    let n = azs.items().len();
+    let min = c.tool(Tooling::Eks).and_then(|t| t.min_zones).unwrap_or(1) as usize;
+    if n > 0 && n < min && root.get("outpost").is_none() {
+        imp.refused(
+            RuleRef::EksctlTooFewZones,
+            &azs.spot(),
+            format!(
+                "eksctl refuses {}: \"only {n} zone(s) specified [{}], {min} are required\"",
+                crate::fmt::plural(n as u64, "availability zone", "availability zones"),
+                azs.strings().join(" ")
+            ),
+            format!("list at least {min} availability zones (3 survive a zone's loss best), or leave `availabilityZones` out and eksctl picks them"),
+        );
     }
-    imp
 }
 
 /// The cluster's zones: `availabilityZones`, else the zones of
@@ -201,10 +192,7 @@ fn zones(root: &At, imp: &mut Imported) {
         let mut unresolved = false;
         for kind in ["private", "public"] {
             for (key, s) in subnets.get(kind).map(|k| k.entries()).unwrap_or_default() {
-                let az = s
-                    .get("az")
-                    .and_then(|a| a.str().map(str::to_string))
-                    .or_else(|| is_aws_zone(&key).then(|| key.clone()));
+                let az = subnet_zone(&key, &s);
                 match az {
                     Some(z) if !found.contains(&z) => found.push(z),
                     Some(_) => {}
@@ -256,29 +244,81 @@ struct Group {
     prefixes: bool,
 }
 
-fn node_group(ng: &At, how: Group, c: &Catalog, imp: &mut Imported, names: &mut Vec<String>) {
-    let managed = how.managed;
+fn node_group(ng: &At, how: Group, c: &Catalog, imp: &mut Imported) {
     let defaults = &c.kubernetes.installer_defaults.eksctl;
-    let i = imp.plan.spec.workers.len();
-    let base = format!("spec.workers[{i}]");
     let raw_name = ng
         .get("name")
         .and_then(|n| n.str().map(str::to_string))
-        .unwrap_or_else(|| format!("nodegroup-{}", i + 1));
-    let mut name = plan_name(&raw_name);
-    while names.contains(&name) {
-        name = format!("{name}-{}", i + 1);
+        .unwrap_or_else(|| format!("nodegroup-{}", imp.plan.spec.workers.len() + 1));
+    let pool = imp.new_pool(&raw_name, ng.spot());
+    let nodes = node_count(ng, defaults, &pool, imp);
+    let type_at = instance_type(ng);
+    // An instanceSelector picks the types when eksctl creates the group.
+    let selector = ng.get("instanceSelector").is_some() && type_at.is_none();
+    let instance = type_at
+        .as_ref()
+        .and_then(|t| t.str().map(str::to_string))
+        .unwrap_or_else(|| defaults.instance_type.clone());
+    if let Some(t) = &type_at {
+        imp.from(pool.field("instanceType"), t.spot());
+        imp.from(pool.field("machine"), t.spot());
     }
-    names.push(name.clone());
-    imp.from(base.clone(), ng.spot());
+    let slot = Slot::Pool(pool.name.clone());
+    let (mut machine, arch) = match selector {
+        true => {
+            imp.size_unknown(slot, format!("node group {raw_name} picks its instance type by instanceSelector when eksctl creates it"));
+            (Machine::stand_in(), Arch::Amd64)
+        }
+        false => imp
+            .sized(c, &instance, slot)
+            .unwrap_or((Machine::stand_in(), Arch::Amd64)),
+    };
+    machine.disk_gib = Some(
+        ng.get("volumeSize")
+            .and_then(|v| v.int())
+            .map_or(defaults.volume_gib, |v| v as f64),
+    );
+    machine.disk = Some(match ng.get("volumeType").and_then(|v| v.str()) {
+        Some("st1" | "sc1") => Medium::Hdd,
+        _ => Medium::Ssd,
+    });
+    let known = c.instance(Platform::Aws, &instance).filter(|_| !selector);
+    let max_pods = max_pods(ng, how, type_at.as_ref(), known, c, &pool, imp);
+    let zones = ng
+        .get("availabilityZones")
+        .or_else(|| ng.get("localZones"))
+        .map(|z| {
+            imp.from(pool.field("zones"), z.spot());
+            z.strings()
+        })
+        .unwrap_or_default();
+    if !how.managed && ng.get("instancesDistribution").is_some() {
+        imp.note(format!(
+            "node group `{raw_name}` mixes instance types; sized as its first, {instance}"
+        ));
+    }
+    imp.add_pool(WorkerPool {
+        zones,
+        instance_type: (!selector).then_some(instance),
+        max_pods,
+        os: match ng.get("amiFamily").and_then(|a| a.str()) {
+            Some(f) if f.starts_with("Windows") => Os::Windows,
+            _ => Os::Linux,
+        },
+        arch,
+        taints: ng.get("taints").map(|t| taints(&t)).unwrap_or_default(),
+        ..WorkerPool::new(pool.name, nodes, machine)
+    });
+}
 
-    // Node count: desiredCapacity, else minSize, else eksctl's default.
+/// A node group's node count: desiredCapacity, else minSize, else eksctl's default.
+fn node_count(ng: &At, defaults: &EksctlDefaults, pool: &NewPool, imp: &mut Imported) -> u32 {
     let count = ["desiredCapacity", "minSize"]
         .iter()
         .find_map(|k| ng.get(k).map(|v| (v.clone(), v.int())));
-    let nodes = match count {
+    match count {
         Some((at, Some(n))) if (0..=100_000).contains(&n) => {
-            imp.from(format!("{base}.nodes"), at.spot());
+            imp.from(pool.field("nodes"), at.spot());
             n as u32
         }
         Some((at, _)) => {
@@ -290,114 +330,48 @@ fn node_group(ng: &At, how: Group, c: &Catalog, imp: &mut Imported, names: &mut 
             defaults.node_count
         }
         None => defaults.node_count,
-    };
+    }
+}
 
-    // Instance type: instanceType, a managed group's instanceTypes, or a
-    // mixed group's instancesDistribution; else eksctl's default.
-    let type_at = ng
-        .get("instanceType")
+/// A node group's instance type: `instanceType`, a managed group's
+/// `instanceTypes`, or a mixed group's `instancesDistribution` (the first).
+fn instance_type<'a>(ng: &At<'a>) -> Option<At<'a>> {
+    let first = |l: At<'a>| l.items().into_iter().next();
+    ng.get("instanceType")
         .filter(|t| t.str() != Some("mixed"))
-        .or_else(|| {
-            ng.get("instanceTypes")
-                .and_then(|l| l.items().into_iter().next())
-        })
-        .or_else(|| {
-            ng.at("instancesDistribution.instanceTypes")
-                .and_then(|l| l.items().into_iter().next())
-        });
-    let selector = ng.get("instanceSelector").is_some() && type_at.is_none();
-    let instance = type_at
-        .as_ref()
-        .and_then(|t| t.str().map(str::to_string))
-        .unwrap_or_else(|| defaults.instance_type.clone());
-    if let Some(t) = &type_at {
-        imp.from(format!("{base}.instanceType"), t.spot());
-        imp.from(format!("{base}.machine"), t.spot());
+        .or_else(|| ng.get("instanceTypes").and_then(first))
+        .or_else(|| ng.at("instancesDistribution.instanceTypes").and_then(first))
+}
+
+/// A node group's max pods: `maxPodsPerNode`, else what the EKS node's
+/// bootstrap sets for the instance type (the VPC CNI's ENI figure,
+/// amazon-eks-ami eni-max-pods; with prefixes, the prefix formula within
+/// EKS's recommended cap, 110 up to 30 vCPUs and 250 above, as managed
+/// node groups set it).
+fn max_pods(
+    ng: &At,
+    how: Group,
+    type_at: Option<&At>,
+    known: Option<&InstanceType>,
+    c: &Catalog,
+    pool: &NewPool,
+    imp: &mut Imported,
+) -> Option<u32> {
+    if let Some(m) = ng.get("maxPodsPerNode") {
+        imp.from(pool.field("maxPods"), m.spot());
+        return m.u32();
     }
-    // An instanceSelector picks the types when eksctl creates the group.
-    let known = c.instance(Platform::Aws, &instance).filter(|_| !selector);
-    if selector {
-        imp.slots.push(Slot::Pool(name.clone()));
-        imp.unknown(
-            Fact::Machines,
-            format!("node group {raw_name} picks its instance type by instanceSelector when eksctl creates it"),
-        );
+    if let Some(t) = type_at {
+        imp.from(pool.field("maxPods"), t.spot());
     }
-    let mut machine = match known {
-        Some(k) => Machine {
-            cpu: k.cpu,
-            memory_gib: k.memory_gib,
-            disk_gib: None,
-            disk: None,
-        },
-        None if selector => Machine::stand_in(),
-        None => {
-            imp.slots.push(Slot::Pool(name.clone()));
-            imp.unknown_type(Platform::Aws, &instance);
-            Machine::stand_in()
+    let k = known?;
+    match how.prefixes {
+        true => {
+            let cap = crate::sizing::node_pod_limit_for(c, Platform::Aws, true, k.cpu, None);
+            Some(k.eni_prefix_max_pods().unwrap_or(cap).min(cap))
         }
-    };
-    machine.disk_gib = Some(
-        ng.get("volumeSize")
-            .and_then(|v| v.int())
-            .map_or(defaults.volume_gib, |v| v as f64),
-    );
-    machine.disk = Some(match ng.get("volumeType").and_then(|v| v.str()) {
-        Some("st1" | "sc1") => Medium::Hdd,
-        _ => Medium::Ssd,
-    });
-    // Without maxPodsPerNode the EKS node's bootstrap sets the VPC CNI's
-    // ENI figure for the instance type (amazon-eks-ami eni-max-pods).
-    let max_pods = match ng.get("maxPodsPerNode") {
-        Some(m) => {
-            imp.from(format!("{base}.maxPods"), m.spot());
-            m.int().and_then(|v| u32::try_from(v).ok())
-        }
-        None => {
-            if let Some(t) = &type_at {
-                imp.from(format!("{base}.maxPods"), t.spot());
-            }
-            match how.prefixes {
-                // The prefix formula within EKS's recommended cap (110 up to
-                // 30 vCPUs, 250 above), as managed node groups set it.
-                true => known.map(|k| {
-                    let cap =
-                        crate::sizing::node_pod_limit_for(c, Platform::Aws, true, k.cpu, None);
-                    k.eni_prefix_max_pods().unwrap_or(cap).min(cap)
-                }),
-                false => known.and_then(|k| k.eni_max_pods()),
-            }
-        }
-    };
-    let zones = ng
-        .get("availabilityZones")
-        .or_else(|| ng.get("localZones"))
-        .map(|z| {
-            imp.from(format!("{base}.zones"), z.spot());
-            z.strings()
-        })
-        .unwrap_or_default();
-    let taints = ng.get("taints").map(|t| taints(&t)).unwrap_or_default();
-    let os = match ng.get("amiFamily").and_then(|a| a.str()) {
-        Some(f) if f.starts_with("Windows") => Os::Windows,
-        _ => Os::Linux,
-    };
-    if !managed && ng.get("instancesDistribution").is_some() {
-        imp.note(format!(
-            "node group `{raw_name}` mixes instance types; sized as its first, {instance}"
-        ));
+        false => k.eni_max_pods(),
     }
-    imp.plan.spec.workers.push(WorkerPool {
-        name,
-        nodes,
-        zones,
-        machine,
-        instance_type: (!selector).then_some(instance),
-        max_pods,
-        os,
-        arch: known.map_or(Arch::Amd64, |k| k.arch),
-        taints,
-    });
 }
 
 /// eksctl's taints: a list of `{key, value, effect}`, or the older map
@@ -432,7 +406,7 @@ fn taints(t: &At) -> Vec<String> {
         .collect()
 }
 
-fn network(root: &At, d: &crate::catalog::EksctlDefaults, imp: &mut Imported) {
+fn network(root: &At, d: &EksctlDefaults, imp: &mut Imported) {
     let family = root.at("kubernetesNetworkConfig.ipFamily");
     if family
         .as_ref()
@@ -462,15 +436,30 @@ fn network(root: &At, d: &crate::catalog::EksctlDefaults, imp: &mut Imported) {
     if let Some(s) = &svc_at {
         imp.from("spec.network.serviceCIDR", s.spot());
     }
-    // The private subnets nodes and pods take addresses from: the file's,
-    // or eksctl's own split of the VPC range over the zones.
+    let subnets = subnets(root, vpc, vpc_at.as_ref(), imp);
+    imp.plan.spec.network = Some(Network {
+        pod_cidr: None,
+        service_cidr: service,
+        node_cidr_mask_size: None,
+        vpc_cidr: Some(vpc.to_string()),
+        subnets,
+    });
+}
+
+/// A subnet's zone: its `az`, else its key when that is a zone's name.
+fn subnet_zone(key: &str, s: &At) -> Option<String> {
+    s.get("az")
+        .and_then(|a| a.str().map(str::to_string))
+        .or_else(|| crate::catalog::is_aws_zone(key).then(|| key.to_string()))
+}
+
+/// The private subnets nodes and pods take addresses from: the file's, or
+/// eksctl's own split of the VPC range over the zones.
+fn subnets(root: &At, vpc: ipnet::Ipv4Net, vpc_at: Option<&At>, imp: &mut Imported) -> Vec<Subnet> {
     let mut subnets = Vec::new();
     if let Some(private) = root.at("vpc.subnets.private") {
         for (j, (key, s)) in private.entries().into_iter().enumerate() {
-            let zone = s
-                .get("az")
-                .and_then(|a| a.str().map(str::to_string))
-                .or_else(|| is_aws_zone(&key).then(|| key.clone()));
+            let zone = subnet_zone(&key, &s);
             let (Some(zone), Some(cidr)) = (zone, s.get("cidr")) else {
                 continue;
             };
@@ -492,42 +481,11 @@ fn network(root: &At, d: &crate::catalog::EksctlDefaults, imp: &mut Imported) {
                 });
             }
         }
-        if let Some(v) = &vpc_at {
+        if let Some(v) = vpc_at {
             for i in 0..subnets.len() {
                 imp.from(format!("spec.network.subnets[{i}].cidr"), v.spot());
             }
         }
     }
-    imp.plan.spec.network = Some(Network {
-        pod_cidr: None,
-        service_cidr: service,
-        node_cidr_mask_size: None,
-        vpc_cidr: Some(vpc.to_string()),
-        subnets,
-    });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zone_names() {
-        for z in [
-            "eu-north-1a",
-            "us-gov-west-1b",
-            "us-west-2-lax-1a",
-            "ap-southeast-2c",
-        ] {
-            assert!(is_aws_zone(z), "{z}");
-        }
-        for z in [
-            "private-one",
-            "subnet-0b2512f8c6ae9bf30",
-            "us-east-1",
-            "eu-north-a",
-        ] {
-            assert!(!is_aws_zone(z), "{z}");
-        }
-    }
+    subnets
 }

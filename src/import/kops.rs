@@ -5,21 +5,39 @@
 //! zones of the subnets, one worker pool per Node group, and the pod and
 //! service ranges (kOps' own defaults where the file gives none).
 
+use std::sync::Arc;
+
 use serde_saphyr::Spanned;
 
 use super::tree::At;
-use super::{plan_name, Format, Imported, Read, Slot};
-use crate::catalog::Catalog;
+use super::{About, Imported, Read, Slot, Spec};
+use crate::catalog::{Catalog, KopsDefaults};
+use crate::plan::load::{LoadError, Source};
 use crate::plan::node::{Node, Pos};
 use crate::plan::origin::Spot;
-use crate::plan::schema::{Issue, IssueKind};
+use crate::plan::rule_ref::PER_NODE_RANGE_RULES;
 use crate::plan::{
-    ApiLoadBalancer, Arch, Etcd, EtcdTopology, Fact, LeaderElection, Machine, Medium, Network, Os,
-    Platform, Tooling, WorkerPool,
+    ApiLoadBalancer, Arch, Fact, LeaderElection, Machine, Medium, Network, Platform, RuleRef,
+    Tooling, WorkerPool,
+};
+
+pub(super) const SPEC: Spec = Spec {
+    what: "kOps cluster",
+    plural: "kOps clusters",
+    // kOps still reads its old group name, rewriting `kops/v1alpha2`
+    // (pkg/kopscodecs/codecs.go, rewriteAPIGroup).
+    groups: &["kops.k8s.io", "kops"],
+    versions: &["v1alpha2"],
+    advice: "v1alpha2 is the version `kops get -o yaml` prints and `kops create -f` takes",
+    provider_groups: false,
+    syntax: "",
+    detect: None,
+    about: ABOUT,
+    import,
 };
 
 /// What `docs/import.md` says of kOps files.
-pub(super) const ABOUT: super::About = super::About {
+const ABOUT: About = About {
     title: "kOps",
     detected: "`apiVersion: kops.k8s.io/v1alpha2` (or the older group `kops/v1alpha2`, which kOps still reads) with a `kind: Cluster`; the InstanceGroups beside it are its machines (the multi-document file `kops get -o yaml` prints)",
     reads: &[
@@ -35,78 +53,149 @@ pub(super) const ABOUT: super::About = super::About {
     example_flags: &["--purpose", "production"],
 };
 
-/// The id of the rule for kOps' own odd-members check.
-pub const EVEN_ETCD: &str = "kops-etcd-even-members";
-
-/// The CNIs whose IPAM does not hand each node a range of the pod CIDR
-/// (Calico's own blocks): the per-node range rules do not apply.
-pub(crate) const BLOCK_IPAM_RULES: &str = "network-pod-cidr-too-small,network-node-cidr-too-small";
-
-pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
+fn import(_: &Arc<Source>, docs: &[Spanned<Node>], c: &Catalog) -> Result<Read, LoadError> {
     let roots: Vec<At> = docs.iter().map(At::root).collect();
-    let kind = |r: &At| r.get("kind").and_then(|k| k.str().map(str::to_string));
-    let clusters: Vec<&At> = roots
-        .iter()
-        .filter(|r| kind(r).as_deref() == Some("Cluster"))
-        .collect();
+    let clusters: Vec<&At> = roots.iter().filter(|r| r.kind() == Some("Cluster")).collect();
     let groups: Vec<&At> = roots
         .iter()
-        .filter(|r| kind(r).as_deref() == Some("InstanceGroup"))
+        .filter(|r| r.kind() == Some("InstanceGroup"))
         .collect();
     if clusters.is_empty() {
-        return Read::Nothing {
+        return Ok(Read::Nothing {
             pos: groups
                 .first()
                 .and_then(|g| g.get("kind"))
-                .map_or(Pos { line: 1, column: 1 }, |k| k.pos),
+                .map_or(Pos::START, |k| k.pos),
             message: format!(
                 "{} without their Cluster: it takes the Cluster to check them (lint what `kops get -o yaml` prints, which holds both)",
                 crate::fmt::plural(groups.len() as u64, "kOps InstanceGroup", "kOps InstanceGroups")
             ),
-        };
+        });
     }
-    let name_of = |r: &At| {
-        r.at("metadata.name")
-            .and_then(|n| n.str().map(str::to_string))
-            .unwrap_or_default()
-    };
     let mut out = Vec::new();
     for cl in &clusters {
-        let name = name_of(cl);
+        let name = cl.name().unwrap_or_default();
         let mine: Vec<&At> = groups
             .iter()
             .copied()
-            .filter(|g| {
-                let label = g
-                    .at("metadata.labels")
-                    .and_then(|l| l.get("kops.k8s.io/cluster"))
-                    .and_then(|l| l.str().map(str::to_string));
-                match label {
-                    Some(l) => l == name,
-                    None => clusters.len() == 1,
-                }
-            })
+            .filter(|g| cluster_label(g).map_or(clusters.len() == 1, |l| l == name))
             .collect();
         out.push(cluster(cl, &mine, c));
     }
-    Read::Plans(out)
+    Ok(Read::Plans(out))
+}
+
+/// The cluster an instance group names by its `kops.k8s.io/cluster` label.
+fn cluster_label<'a>(g: &At<'a>) -> Option<&'a str> {
+    g.at("metadata.labels")?.get("kops.k8s.io/cluster")?.str()
+}
+
+/// The cluster's subnets: name and zone (AWS, Azure, OpenStack; GCE's
+/// subnets are regional).
+struct Subnets(Vec<(String, Option<String>)>);
+
+impl Subnets {
+    fn of(spec: Option<&At>) -> Subnets {
+        let list = spec.and_then(|s| s.get("subnets")).map(|s| s.items());
+        let subnet = |s: &At| {
+            let name = s.get("name").and_then(|n| n.text()).unwrap_or_default();
+            (name, s.get("zone").and_then(|z| z.text()))
+        };
+        Subnets(list.unwrap_or_default().iter().map(subnet).collect())
+    }
+
+    fn zone(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, z)| z.clone())
+    }
+
+    /// A group's zones: its `zones`, else those of its subnets.
+    fn of_group(&self, g: &At) -> Vec<String> {
+        if let Some(z) = g.at("spec.zones").map(|z| z.strings()) {
+            if !z.is_empty() {
+                return z;
+            }
+        }
+        let names = g.at("spec.subnets").map(|l| l.strings()).unwrap_or_default();
+        names.iter().filter_map(|n| self.zone(n)).collect()
+    }
+
+    /// pkg/apis/kops/validation/instancegroup.go: an instance group's
+    /// subnets must be the cluster's ("Not found").
+    fn check(&self, g: &At, imp: &mut Imported) {
+        if self.0.is_empty() {
+            return;
+        }
+        for item in g.at("spec.subnets").map(|l| l.items()).unwrap_or_default() {
+            let Some(name) = item.text() else { continue };
+            if self.0.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            let ig = g.at("metadata.name").and_then(|n| n.text()).unwrap_or_default();
+            let have: Vec<&str> = self.0.iter().map(|(n, _)| n.as_str()).collect();
+            imp.invalid(
+                &item,
+                format!("instance group `{ig}` is in subnet `{name}`, which the Cluster does not define: kOps refuses it (\"Not found\")"),
+                format!("use one of the Cluster's subnets ({}) or add `{name}` to spec.subnets", have.join(", ")),
+            );
+        }
+    }
+}
+
+/// The control plane, summed over the Master (ControlPlane) groups.
+#[derive(Default)]
+struct ControlPlane {
+    nodes: u32,
+    zones: Vec<String>,
+    machine_type: Option<(String, Spot)>,
+    disk_gib: Option<f64>,
 }
 
 fn cluster(cl: &At, groups: &[&At], c: &Catalog) -> Imported {
     let d = &c.kubernetes.installer_defaults.kops;
-    let kind = cl.get("kind").map_or(Pos { line: 1, column: 1 }, |k| k.pos);
-    let raw_name = cl
-        .at("metadata.name")
-        .and_then(|n| n.str().map(str::to_string))
-        .unwrap_or_default();
-    let mut imp = Imported::new(Format::Kops, plan_name(&raw_name), Spot::new(kind, "kind"));
-    if let Some(n) = cl.at("metadata.name") {
-        imp.from("metadata.name", n.spot());
-    }
+    let mut imp = Imported::of_document(&SPEC, cl, "cluster");
     let spec = cl.get("spec");
-    let get = |path: &str| spec.as_ref().and_then(|s| s.at(path));
-    let cloud = get("cloudProvider").and_then(|p| p.str().map(str::to_string));
-    let platform = match cloud.as_deref() {
+    let platform = platform(spec.as_ref(), &mut imp);
+    imp.unknown(
+        Fact::Storage,
+        "kOps installs its cloud's storage classes as add-ons; the cluster spec does not list them",
+    );
+    let subnets = Subnets::of(spec.as_ref());
+    let mut zones: Vec<String> = Vec::new();
+    let mut add_zones = |zs: Vec<String>| {
+        for z in zs {
+            if !zones.contains(&z) {
+                zones.push(z);
+            }
+        }
+    };
+    add_zones(subnets.0.iter().filter_map(|(_, z)| z.clone()).collect());
+    let mut cp = ControlPlane::default();
+    for g in groups {
+        let gz = subnets.of_group(g);
+        add_zones(gz.clone());
+        subnets.check(g, &mut imp);
+        group(g, gz, spec.as_ref(), &mut cp, c, &mut imp);
+    }
+    imp.plan.spec.zones = zones;
+    if let Some(s) = spec.as_ref().and_then(|s| s.get("subnets")) {
+        imp.from("spec.zones", s.spot());
+    }
+    control_plane(cp, c, &mut imp);
+    etcd(spec.as_ref(), &mut imp);
+    api(spec.as_ref(), &mut imp);
+    leader_election(spec.as_ref(), &mut imp);
+    network(spec.as_ref(), platform, d, &mut imp);
+    imp
+}
+
+/// The platform of `spec.cloudProvider`; another cloud is modelled as the
+/// user's own machines, with the platform check on kOps off.
+fn platform(spec: Option<&At>, imp: &mut Imported) -> Platform {
+    let cloud = spec.and_then(|s| s.get("cloudProvider"));
+    let platform = match cloud.as_ref().and_then(|p| p.str()) {
         Some("aws") => Platform::Aws,
         Some("gce") => Platform::Gcp,
         Some("azure") => Platform::Azure,
@@ -116,224 +205,153 @@ fn cluster(cl: &At, groups: &[&At], c: &Catalog) -> Imported {
                  the platform check on kOps is off for this plan",
                 other.unwrap_or("(none given)")
             ));
-            imp.ignore("tooling-platform-mismatch");
+            imp.ignore(&[RuleRef::ToolingPlatformMismatch]);
             Platform::OnPrem
         }
     };
     imp.plan.spec.platform = platform;
     imp.plan.spec.tooling = Some(Tooling::Kops);
-    if let Some(p) = get("cloudProvider") {
+    if let Some(p) = cloud {
         imp.from("spec.platform", p.spot());
     }
-    imp.unknown(
-        Fact::Storage,
-        "kOps installs its cloud's storage classes as add-ons; the cluster spec does not list them",
-    );
+    platform
+}
 
-    // Subnets: name → zone (AWS, Azure, OpenStack); GCE's are regional.
-    let subnets: Vec<(String, Option<String>)> = get("subnets")
-        .map(|s| s.items())
-        .unwrap_or_default()
-        .iter()
-        .map(|s| {
-            let name = s.get("name").and_then(|n| n.text()).unwrap_or_default();
-            (name, s.get("zone").and_then(|z| z.text()))
-        })
-        .collect();
-    let zone_of_subnet = |n: &str| -> Option<String> {
-        subnets
-            .iter()
-            .find(|(name, _)| name == n)
-            .and_then(|(_, z)| z.clone())
-    };
-    let group_zones = |g: &At| -> Vec<String> {
-        let s = g.get("spec");
-        if let Some(z) = s.as_ref().and_then(|s| s.get("zones")) {
-            let z = z.strings();
-            if !z.is_empty() {
-                return z;
+/// One instance group: control-plane machines, a worker pool, or a note.
+fn group(
+    g: &At,
+    zones: Vec<String>,
+    spec: Option<&At>,
+    cp: &mut ControlPlane,
+    c: &Catalog,
+    imp: &mut Imported,
+) {
+    let d = &c.kubernetes.installer_defaults.kops;
+    let role = g.at("spec.role").and_then(|r| r.str()).unwrap_or("Node");
+    let gname = g.name().unwrap_or_default();
+    // A group is named where its name is (the document's start else).
+    let here = g
+        .at("metadata.name")
+        .or_else(|| g.get("kind"))
+        .map_or_else(|| g.spot(), |a| a.spot());
+    let karpenter = g.at("spec.manager").and_then(|m| m.str()) == Some("Karpenter");
+    match role {
+        "Master" | "ControlPlane" => {
+            let (n, at) = size(g, d.control_plane_group_size);
+            cp.nodes += n;
+            imp.from("spec.controlPlane.nodes", at.unwrap_or(here));
+            for i in 0..n as usize {
+                if let Some(z) = zones.get(i % zones.len().max(1)) {
+                    cp.zones.push(z.clone());
+                }
+            }
+            if cp.machine_type.is_none() {
+                if let Some(t) = g.at("spec.machineType") {
+                    cp.machine_type = t.str().map(|s| (s.to_string(), t.spot()));
+                }
+                cp.disk_gib = root_volume(g).0;
             }
         }
-        s.as_ref()
-            .and_then(|s| s.get("subnets"))
-            .map(|l| l.strings())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|n| zone_of_subnet(n))
-            .collect()
-    };
-
-    let mut zones: Vec<String> = Vec::new();
-    let mut add_zones = |zs: &[String]| {
-        for z in zs {
-            if !zones.contains(z) {
-                zones.push(z.clone());
-            }
-        }
-    };
-    let subnet_zones: Vec<String> = subnets.iter().filter_map(|(_, z)| z.clone()).collect();
-    add_zones(&subnet_zones);
-
-    // The control plane: every Master/ControlPlane group's machines.
-    let mut cp_nodes = 0u32;
-    let mut cp_zones: Vec<String> = Vec::new();
-    let mut cp_type: Option<(String, Spot)> = None;
-    let mut cp_disk: Option<f64> = None;
-    let mut names: Vec<String> = Vec::new();
-    for g in groups {
-        let role = g
-            .at("spec.role")
-            .and_then(|r| r.str().map(str::to_string))
-            .unwrap_or_else(|| "Node".into());
-        let gname = g
-            .at("metadata.name")
-            .and_then(|n| n.str().map(str::to_string))
-            .unwrap_or_default();
-        let gz = group_zones(g);
-        add_zones(&gz);
-        // pkg/apis/kops/validation/instancegroup.go: an instance group's
-        // subnets must be the cluster's ("Not found").
-        if !subnets.is_empty() {
-            for item in g.at("spec.subnets").map(|l| l.items()).unwrap_or_default() {
-                let Some(name) = item.text() else { continue };
-                if !subnets.iter().any(|(n, _)| *n == name) {
-                    let ig = g
-                        .at("metadata.name")
-                        .and_then(|n| n.text())
-                        .unwrap_or_default();
-                    let have: Vec<&str> = subnets.iter().map(|(n, _)| n.as_str()).collect();
-                    imp.invalid(
-                        &item,
-                        format!("instance group `{ig}` is in subnet `{name}`, which the Cluster does not define: kOps refuses it (\"Not found\")"),
-                        format!("use one of the Cluster's subnets ({}) or add `{name}` to spec.subnets", have.join(", ")),
-                    );
-                }
-            }
-        }
-        // A group is named where its name is (the document's start else).
-        let here = g
-            .at("metadata.name")
-            .or_else(|| g.get("kind"))
-            .map_or_else(|| g.spot(), |a| a.spot());
-        let karpenter = g.at("spec.manager").and_then(|m| m.str()) == Some("Karpenter");
-        match role.as_str() {
-            "Master" | "ControlPlane" => {
-                let (n, at) = size(g, d.control_plane_group_size);
-                cp_nodes += n;
-                imp.from("spec.controlPlane.nodes", at.unwrap_or_else(|| here.clone()));
-                for i in 0..n as usize {
-                    if let Some(z) = gz.get(i % gz.len().max(1)) {
-                        cp_zones.push(z.clone());
-                    }
-                }
-                if cp_type.is_none() {
-                    if let Some(t) = g.at("spec.machineType") {
-                        cp_type = t.str().map(|s| (s.to_string(), t.spot()));
-                    }
-                    cp_disk = root_volume(g).0;
-                }
-            }
-            "Node" if karpenter => {
-                imp.unknown(
-                    Fact::Workers,
-                    format!("instance group {gname} is managed by Karpenter, which starts nodes as pods need them"),
-                );
-            }
-            "Node" => {
-                let i = imp.plan.spec.workers.len();
-                let base = format!("spec.workers[{i}]");
-                imp.from(base.clone(), here.clone());
-                let (nodes, at) = size(g, d.node_group_size);
-                if let Some(at) = at {
-                    imp.from(format!("{base}.nodes"), at);
-                }
-                let mut name = plan_name(&gname);
-                while names.contains(&name) {
-                    name = format!("{name}-{}", i + 1);
-                }
-                names.push(name.clone());
-                let machine_type = g.at("spec.machineType");
-                if let Some(t) = &machine_type {
-                    imp.from(format!("{base}.instanceType"), t.spot());
-                    imp.from(format!("{base}.machine"), t.spot());
-                }
-                let type_name = machine_type.as_ref().and_then(|t| t.str().map(str::to_string));
-                let (disk_gib, disk) = root_volume(g);
-                let (machine, arch) = machine(c, platform, type_name.as_deref(), &mut imp, Slot::Pool(name.clone()));
-                let max_pods = g
-                    .at("spec.kubelet.maxPods")
-                    .or_else(|| get("kubelet.maxPods"))
-                    .and_then(|m| {
-                        imp.from(format!("{base}.maxPods"), m.spot());
-                        m.int().and_then(|v| u32::try_from(v).ok())
-                    });
-                let taints = g.at("spec.taints").map(|t| t.strings()).unwrap_or_default();
-                if let Some(z) = g.at("spec.subnets").or_else(|| g.at("spec.zones")) {
-                    imp.from(format!("{base}.zones"), z.spot());
-                }
-                imp.plan.spec.workers.push(WorkerPool {
-                    name,
-                    nodes,
-                    zones: gz,
-                    machine: Machine {
-                        disk_gib,
-                        disk,
-                        ..machine
-                    },
-                    instance_type: type_name,
-                    max_pods,
-                    os: Os::Linux,
-                    arch,
-                    taints,
-                });
-            }
-            "Bastion" => imp.note(format!("instance group {gname} is a bastion: not a Kubernetes node")),
-            other => imp.note(format!(
-                "instance group {gname} has role {other} (control-plane components apart): not modelled"
-            )),
-        }
+        "Node" if karpenter => imp.unknown(
+            Fact::Workers,
+            format!("instance group {gname} is managed by Karpenter, which starts nodes as pods need them"),
+        ),
+        "Node" => node_group(g, gname, here, zones, spec, c, imp),
+        "Bastion" => imp.note(format!("instance group {gname} is a bastion: not a Kubernetes node")),
+        other => imp.note(format!(
+            "instance group {gname} has role {other} (control-plane components apart): not modelled"
+        )),
     }
-    imp.plan.spec.zones = zones;
-    if let Some(s) = get("subnets") {
-        imp.from("spec.zones", s.spot());
+}
+
+/// A Node group: a worker pool.
+fn node_group(
+    g: &At,
+    gname: &str,
+    here: Spot,
+    zones: Vec<String>,
+    spec: Option<&At>,
+    c: &Catalog,
+    imp: &mut Imported,
+) {
+    let pool = imp.new_pool(gname, here);
+    let (nodes, at) = size(g, c.kubernetes.installer_defaults.kops.node_group_size);
+    if let Some(at) = at {
+        imp.from(pool.field("nodes"), at);
     }
-    imp.plan.spec.control_plane.nodes = Some(cp_nodes);
-    imp.plan.spec.control_plane.zones = cp_zones;
-    let (cp_machine, _) = machine(
-        c,
-        platform,
-        cp_type.as_ref().map(|(t, _)| t.as_str()),
-        &mut imp,
-        Slot::ControlPlane,
-    );
-    if let Some((_, spot)) = &cp_type {
+    let machine_type = g.at("spec.machineType");
+    if let Some(t) = &machine_type {
+        imp.from(pool.field("instanceType"), t.spot());
+        imp.from(pool.field("machine"), t.spot());
+    }
+    let type_name = machine_type.as_ref().and_then(|t| t.str());
+    let (machine, arch) = machine(c, type_name, Slot::Pool(pool.name.clone()), imp);
+    let (disk_gib, disk) = root_volume(g);
+    let max_pods = g
+        .at("spec.kubelet.maxPods")
+        .or_else(|| spec.and_then(|s| s.at("kubelet.maxPods")))
+        .and_then(|m| {
+            imp.from(pool.field("maxPods"), m.spot());
+            m.u32()
+        });
+    if let Some(z) = g.at("spec.subnets").or_else(|| g.at("spec.zones")) {
+        imp.from(pool.field("zones"), z.spot());
+    }
+    let machine = Machine {
+        disk_gib,
+        disk,
+        ..machine
+    };
+    imp.add_pool(WorkerPool {
+        zones,
+        instance_type: type_name.map(str::to_string),
+        max_pods,
+        arch,
+        taints: g.at("spec.taints").map(|t| t.strings()).unwrap_or_default(),
+        ..WorkerPool::new(pool.name, nodes, machine)
+    });
+}
+
+/// The control plane's nodes, zones and machines.
+fn control_plane(cp: ControlPlane, c: &Catalog, imp: &mut Imported) {
+    let p = &mut imp.plan.spec.control_plane;
+    p.nodes = Some(cp.nodes);
+    p.zones = cp.zones;
+    p.schedulable = Some(false);
+    let type_name = cp.machine_type.as_ref().map(|(t, _)| t.as_str());
+    let (machine, _) = machine(c, type_name, Slot::ControlPlane, imp);
+    if let Some((_, spot)) = &cp.machine_type {
         imp.from("spec.controlPlane.machine", spot.clone());
     }
-    if cp_nodes > 0 {
+    if cp.nodes > 0 {
         imp.plan.spec.control_plane.machine = Some(Machine {
-            disk_gib: cp_disk,
+            disk_gib: cp.disk_gib,
             disk: Some(Medium::Ssd),
-            ..cp_machine
+            ..machine
         });
     }
-    imp.plan.spec.control_plane.schedulable = Some(false);
+}
 
-    etcd(spec.as_ref(), &mut imp);
-    api(spec.as_ref(), &mut imp);
-    leader_election(spec.as_ref(), &mut imp);
-    network(spec.as_ref(), platform, d, &mut imp);
-    imp
+/// A machine type's size from the platform's catalog; a group with no
+/// type (or one the catalog lacks) leaves the slot to be supplied.
+fn machine(c: &Catalog, type_name: Option<&str>, slot: Slot, imp: &mut Imported) -> (Machine, Arch) {
+    let sized = match type_name {
+        Some(t) => imp.sized(c, t, slot),
+        None => {
+            imp.size_unknown(
+                slot,
+                "an instance group names no machineType, so kOps picks one when it creates the cluster",
+            );
+            None
+        }
+    };
+    sized.unwrap_or((Machine::stand_in(), Arch::Amd64))
 }
 
 /// A group's machine count (minSize; kOps' default when absent) and where it is.
 fn size(g: &At, default: u32) -> (u32, Option<Spot>) {
     match g.at("spec.minSize") {
-        Some(m) => (
-            m.int()
-                .and_then(|v| u32::try_from(v).ok())
-                .unwrap_or(default),
-            Some(m.spot()),
-        ),
+        Some(m) => (m.u32().unwrap_or(default), Some(m.spot())),
         None => (default, None),
     }
 }
@@ -341,53 +359,17 @@ fn size(g: &At, default: u32) -> (u32, Option<Spot>) {
 /// A group's root volume: size in GB and medium.
 fn root_volume(g: &At) -> (Option<f64>, Option<Medium>) {
     let size = g
-        .at("spec.rootVolumeSize")
-        .or_else(|| g.at("spec.rootVolume.size"))
+        .first(&["spec.rootVolumeSize", "spec.rootVolume.size"])
         .and_then(|v| v.int())
         .map(|v| v as f64);
     let kind = g
-        .at("spec.rootVolumeType")
-        .or_else(|| g.at("spec.rootVolume.type"))
+        .first(&["spec.rootVolumeType", "spec.rootVolume.type"])
         .and_then(|v| v.str().map(str::to_string));
     let medium = match kind.as_deref() {
         Some("st1" | "sc1" | "pd-standard" | "standard") => Medium::Hdd,
         _ => Medium::Ssd,
     };
     (size, Some(medium))
-}
-
-/// A machine type's size from the platform's catalog; unknown types leave
-/// the slot to be supplied.
-fn machine(
-    c: &Catalog,
-    platform: Platform,
-    type_name: Option<&str>,
-    imp: &mut Imported,
-    slot: Slot,
-) -> (Machine, Arch) {
-    let known = type_name.and_then(|t| c.instance(platform, t));
-    match known {
-        Some(k) => (
-            Machine {
-                cpu: k.cpu,
-                memory_gib: k.memory_gib,
-                disk_gib: None,
-                disk: None,
-            },
-            k.arch,
-        ),
-        None => {
-            imp.slots.push(slot);
-            match type_name {
-                Some(t) => imp.unknown_type(platform, t),
-                None => imp.unknown(
-                    Fact::Machines,
-                    "an instance group names no machineType, so kOps picks one when it creates the cluster",
-                ),
-            }
-            (Machine::stand_in(), Arch::Amd64)
-        }
-    }
 }
 
 /// Stacked etcd with the `main` cluster's members; kOps' own check that
@@ -413,21 +395,15 @@ fn etcd(spec: Option<&At>, imp: &mut Imported) {
                 0 => format!("kOps refuses etcd cluster `{name}` with no members: \"No members defined in etcd cluster\""),
                 n => format!("kOps refuses etcd cluster `{name}` with {n} members: \"Should be an odd number of control-plane-zones for quorum\""),
             };
-            imp.issues.push(Issue {
-                kind: IssueKind::Installer(EVEN_ETCD),
-                field: at.path().to_string(),
-                pos: at.pos,
+            imp.refused(
+                RuleRef::KopsEtcdEvenMembers,
+                &at.spot(),
                 message,
-                help: "give every etcd cluster (main, events) one member per control-plane group in 3 (or 5) zones".into(),
-            });
+                "give every etcd cluster (main, events) one member per control-plane group in 3 (or 5) zones",
+            );
         }
     }
-    imp.plan.spec.etcd = Some(Etcd {
-        topology: Some(EtcdTopology::Stacked),
-        members,
-        zones: Vec::new(),
-        machine: None,
-    });
+    imp.stacked_etcd(members);
     if members.is_none() {
         imp.unknown(Fact::Etcd, "the cluster lists no etcdClusters");
     }
@@ -453,93 +429,61 @@ fn api(spec: Option<&At>, imp: &mut Imported) {
     }
 }
 
+/// Leader election from `kubeControllerManager.leaderElection` (else the
+/// scheduler's).
 fn leader_election(spec: Option<&At>, imp: &mut Imported) {
     let le = spec.and_then(|s| {
         s.at("kubeControllerManager.leaderElection")
             .or_else(|| s.at("kubeScheduler.leaderElection"))
     });
     let Some(le) = le else { return };
-    let mut out = LeaderElection::default();
-    if let Some(e) = le.get("leaderElect").and_then(|e| e.bool()) {
-        out.enabled = e;
-        imp.from(
-            "spec.controlPlane.leaderElection.enabled",
-            le.get("leaderElect").map_or(le.spot(), |x| x.spot()),
-        );
-    }
-    for (key, field) in [
+    let set = [
+        ("leaderElect", "enabled"),
         ("leaderElectLeaseDuration", "leaseDuration"),
         ("leaderElectRenewDeadlineDuration", "renewDeadline"),
         ("leaderElectRetryPeriod", "retryPeriod"),
-    ] {
-        if let Some(v) = le.get(key) {
-            if let Some(t) = v.text() {
-                out.set(field, t);
-                imp.from(
-                    format!("spec.controlPlane.leaderElection.{field}"),
-                    v.spot(),
-                );
-            }
-        }
-    }
+    ]
+    .iter()
+    .filter_map(|(key, field)| {
+        let v = le.get(key)?;
+        Some((*field, v.text()?, v.spot()))
+    })
+    .collect();
     imp.from("spec.controlPlane.leaderElection", le.spot());
-    imp.plan.spec.control_plane.leader_election = Some(out);
+    imp.leader_election(set);
+    let p = &mut imp.plan.spec.control_plane;
+    p.leader_election.get_or_insert_with(LeaderElection::default);
 }
 
-fn network(
-    spec: Option<&At>,
-    platform: Platform,
-    d: &crate::catalog::KopsDefaults,
-    imp: &mut Imported,
-) {
+fn network(spec: Option<&At>, platform: Platform, d: &KopsDefaults, imp: &mut Imported) {
     let get = |p: &str| spec.and_then(|s| s.at(p));
-    let text = |p: &str| get(p).and_then(|v| v.str().map(str::to_string));
-    let networking = get("networking");
-    let cni: Vec<String> = networking
-        .as_ref()
+    // kOps reads each range from the spec or, newer, from spec.networking.
+    let range = |k: &str| get(k).or_else(|| get(&format!("networking.{k}")));
+    let text = |k: &str| range(k).and_then(|v| v.str().map(str::to_string));
+    let cni: Vec<String> = get("networking")
         .map(|n| n.entries().into_iter().map(|(k, _)| k).collect())
         .unwrap_or_default();
-    let non_masq = text("nonMasqueradeCIDR").or_else(|| text("networking.nonMasqueradeCIDR"));
-    if non_masq.as_deref().is_some_and(|n| n.contains(':')) {
+    if text("nonMasqueradeCIDR").is_some_and(|n| n.contains(':')) {
         imp.note("an IPv6 cluster: its pod and service ranges are not checked");
         return;
     }
     let vpc_pods = cni.iter().any(|c| c == "amazonvpc")
-        || get("networking.cilium.ipam")
-            .and_then(|i| i.str().map(str::to_string))
-            .as_deref()
-            == Some("eni");
-    let pod = match vpc_pods {
-        true => None,
-        false => Some(
-            text("podCIDR")
-                .or_else(|| text("networking.podCIDR"))
-                .unwrap_or_else(|| d.pod_cidr.to_string()),
-        ),
-    };
-    if let Some(p) = get("podCIDR").or_else(|| get("networking.podCIDR")) {
+        || get("networking.cilium.ipam").and_then(|i| i.str()) == Some("eni");
+    let pod = (!vpc_pods).then(|| text("podCIDR").unwrap_or_else(|| d.pod_cidr.to_string()));
+    if let Some(p) = range("podCIDR").or_else(|| get("nonMasqueradeCIDR")) {
         imp.from("spec.network.podCIDR", p.spot());
-    } else if let Some(n) = get("nonMasqueradeCIDR") {
-        imp.from("spec.network.podCIDR", n.spot());
     }
-    let service = text("serviceClusterIPRange")
-        .or_else(|| text("networking.serviceClusterIPRange"))
-        .unwrap_or_else(|| d.service_cidr.to_string());
-    if let Some(s) =
-        get("serviceClusterIPRange").or_else(|| get("networking.serviceClusterIPRange"))
-    {
+    let service = text("serviceClusterIPRange").unwrap_or_else(|| d.service_cidr.to_string());
+    if let Some(s) = range("serviceClusterIPRange") {
         imp.from("spec.network.serviceCIDR", s.spot());
     }
-    let vpc = match platform {
-        Platform::Aws => text("networkCIDR").or_else(|| text("networking.networkCIDR")),
-        _ => None,
-    };
+    let vpc = text("networkCIDR").filter(|_| platform == Platform::Aws);
     if let Some(v) = get("networkCIDR") {
         imp.from("spec.network.vpcCIDR", v.spot());
     }
     if cni.iter().any(|c| c == "calico") {
         imp.note("Calico allocates pod addresses in its own blocks, not per-node ranges: the per-node range rules are silenced");
-        imp.ignore(BLOCK_IPAM_RULES);
+        imp.ignore(PER_NODE_RANGE_RULES);
     }
     imp.plan.spec.network = Some(Network {
         pod_cidr: pod,

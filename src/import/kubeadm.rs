@@ -8,18 +8,33 @@
 //! configuration sets up one node at a time: how many nodes join, their
 //! machines and zones are not in it.
 
+use std::sync::Arc;
+
 use serde_saphyr::Spanned;
 
 use super::tree::At;
-use super::{plan_name, Format, Imported, Read, Slot};
+use super::{plan_name, About, Imported, Read, Slot, Spec};
 use crate::catalog::Catalog;
+use crate::plan::load::{LoadError, Source};
 use crate::plan::node::{Node, Pos};
 use crate::plan::origin::Spot;
-use crate::plan::schema::{Issue, IssueKind};
-use crate::plan::{Etcd, EtcdTopology, Fact, LeaderElection, Network, Platform, Tooling};
+use crate::plan::{Fact, Network, Platform, RuleRef, Tooling};
+
+pub(super) const SPEC: Spec = Spec {
+    what: "kubeadm configuration",
+    plural: "kubeadm configurations",
+    groups: &["kubeadm.k8s.io"],
+    versions: &["v1beta3", "v1beta4"],
+    advice: "kubeadm v1.27 and newer no longer read older versions; `kubeadm config migrate` converts them",
+    provider_groups: false,
+    syntax: "",
+    detect: None,
+    about: ABOUT,
+    import,
+};
 
 /// What `docs/import.md` says of kubeadm files.
-pub(super) const ABOUT: super::About = super::About {
+const ABOUT: About = About {
     title: "kubeadm",
     detected: "`apiVersion: kubeadm.k8s.io/v1beta3` or `v1beta4` (older versions are refused: kubeadm v1.27 and newer no longer read them); a file with only a JoinConfiguration (or a Reset or Upgrade configuration) acts on a node of a cluster another file describes, and says so",
     reads: &[
@@ -34,9 +49,6 @@ pub(super) const ABOUT: super::About = super::About {
     example: "kubeadm.yaml",
     example_flags: &["--purpose", "production", "--control-plane-nodes", "3", "--worker-nodes", "6"],
 };
-
-/// The id of the rule for kubeadm's own check of a control-plane join.
-pub const NO_ENDPOINT: &str = "kubeadm-no-control-plane-endpoint";
 
 /// An extra argument of a control-plane component: v1beta3's map
 /// (`extraArgs: {leader-elect: "false"}`) or v1beta4's list
@@ -54,64 +66,61 @@ pub(crate) fn extra_arg<'a>(component: Option<&At<'a>>, name: &str) -> Option<At
         .next_back()
 }
 
-pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
+fn import(_: &Arc<Source>, docs: &[Spanned<Node>], c: &Catalog) -> Result<Read, LoadError> {
     let roots: Vec<At> = docs.iter().map(At::root).collect();
-    let of_kind = |k: &str| {
-        roots.iter().find(|r| {
-            r.get("kind").and_then(|x| x.str()) == Some(k)
-                && r.get("apiVersion")
-                    .and_then(|a| a.str())
-                    .is_some_and(|a| a.starts_with("kubeadm.k8s.io/"))
-        })
-    };
+    let kubeadm: Vec<&At> = roots
+        .iter()
+        .filter(|r| r.api_version().is_some_and(|a| a.starts_with("kubeadm.k8s.io/")))
+        .collect();
+    let of_kind = |k: &str| kubeadm.iter().copied().find(|r| r.kind() == Some(k));
     let cluster = of_kind("ClusterConfiguration");
     let init = of_kind("InitConfiguration");
     let join = of_kind("JoinConfiguration");
-    let main = cluster.or(init).or(join).or_else(|| {
-        roots.iter().find(|r| {
-            r.get("apiVersion")
-                .and_then(|a| a.str())
-                .is_some_and(|a| a.starts_with("kubeadm.k8s.io/"))
-        })
-    });
-    let Some(main) = main else {
-        return Read::Nothing {
-            pos: Pos { line: 1, column: 1 },
+    let Some(main) = cluster.or(init).or(join).or(kubeadm.first().copied()) else {
+        return Ok(Read::Nothing {
+            pos: Pos::START,
             message: "a kubeadm file with no kubeadm configuration in it".into(),
-        };
+        });
     };
     let top = main.get("kind").map_or(main.pos, |k| k.pos);
     // JoinConfiguration, ResetConfiguration, UpgradeConfiguration: a node of
     // a cluster that `kubeadm init` set up from another file.
     if cluster.is_none() && init.is_none() {
-        let kinds: Vec<&str> = roots
-            .iter()
-            .filter(|r| {
-                r.get("apiVersion")
-                    .and_then(|a| a.str())
-                    .is_some_and(|a| a.starts_with("kubeadm.k8s.io/"))
-            })
-            .filter_map(|r| r.get("kind").and_then(|k| k.str()))
-            .collect();
-        return Read::Nothing {
+        let kinds: Vec<&str> = kubeadm.iter().filter_map(|r| r.kind()).collect();
+        return Ok(Read::Nothing {
             pos: top,
             message: format!(
                 "kubeadm {} and no InitConfiguration or ClusterConfiguration: it acts on a node of a cluster that the `kubeadm init` configuration describes",
                 kinds.join(", ")
             ),
-        };
+        });
     }
-    let name = cluster
-        .and_then(|c| c.get("clusterName"))
+    let mut imp = plan(cluster, top);
+    etcd(cluster, &mut imp);
+    endpoint(cluster, join, &mut imp);
+    network(cluster, &c.kubernetes.installer_defaults.kubeadm, &mut imp);
+    leader_election_from(cluster, &mut imp);
+    schedulable_from(
+        init.and_then(|i| i.get("nodeRegistration")).as_ref(),
+        &mut imp,
+    );
+    Ok(Read::Plans(vec![imp]))
+}
+
+/// A kubeadm plan named after `clusterName`, with what a configuration of
+/// one node cannot say.
+fn plan(cluster: Option<&At>, top: Pos) -> Imported {
+    let name_at = cluster.and_then(|c| c.get("clusterName"));
+    let name = name_at
+        .as_ref()
         .and_then(|n| n.str().map(plan_name))
         .unwrap_or_else(|| "kubernetes".into());
-    let mut imp = Imported::new(Format::Kubeadm, name, Spot::new(top, "kind"));
-    if let Some(n) = cluster.and_then(|c| c.get("clusterName")) {
+    let mut imp = Imported::new(&SPEC, name, Spot::new(top, "kind"));
+    if let Some(n) = name_at {
         imp.from("metadata.name", n.spot());
     }
-    let p = &mut imp.plan.spec;
-    p.platform = Platform::OnPrem;
-    p.tooling = Some(Tooling::Kubeadm);
+    imp.plan.spec.platform = Platform::OnPrem;
+    imp.plan.spec.tooling = Some(Tooling::Kubeadm);
     imp.note("kubeadm runs on machines you provide, anywhere: the plan says on-prem");
     let one_node = "a kubeadm configuration sets up one node at a time";
     imp.unknown(
@@ -135,16 +144,7 @@ pub(super) fn import(docs: &[Spanned<Node>], c: &Catalog) -> Read {
         "storage classes are installed after kubeadm, not by it",
     );
     imp.slots.push(Slot::ControlPlane);
-
-    etcd(cluster, &mut imp);
-    endpoint(cluster, join, &mut imp);
-    network(cluster, &c.kubernetes.installer_defaults.kubeadm, &mut imp);
-    leader_election_from(cluster, &mut imp);
-    schedulable_from(
-        init.and_then(|i| i.get("nodeRegistration")).as_ref(),
-        &mut imp,
-    );
-    Read::Plans(vec![imp])
+    imp
 }
 
 /// Control-plane nodes that keep no NoSchedule (or NoExecute) taint take
@@ -165,39 +165,23 @@ pub(crate) fn schedulable_from(registration: Option<&At>, imp: &mut Imported) {
 }
 
 fn etcd(cluster: Option<&At>, imp: &mut Imported) {
-    let external = cluster.and_then(|c| c.at("etcd.external"));
-    match external {
-        Some(ext) => {
-            let endpoints = ext.get("endpoints");
-            let n = endpoints.as_ref().map_or(0, |e| e.items().len()) as u32;
-            imp.plan.spec.etcd = Some(Etcd {
-                topology: Some(EtcdTopology::External),
-                members: Some(n),
-                zones: Vec::new(),
-                machine: None,
-            });
-            let spot = endpoints.as_ref().map_or_else(|| ext.spot(), |e| e.spot());
-            imp.from("spec.etcd.members", spot.clone());
-            imp.from("spec.etcd", spot);
-            imp.slots.push(Slot::Etcd);
-            imp.note("external etcd: one member per endpoint (an endpoint that fronts several members counts as one)");
-        }
-        None => {
-            imp.plan.spec.etcd = Some(Etcd {
-                topology: Some(EtcdTopology::Stacked),
-                members: None,
-                zones: Vec::new(),
-                machine: None,
-            });
-            if let Some(l) = cluster.and_then(|c| c.at("etcd.local")) {
-                imp.from("spec.etcd", l.spot());
-            }
-            imp.unknown(
-                Fact::Etcd,
-                "kubeadm's local etcd runs one member on each control-plane node, and the file does not say how many join",
-            );
-        }
+    if let Some(ext) = cluster.and_then(|c| c.at("etcd.external")) {
+        let endpoints = ext.get("endpoints");
+        let n = endpoints.as_ref().map_or(0, |e| e.items().len()) as u32;
+        let spot = endpoints.as_ref().map_or_else(|| ext.spot(), |e| e.spot());
+        imp.external_etcd(n, spot.clone());
+        imp.from("spec.etcd", spot);
+        imp.note("external etcd: one member per endpoint (an endpoint that fronts several members counts as one)");
+        return;
     }
+    imp.stacked_etcd(None);
+    if let Some(l) = cluster.and_then(|c| c.at("etcd.local")) {
+        imp.from("spec.etcd", l.spot());
+    }
+    imp.unknown(
+        Fact::Etcd,
+        "kubeadm's local etcd runs one member on each control-plane node, and the file does not say how many join",
+    );
 }
 
 /// The control-plane endpoint: a stable address in front of the API
@@ -221,16 +205,15 @@ fn endpoint(cluster: Option<&At>, join: Option<&At>, imp: &mut Imported) {
             // controlPlaneEndpoint address").
             let cp_join = join.and_then(|j| j.get("controlPlane"));
             if let (Some(cl), Some(cp)) = (cluster, cp_join) {
-                imp.issues.push(Issue {
-                    kind: IssueKind::Installer(NO_ENDPOINT),
-                    field: cp.path().to_string(),
-                    pos: cp.pos,
-                    message: "a control-plane JoinConfiguration for a ClusterConfiguration without controlPlaneEndpoint: kubeadm refuses to add a control-plane node to a cluster that has no stable controlPlaneEndpoint address".into(),
-                    help: format!(
+                imp.refused(
+                    RuleRef::KubeadmNoControlPlaneEndpoint,
+                    &cp.spot(),
+                    "a control-plane JoinConfiguration for a ClusterConfiguration without controlPlaneEndpoint: kubeadm refuses to add a control-plane node to a cluster that has no stable controlPlaneEndpoint address".into(),
+                    format!(
                         "set `controlPlaneEndpoint: \"LOAD_BALANCER:PORT\"` in the ClusterConfiguration (line {}) before `kubeadm init`",
                         cl.get("kind").map_or(cl.pos.line, |k| k.pos.line)
                     ),
-                });
+                );
             }
             imp.note(
                 "no controlPlaneEndpoint: clients reach the first control-plane node's own address",
@@ -284,26 +267,17 @@ pub(crate) fn leader_election_from(cluster: Option<&At>, imp: &mut Imported) {
         cluster.and_then(|c| c.get("controllerManager")),
         cluster.and_then(|c| c.get("scheduler")),
     ];
-    let mut le = LeaderElection::default();
-    let mut any = false;
-    for (flag, field) in [
+    let set = [
         ("leader-elect", "enabled"),
         ("leader-elect-lease-duration", "leaseDuration"),
         ("leader-elect-renew-deadline", "renewDeadline"),
         ("leader-elect-retry-period", "retryPeriod"),
-    ] {
-        let Some(v) = comps.iter().find_map(|c| extra_arg(c.as_ref(), flag)) else {
-            continue;
-        };
-        let Some(text) = v.text() else { continue };
-        any = true;
-        le.set(field, text);
-        imp.from(
-            format!("spec.controlPlane.leaderElection.{field}"),
-            v.spot(),
-        );
-    }
-    if any {
-        imp.plan.spec.control_plane.leader_election = Some(le);
-    }
+    ]
+    .iter()
+    .filter_map(|(flag, field)| {
+        let v = comps.iter().find_map(|c| extra_arg(c.as_ref(), flag))?;
+        Some((*field, v.text()?, v.spot()))
+    })
+    .collect();
+    imp.leader_election(set);
 }

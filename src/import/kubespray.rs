@@ -9,27 +9,41 @@
 //! beside it. What the inventory leaves out is Kubespray's default
 //! (`installerDefaults.kubespray`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use serde_saphyr::Spanned;
 
-use super::ini::{self, Inventory, Var, VarValue};
+use super::ansible::{self, Inventory, Var, VarValue};
 use super::tree::At;
-use super::{plan_name, Format, Imported, Read, Slot};
-use crate::catalog::Catalog;
-use crate::plan::load::{parse_yaml, read_source, LoadError, Source};
+use super::{plan_name, About, Imported, Read, Slot, Spec};
+use crate::catalog::{Catalog, KubesprayDefaults};
+use crate::plan::load::{LoadError, Source};
 use crate::plan::node::{Node, Pos};
 use crate::plan::origin::Spot;
-use crate::plan::schema::{Issue, IssueKind};
+use crate::plan::rule_ref::PER_NODE_RANGE_RULES;
+use crate::plan::schema::Issue;
 use crate::plan::{
-    ApiLoadBalancer, Etcd, EtcdTopology, Fact, LbType, LeaderElection, Machine, Network, Os,
-    Platform, Tooling, WorkerPool,
+    ApiLoadBalancer, Fact, LbType, Machine, Network, Platform, RuleRef, Tooling,
+    WorkerPool,
+};
+
+pub(super) const SPEC: Spec = Spec {
+    what: "Kubespray inventory",
+    plural: "Kubespray inventories",
+    groups: &[],
+    versions: &[],
+    advice: "",
+    provider_groups: false,
+    syntax: "INI or YAML",
+    detect: Some(is_yaml_inventory),
+    about: ABOUT,
+    import: import_yaml,
 };
 
 /// What `docs/import.md` says of Kubespray files.
-pub(super) const ABOUT: super::About = super::About {
+const ABOUT: About = About {
     title: "Kubespray",
     detected: "an Ansible inventory: INI (a `[group]` header) or YAML (`all:` with `hosts`, `children` and `vars`) with Kubespray's groups; in a folder, `inventory.ini`, `hosts.ini` and any `.ini` beside a `group_vars` folder are inventories",
     reads: &[
@@ -42,10 +56,6 @@ pub(super) const ABOUT: super::About = super::About {
     example: "kubespray.ini",
     example_flags: &["--purpose", "production", "--zones", "a,b,c", "--machine", "control-plane=4,16", "--machine", "workers=8,32"],
 };
-
-/// The ids of the rules for Kubespray's own inventory checks.
-pub const EVEN_ETCD: &str = "kubespray-etcd-even";
-pub const NO_CONTROL_PLANE: &str = "kubespray-control-plane-empty";
 
 /// The groups Kubespray reads, and their old names (roles/dynamic_groups).
 const CONTROL_PLANE: &[&str] = &["kube_control_plane", "kube-master"];
@@ -72,7 +82,7 @@ fn top_all(doc: &Spanned<Node>) -> bool {
 }
 
 fn has_kubespray_groups(doc: &Spanned<Node>) -> bool {
-    ini::parse_yaml(doc).is_ok_and(|inv| {
+    ansible::parse_yaml(doc).is_ok_and(|inv| {
         inv.groups
             .iter()
             .any(|g| KUBESPRAY_GROUPS.contains(&g.name.as_str()))
@@ -96,38 +106,22 @@ fn inventory_shaped(doc: &Spanned<Node>) -> bool {
     shaped
 }
 
-/// Where a variable came from: the inventory itself, or a group_vars file.
-#[derive(Clone)]
-struct Found {
-    var: Var,
-    file: Option<Arc<Source>>,
-}
-
-impl Found {
-    fn spot(&self) -> Spot {
-        let s = Spot::new(self.var.pos, self.var.field.clone());
-        match &self.file {
-            Some(f) => s.in_file(f.clone()),
-            None => s,
-        }
-    }
-
-    fn text(&self) -> Option<&str> {
-        self.var.value.text()
+/// An inventory that cannot be read, as the one-line error of its file.
+fn unreadable(source: &Source, p: Issue) -> LoadError {
+    LoadError::Parse {
+        path: source.name.clone(),
+        line: p.pos.line,
+        column: p.pos.column,
+        reason: format!("not an Ansible inventory: {}", p.message),
     }
 }
 
 pub(super) fn import_ini(source: &Arc<Source>, c: &Catalog) -> Result<Read, LoadError> {
-    let inv = ini::parse_ini(&source.text).map_err(|p| LoadError::Parse {
-        path: source.name.clone(),
-        line: p.pos.line,
-        column: p.pos.column,
-        reason: format!("not an Ansible inventory: {}", p.reason),
-    })?;
+    let inv = super::ini::parse_ini(&source.text).map_err(|p| unreadable(source, p))?;
     Ok(Read::Plans(vec![build(&inv, source, c)?]))
 }
 
-pub(super) fn import_yaml(
+fn import_yaml(
     source: &Arc<Source>,
     docs: &[Spanned<Node>],
     c: &Catalog,
@@ -135,12 +129,7 @@ pub(super) fn import_yaml(
     let mut out = Vec::new();
     let mut groupless = None;
     for d in docs.iter().filter(|d| is_yaml_inventory(d)) {
-        let inv = ini::parse_yaml(d).map_err(|p| LoadError::Parse {
-            path: source.name.clone(),
-            line: p.pos.line,
-            column: p.pos.column,
-            reason: format!("not an Ansible inventory: {}", p.reason),
-        })?;
+        let inv = ansible::parse_yaml(d).map_err(|p| unreadable(source, p))?;
         if !has_kubespray_groups(d) {
             groupless.get_or_insert(At::root(d).get("all").map_or(Pos::of(d), |a| a.pos));
             continue;
@@ -156,86 +145,9 @@ pub(super) fn import_yaml(
     }
 }
 
-/// The variables Kubespray reads, as Ansible layers them: the inventory's
-/// `all` then `k8s_cluster` vars, then `group_vars/all` and
-/// `group_vars/k8s_cluster` beside the inventory (later wins).
-fn variables(inv: &Inventory, source: &Source) -> Result<BTreeMap<String, Found>, LoadError> {
-    let mut vars: BTreeMap<String, Found> = BTreeMap::new();
-    for g in ["all", "k8s_cluster", "k8s-cluster"] {
-        if let Some(group) = inv.group(g) {
-            for (k, v) in &group.vars {
-                vars.insert(
-                    k.clone(),
-                    Found {
-                        var: v.clone(),
-                        file: None,
-                    },
-                );
-            }
-        }
-    }
-    if source.name == "<stdin>" {
-        return Ok(vars);
-    }
-    let dir = Path::new(&source.name)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    for g in ["all", "k8s_cluster", "k8s-cluster"] {
-        for file in group_var_files(&dir.join("group_vars"), g) {
-            let name = file.to_string_lossy().into_owned();
-            let src = Arc::new(read_source(&name)?);
-            let docs = parse_yaml(&src)?;
-            for d in docs.iter().filter(|d| matches!(d.value, Node::Map(_))) {
-                for (k, v) in ini::yaml_vars(&At::root(d), "") {
-                    vars.insert(
-                        k,
-                        Found {
-                            var: v,
-                            file: Some(src.clone()),
-                        },
-                    );
-                }
-            }
-        }
-    }
-    Ok(vars)
-}
-
-/// A group's variable files as Ansible finds them: `group_vars/NAME.yml`
-/// (`.yaml`, `.json`, or no extension) and every such file under
-/// `group_vars/NAME/`, in name order.
-fn group_var_files(dir: &Path, group: &str) -> Vec<std::path::PathBuf> {
-    let ok = |p: &Path| {
-        matches!(
-            p.extension().and_then(|e| e.to_str()),
-            None | Some("yml" | "yaml" | "json")
-        ) && p.is_file()
-    };
-    let mut out = Vec::new();
-    for ext in ["", ".yml", ".yaml", ".json"] {
-        let f = dir.join(format!("{group}{ext}"));
-        if ok(&f) {
-            out.push(f);
-        }
-    }
-    let sub = dir.join(group);
-    if let Ok(entries) = std::fs::read_dir(&sub) {
-        let mut files: Vec<_> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                ok(p)
-                    && !p
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            })
-            .collect();
-        files.sort();
-        out.extend(files);
-    }
-    out
-}
+/// The groups whose variables Kubespray reads, in the order Ansible
+/// layers them (later wins).
+const VAR_GROUPS: &[&str] = &["all", "k8s_cluster", "k8s-cluster"];
 
 fn hosts_of(inv: &Inventory, names: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
@@ -258,31 +170,36 @@ fn group_spot(inv: &Inventory, names: &[&str]) -> Option<Spot> {
 }
 
 fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported, LoadError> {
-    let d = &c.kubernetes.installer_defaults.kubespray;
-    let vars = variables(inv, source)?;
+    let vars = ansible::variables(inv, source, VAR_GROUPS)?;
     let top = group_spot(inv, CONTROL_PLANE)
         .or_else(|| {
             inv.groups
                 .first()
                 .map(|g| Spot::new(g.pos, g.field.clone()))
         })
-        .unwrap_or_else(|| Spot::new(Pos { line: 1, column: 1 }, ""));
-    // The inventory's folder names the cluster (inventory/mycluster/hosts.yaml).
+        .unwrap_or_else(|| Spot::new(Pos::START, ""));
+    let mut imp = plan(inv, source, top.clone());
+    let cp = hosts_of(inv, CONTROL_PLANE);
+    let cp_spot = group_spot(inv, CONTROL_PLANE).unwrap_or_else(|| top.clone());
+    control_plane(inv, &vars, &cp, &cp_spot, &mut imp);
+    workers(inv, &vars, &cp, top, &mut imp);
+    etcd(inv, &vars, &cp, &cp_spot, &mut imp);
+    load_balancer(&vars, &mut imp);
+    network(&vars, &c.kubernetes.installer_defaults.kubespray, &mut imp);
+    leader_election(&vars, &mut imp);
+    Ok(imp)
+}
+
+/// A Kubespray plan named after the inventory's folder
+/// (inventory/mycluster/hosts.yaml), with what an inventory cannot say.
+fn plan(inv: &Inventory, source: &Source, top: Spot) -> Imported {
     let name = Path::new(&source.name)
         .parent()
         .and_then(|p| p.file_name())
         .map(|n| plan_name(&n.to_string_lossy()))
         .unwrap_or_else(|| "kubespray".into());
-    let mut imp = Imported::new(Format::Kubespray, name, top.clone());
-    for o in &inv.oddities {
-        imp.issues.push(Issue {
-            kind: IssueKind::InvalidValue,
-            field: o.field.clone(),
-            pos: o.pos,
-            message: o.message.clone(),
-            help: o.help.clone(),
-        });
-    }
+    let mut imp = Imported::new(&SPEC, name, top);
+    imp.issues.extend(inv.oddities.iter().cloned());
     imp.plan.spec.platform = Platform::OnPrem;
     imp.plan.spec.tooling = Some(Tooling::Kubespray);
     imp.unknown(Fact::Zones, "an inventory does not say where the hosts are");
@@ -291,88 +208,92 @@ fn build(inv: &Inventory, source: &Arc<Source>, c: &Catalog) -> Result<Imported,
         Fact::Storage,
         "Kubespray installs storage provisioners as add-ons; the inventory does not list classes",
     );
+    imp
+}
 
-    let cp = hosts_of(inv, CONTROL_PLANE);
-    let nodes = hosts_of(inv, NODES);
-    let cp_spot = group_spot(inv, CONTROL_PLANE).unwrap_or_else(|| top.clone());
+/// The control plane: `kube_control_plane`'s hosts, which take workloads
+/// when they are in `kube_node` too.
+fn control_plane(
+    inv: &Inventory,
+    vars: &BTreeMap<String, Var>,
+    cp: &[String],
+    cp_spot: &Spot,
+    imp: &mut Imported,
+) {
     imp.plan.spec.control_plane.nodes = Some(cp.len() as u32);
     imp.from("spec.controlPlane.nodes", cp_spot.clone());
     imp.from("spec.controlPlane", cp_spot.clone());
     imp.slots.push(Slot::ControlPlane);
     imp.plan.spec.control_plane.machine = None;
     // roles/validate_inventory: "Stop if kube_control_plane group is empty".
-    if cp.is_empty() && asserts(&vars) {
-        imp.issues.push(Issue {
-            kind: IssueKind::Installer(NO_CONTROL_PLANE),
-            field: cp_spot.field.clone(),
-            pos: cp_spot.pos,
-            message: "the kube_control_plane group has no hosts: Kubespray stops (\"Stop if kube_control_plane group is empty\")".into(),
-            help: "list the control-plane hosts under [kube_control_plane] (3 for an HA control plane)".into(),
-        });
+    if cp.is_empty() && asserts(vars) {
+        imp.refused(
+            RuleRef::KubesprayControlPlaneEmpty,
+            cp_spot,
+            "the kube_control_plane group has no hosts: Kubespray stops (\"Stop if kube_control_plane group is empty\")".into(),
+            "list the control-plane hosts under [kube_control_plane] (3 for an HA control plane)",
+        );
     }
+    let cp_set: HashSet<&String> = cp.iter().collect();
+    let shared = hosts_of(inv, NODES).iter().any(|h| cp_set.contains(h));
+    imp.plan.spec.control_plane.schedulable = Some(shared);
+    if let Some(s) = group_spot(inv, NODES).filter(|_| shared) {
+        imp.from("spec.controlPlane.schedulable", s);
+    }
+}
 
-    // Hosts in both groups: control-plane nodes that take workloads.
-    let cp_set: std::collections::HashSet<&String> = cp.iter().collect();
-    let shared = nodes.iter().filter(|h| cp_set.contains(h)).count();
-    if shared > 0 {
-        imp.plan.spec.control_plane.schedulable = Some(true);
-        if let Some(s) = group_spot(inv, NODES) {
-            imp.from("spec.controlPlane.schedulable", s);
-        }
-    } else {
-        imp.plan.spec.control_plane.schedulable = Some(false);
+/// The workers: `kube_node`'s hosts that are not the control plane's.
+fn workers(
+    inv: &Inventory,
+    vars: &BTreeMap<String, Var>,
+    cp: &[String],
+    top: Spot,
+    imp: &mut Imported,
+) {
+    let cp_set: HashSet<&String> = cp.iter().collect();
+    let workers = hosts_of(inv, NODES)
+        .into_iter()
+        .filter(|h| !cp_set.contains(h))
+        .count();
+    if workers == 0 && inv.group("kube_node").is_none() {
+        return;
     }
-    let workers: Vec<&String> = nodes.iter().filter(|h| !cp_set.contains(h)).collect();
-    let max_pods_var = vars.get("kubelet_max_pods");
-    if !workers.is_empty() || inv.group("kube_node").is_some() {
-        let spot = group_spot(inv, NODES).unwrap_or_else(|| top.clone());
-        imp.from("spec.workers[0]", spot.clone());
-        imp.from("spec.workers[0].nodes", spot);
-        if let Some(m) = max_pods_var {
-            imp.from("spec.workers[0].maxPods", m.spot());
-        }
-        imp.slots.push(Slot::Pool("kube-node".into()));
-        imp.plan.spec.workers.push(WorkerPool {
-            name: "kube-node".into(),
-            nodes: workers.len() as u32,
-            zones: Vec::new(),
-            machine: Machine::stand_in(),
-            instance_type: None,
-            max_pods: max_pods_var
-                .and_then(|m| m.text())
-                .and_then(|t| t.parse().ok()),
-            os: Os::Linux,
-            arch: crate::plan::Arch::Amd64,
-            taints: Vec::new(),
-        });
+    let spot = group_spot(inv, NODES).unwrap_or(top);
+    let pool = imp.new_pool("kube-node", spot.clone());
+    imp.from(pool.field("nodes"), spot);
+    let max_pods = vars.get("kubelet_max_pods");
+    if let Some(m) = max_pods {
+        imp.from(pool.field("maxPods"), m.spot());
     }
-
-    etcd(inv, &vars, &cp, &cp_spot, &mut imp);
-    load_balancer(&vars, &mut imp);
-    network(&vars, d, &mut imp);
-    leader_election(&vars, &mut imp);
-    Ok(imp)
+    imp.slots.push(Slot::Pool(pool.name.clone()));
+    imp.add_pool(WorkerPool {
+        max_pods: max_pods.and_then(|m| m.text()).and_then(|t| t.parse().ok()),
+        ..WorkerPool::new(pool.name, workers as u32, Machine::stand_in())
+    });
 }
 
 /// Whether Kubespray's inventory assertions run: `ignore_assert_errors: true`
 /// turns them all off.
-fn asserts(vars: &BTreeMap<String, Found>) -> bool {
+fn asserts(vars: &BTreeMap<String, Var>) -> bool {
     !vars
         .get("ignore_assert_errors")
         .and_then(|v| v.text())
         .is_some_and(|t| matches!(t.to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1"))
 }
 
+/// etcd: the `etcd` group (the control plane's hosts when there is none),
+/// stacked when it is the control plane's hosts or `etcd_deployment_type`
+/// is kubeadm, on machines of its own otherwise.
 fn etcd(
     inv: &Inventory,
-    vars: &BTreeMap<String, Found>,
+    vars: &BTreeMap<String, Var>,
     cp: &[String],
     cp_spot: &Spot,
     imp: &mut Imported,
 ) {
     let group = inv.group("etcd");
     // validate_inventory reads groups.get('etcd', groups.kube_control_plane).
-    let etcd_hosts = match group {
+    let hosts = match group {
         Some(_) => inv.hosts("etcd"),
         None => cp.to_vec(),
     };
@@ -387,64 +308,56 @@ fn etcd(
         .get("etcd_deployment_type")
         .and_then(|v| v.text())
         .is_some_and(|t| t == "kubeadm");
-    let n = etcd_hosts.len() as u32;
-    let cp_set: std::collections::HashSet<&String> = cp.iter().collect();
-    let same = etcd_hosts.len() == cp.len() && etcd_hosts.iter().all(|h| cp_set.contains(h));
-    let disjoint = etcd_hosts.iter().all(|h| !cp_set.contains(h));
-    let (topology, members) = if kubeadm_etcd {
+    let n = hosts.len() as u32;
+    let cp_set: HashSet<&String> = cp.iter().collect();
+    let same = hosts.len() == cp.len() && hosts.iter().all(|h| cp_set.contains(h));
+    if kubeadm_etcd {
         imp.note("etcd_deployment_type: kubeadm: etcd runs on the control-plane nodes");
-        (EtcdTopology::Stacked, cp.len() as u32)
+        imp.stacked_etcd(Some(cp.len() as u32));
     } else if same {
-        (EtcdTopology::Stacked, n)
+        imp.stacked_etcd(Some(n));
     } else {
-        if !disjoint {
+        if hosts.iter().any(|h| cp_set.contains(h)) {
             imp.note("the etcd group shares some hosts with the control plane and not others: modelled as etcd on its own machines");
         }
-        imp.slots.push(Slot::Etcd);
-        (EtcdTopology::External, n)
-    };
-    imp.plan.spec.etcd = Some(Etcd {
-        topology: Some(topology),
-        members: Some(members),
-        zones: Vec::new(),
-        machine: None,
-    });
+        imp.external_etcd(n, spot.clone());
+    }
     imp.from("spec.etcd.members", spot.clone());
     imp.from("spec.etcd", spot.clone());
-    // roles/validate_inventory: "Group 'etcd' cannot be empty in external
-    // etcd mode", then "Stop if even number of etcd hosts", which counts
-    // groups.get('etcd', groups.kube_control_plane) in every mode.
     if asserts(vars) {
-        let message = if n == 0 && group.is_some() && !kubeadm_etcd {
-            Some("the etcd group has no hosts: Kubespray stops (\"Group 'etcd' cannot be empty in external etcd mode\")".to_string())
-        } else if n.is_multiple_of(2) {
-            let whose = if group.is_some() {
-                "the etcd group"
-            } else {
-                "with no etcd group, the control plane"
-            };
-            Some(format!(
-                "{whose} has {}: Kubespray stops (\"Stop if even number of etcd hosts\")",
-                crate::fmt::plural(u64::from(n), "host", "hosts")
-            ))
-        } else {
-            None
-        };
-        if let Some(message) = message {
-            imp.issues.push(Issue {
-                kind: IssueKind::Installer(EVEN_ETCD),
-                field: spot.field.clone(),
-                pos: spot.pos,
-                message,
-                help: "put an odd number of hosts in [etcd]: 3 (tolerates 1 failure) or 5".into(),
-            });
-        }
+        odd_etcd(n, group.is_some(), kubeadm_etcd, &spot, imp);
     }
 }
 
-fn load_balancer(vars: &BTreeMap<String, Found>, imp: &mut Imported) {
+/// roles/validate_inventory: "Group 'etcd' cannot be empty in external
+/// etcd mode", then "Stop if even number of etcd hosts", which counts
+/// groups.get('etcd', groups.kube_control_plane) in every mode.
+fn odd_etcd(n: u32, group: bool, kubeadm_etcd: bool, spot: &Spot, imp: &mut Imported) {
+    let message = if n == 0 && group && !kubeadm_etcd {
+        "the etcd group has no hosts: Kubespray stops (\"Group 'etcd' cannot be empty in external etcd mode\")".to_string()
+    } else if n.is_multiple_of(2) {
+        let whose = match group {
+            true => "the etcd group",
+            false => "with no etcd group, the control plane",
+        };
+        format!(
+            "{whose} has {}: Kubespray stops (\"Stop if even number of etcd hosts\")",
+            crate::fmt::plural(u64::from(n), "host", "hosts")
+        )
+    } else {
+        return;
+    };
+    imp.refused(
+        RuleRef::KubesprayEtcdEven,
+        spot,
+        message,
+        "put an odd number of hosts in [etcd]: 3 (tolerates 1 failure) or 5",
+    );
+}
+
+fn load_balancer(vars: &BTreeMap<String, Var>, imp: &mut Imported) {
     if let Some(lb) = vars.get("loadbalancer_apiserver") {
-        let at = match &lb.var.value {
+        let at = match &lb.value {
             VarValue::Map(m) => format!(
                 " at {}:{}",
                 m.get("address").map_or("?", String::as_str),
@@ -489,12 +402,8 @@ fn load_balancer(vars: &BTreeMap<String, Found>, imp: &mut Imported) {
     }
 }
 
-fn network(
-    vars: &BTreeMap<String, Found>,
-    d: &crate::catalog::KubesprayDefaults,
-    imp: &mut Imported,
-) {
-    let jinja = |f: &Found| f.text().is_some_and(|t| t.contains("{{"));
+fn network(vars: &BTreeMap<String, Var>, d: &KubesprayDefaults, imp: &mut Imported) {
+    let jinja = |f: &Var| f.text().is_some_and(|t| t.contains("{{"));
     let mut templated = Vec::new();
     let mut value =
         |name: &str, default: String, field: &str, imp: &mut Imported| -> Option<String> {
@@ -546,7 +455,7 @@ fn network(
         // validate_inventory skips both per-node checks for Calico, whose
         // IPAM hands out blocks rather than per-node ranges.
         imp.note("Calico allocates pod addresses in its own blocks, not per-node ranges: the per-node range rules are silenced, as Kubespray's own checks skip them");
-        imp.ignore(super::kops::BLOCK_IPAM_RULES);
+        imp.ignore(PER_NODE_RANGE_RULES);
     }
     let (Some(pod), Some(service)) = (pod, service) else {
         return;
@@ -560,10 +469,9 @@ fn network(
     });
 }
 
-fn leader_election(vars: &BTreeMap<String, Found>, imp: &mut Imported) {
-    let mut le = LeaderElection::default();
-    let mut any = false;
-    for (name, field) in [
+/// Leader election from the controller manager's durations Kubespray sets.
+fn leader_election(vars: &BTreeMap<String, Var>, imp: &mut Imported) {
+    let set = [
         (
             "kube_controller_manager_leader_elect_lease_duration",
             "leaseDuration",
@@ -572,21 +480,13 @@ fn leader_election(vars: &BTreeMap<String, Found>, imp: &mut Imported) {
             "kube_controller_manager_leader_elect_renew_deadline",
             "renewDeadline",
         ),
-    ] {
-        if let Some(v) = vars
-            .get(name)
-            .filter(|v| v.text().is_some_and(|t| !t.contains("{{")))
-        {
-            let t = v.text().unwrap_or_default().to_string();
-            le.set(field, t);
-            imp.from(
-                format!("spec.controlPlane.leaderElection.{field}"),
-                v.spot(),
-            );
-            any = true;
-        }
-    }
-    if any {
-        imp.plan.spec.control_plane.leader_election = Some(le);
-    }
+    ]
+    .iter()
+    .filter_map(|(name, field)| {
+        let v = vars.get(*name)?;
+        let t = v.text().filter(|t| !t.contains("{{"))?;
+        Some((*field, t.to_string(), v.spot()))
+    })
+    .collect();
+    imp.leader_election(set);
 }

@@ -155,63 +155,11 @@ impl Supply {
                 known(Fact::Purpose, &mut unknown);
             }
         }
-        if unknown.contains(&Fact::ControlPlane) {
-            if let Some(n) = self.control_plane_nodes {
-                plan.spec.control_plane.nodes = Some(n);
-                known(Fact::ControlPlane, &mut unknown);
-                if plan.etcd_topology() == Some(EtcdTopology::Stacked)
-                    && unknown.contains(&Fact::Etcd)
-                {
-                    if let Some(e) = plan.spec.etcd.as_mut() {
-                        e.members = Some(n);
-                    }
-                    known(Fact::Etcd, &mut unknown);
-                }
-            }
-        }
+        self.fill_control_plane(plan, &mut unknown);
         let mut slots = slots.to_vec();
-        if unknown.contains(&Fact::Workers) {
-            if let Some(n) = self.worker_nodes {
-                plan.spec.workers = vec![WorkerPool {
-                    name: "workers".into(),
-                    nodes: n,
-                    zones: Vec::new(),
-                    machine: Machine::stand_in(),
-                    instance_type: None,
-                    max_pods: None,
-                    os: crate::plan::Os::Linux,
-                    arch: crate::plan::Arch::Amd64,
-                    taints: Vec::new(),
-                }];
-                slots.retain(|s| !matches!(s, Slot::Pool(_)));
-                slots.push(Slot::Pool("workers".into()));
-                known(Fact::Workers, &mut unknown);
-            }
-        }
-        if unknown.contains(&Fact::Machines) {
-            let mut left = Vec::new();
-            for slot in slots {
-                let Some(m) = self.machine_for(&slot) else {
-                    left.push(slot);
-                    continue;
-                };
-                match &slot {
-                    Slot::ControlPlane => plan.spec.control_plane.machine = Some(m),
-                    Slot::Etcd => {
-                        if let Some(e) = plan.spec.etcd.as_mut() {
-                            e.machine = Some(m);
-                        }
-                    }
-                    Slot::Pool(name) => {
-                        for p in plan.spec.workers.iter_mut().filter(|p| &p.name == name) {
-                            p.machine = m.clone();
-                        }
-                    }
-                }
-            }
-            if left.is_empty() {
-                known(Fact::Machines, &mut unknown);
-            }
+        self.fill_workers(plan, &mut slots, &mut unknown);
+        if unknown.contains(&Fact::Machines) && self.fill_machines(plan, slots) {
+            known(Fact::Machines, &mut unknown);
         }
         if unknown.contains(&Fact::Zones) && !self.zones.is_empty() {
             plan.spec.zones = self.zones.clone();
@@ -224,6 +172,63 @@ impl Supply {
             }
         }
         plan.set_unknown(&unknown);
+    }
+
+    /// The control plane's node count, and stacked etcd's with it.
+    fn fill_control_plane(&self, plan: &mut ClusterPlan, unknown: &mut Vec<Fact>) {
+        let Some(n) = self
+            .control_plane_nodes
+            .filter(|_| unknown.contains(&Fact::ControlPlane))
+        else {
+            return;
+        };
+        plan.spec.control_plane.nodes = Some(n);
+        unknown.retain(|u| *u != Fact::ControlPlane);
+        if plan.etcd_topology() == Some(EtcdTopology::Stacked) && unknown.contains(&Fact::Etcd) {
+            if let Some(e) = plan.spec.etcd.as_mut() {
+                e.members = Some(n);
+            }
+            unknown.retain(|u| *u != Fact::Etcd);
+        }
+    }
+
+    /// One pool of the workers given, whose machines are then a slot.
+    fn fill_workers(&self, plan: &mut ClusterPlan, slots: &mut Vec<Slot>, unknown: &mut Vec<Fact>) {
+        let Some(n) = self
+            .worker_nodes
+            .filter(|_| unknown.contains(&Fact::Workers))
+        else {
+            return;
+        };
+        plan.spec.workers = vec![WorkerPool::new("workers", n, Machine::stand_in())];
+        slots.retain(|s| !matches!(s, Slot::Pool(_)));
+        slots.push(Slot::Pool("workers".into()));
+        unknown.retain(|u| *u != Fact::Workers);
+    }
+
+    /// The machines given for the slots; whether every slot got one.
+    fn fill_machines(&self, plan: &mut ClusterPlan, slots: Vec<Slot>) -> bool {
+        let mut all = true;
+        for slot in slots {
+            let Some(m) = self.machine_for(&slot) else {
+                all = false;
+                continue;
+            };
+            match &slot {
+                Slot::ControlPlane => plan.spec.control_plane.machine = Some(m),
+                Slot::Etcd => {
+                    if let Some(e) = plan.spec.etcd.as_mut() {
+                        e.machine = Some(m);
+                    }
+                }
+                Slot::Pool(name) => {
+                    for p in plan.spec.workers.iter_mut().filter(|p| &p.name == name) {
+                        p.machine = m.clone();
+                    }
+                }
+            }
+        }
+        all
     }
 
     /// The workload the user described: the answers file's kind (mixed when

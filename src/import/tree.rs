@@ -111,6 +111,21 @@ impl<'a> At<'a> {
             .collect()
     }
 
+    /// A document's `kind`.
+    pub fn kind(&self) -> Option<&'a str> {
+        self.get("kind")?.str()
+    }
+
+    /// A document's `metadata.name`.
+    pub fn name(&self) -> Option<&'a str> {
+        self.at("metadata.name")?.str()
+    }
+
+    /// A document's `apiVersion`.
+    pub fn api_version(&self) -> Option<&'a str> {
+        self.get("apiVersion")?.str()
+    }
+
     pub fn is_map(&self) -> bool {
         matches!(self.node.value, Node::Map(_))
     }
@@ -146,6 +161,16 @@ impl<'a> At<'a> {
             Node::Str(s) => s.trim().parse().ok(),
             _ => None,
         }
+    }
+
+    /// A count: a whole number from 0 to u32's most.
+    pub fn u32(&self) -> Option<u32> {
+        self.int().and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// The value at the first of `paths` that is there.
+    pub fn first(&self, paths: &[&str]) -> Option<At<'a>> {
+        paths.iter().find_map(|p| self.at(p))
     }
 
     pub fn bool(&self) -> Option<bool> {

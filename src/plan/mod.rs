@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod node;
 pub mod origin;
+pub mod rule_ref;
 pub mod schema;
 pub mod view;
 pub mod yaml;
@@ -15,6 +16,7 @@ pub mod yaml;
 pub use facts::Fact;
 pub use load::{load_path_list, parse_documents, Document, LoadError, Source};
 pub use model::*;
+pub use rule_ref::RuleRef;
 pub use view::spread;
 pub use words::Words;
 

@@ -13,6 +13,9 @@ pub struct Pos {
 }
 
 impl Pos {
+    /// The start of a file: where a finding about a whole file goes.
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
     pub fn of<T>(spanned: &Spanned<T>) -> Pos {
         Pos::at(spanned.referenced)
     }

@@ -65,12 +65,30 @@ impl Machine {
     }
 }
 
+impl WorkerPool {
+    /// A Linux amd64 pool of `nodes` machines, in no zone in particular,
+    /// with no instance type, max pods or taints: the rest is set as known.
+    pub fn new(name: impl Into<String>, nodes: u32, machine: Machine) -> WorkerPool {
+        WorkerPool {
+            name: name.into(),
+            nodes,
+            zones: Vec::new(),
+            machine,
+            instance_type: None,
+            max_pods: None,
+            os: Os::Linux,
+            arch: Arch::Amd64,
+            taints: Vec::new(),
+        }
+    }
+}
+
 impl LeaderElection {
     /// Sets one duration by its plan field name (`leaseDuration`,
     /// `renewDeadline`, `retryPeriod`); `enabled` is set from "false".
     pub fn set(&mut self, field: &str, value: String) {
         match field {
-            "enabled" => self.enabled = value != "false",
+            "enabled" => self.enabled = !value.eq_ignore_ascii_case("false"),
             "leaseDuration" => self.lease_duration = value,
             "renewDeadline" => self.renew_deadline = value,
             "retryPeriod" => self.retry_period = value,

@@ -17,7 +17,7 @@ use serde_json::Value;
 use kubeplan::catalog::Catalog;
 use kubeplan::export::addresses::Hosts;
 use kubeplan::export::{files, Target};
-use kubeplan::import::{documents, Format, Supply};
+use kubeplan::import::{documents, Spec, Supply, FORMATS};
 use kubeplan::plan::load::Source;
 use kubeplan::plan::{spread, ClusterPlan, EtcdTopology, Fact};
 
@@ -409,7 +409,7 @@ fn bad_files_are_one_line_and_exit_2() {
             );
             assert!(err.contains(what), "{cmd:?}: {err}");
             if !what.contains("version kubeplan reads") {
-                assert!(err.contains(kubeplan::import::READS), "{err}");
+                assert!(err.contains(kubeplan::import::READS.as_str()), "{err}");
             }
         }
     }
@@ -973,7 +973,7 @@ fn import_doc() {
          Kubernetes manifest, a Helm values file, or a version of a tool's format\n\
          that kubeplan does not read:\n\n```text\n",
     );
-    doc.push_str(&format!("{}\n```\n\n", kubeplan::import::READS));
+    doc.push_str(&format!("{}\n```\n\n", *kubeplan::import::READS));
     doc.push_str(
         "## What a file does not say\n\n\
          Each tool's file holds part of what kubeplan checks. A fact a file does not\n\
@@ -998,8 +998,8 @@ fn import_doc() {
          `kubeplan.io/unknown` (and where it came from in `kubeplan.io/imported-from`);\n\
          fill the values in and remove them from the annotation, and every rule runs.\n\n",
     );
-    for &format in Format::ALL {
-        let about = format.about();
+    for format in FORMATS {
+        let about = &format.about;
         doc.push_str(&format!(
             "## {}\n\n**Recognised by** {}.\n\n**Read:**\n\n",
             about.title, about.detected
@@ -1346,12 +1346,13 @@ fn two_zone_cloud_designs_put_the_tie_breaker_in_a_real_zone() {
 fn what_the_docs_say_of_each_format_quotes_the_catalog() {
     let c = Catalog::builtin();
     let d = &c.kubernetes.installer_defaults;
-    let reads = |f: Format| f.about().reads.join("\n");
+    let reads = |f: &Spec| f.about.reads.join("\n");
     let eks = c.limits(kubeplan::plan::Platform::Aws, true);
     let big = eks.large_node.as_ref().unwrap();
-    let cases: Vec<(Format, Vec<String>)> = vec![
+    let format = |title: &str| kubeplan::import::format(title).expect(title);
+    let cases: Vec<(&Spec, Vec<String>)> = vec![
         (
-            Format::Eksctl,
+            format("eksctl"),
             vec![
                 format!("eksctl's default of {}", d.eksctl.node_count),
                 format!("eksctl's default {}", d.eksctl.vpc_cidr),
@@ -1367,7 +1368,7 @@ fn what_the_docs_say_of_each_format_quotes_the_catalog() {
             ],
         ),
         (
-            Format::Kops,
+            format("kOps"),
             vec![
                 format!("kOps' default {}", d.kops.control_plane_group_size),
                 format!("kOps' default {}", d.kops.node_group_size),
@@ -1378,11 +1379,11 @@ fn what_the_docs_say_of_each_format_quotes_the_catalog() {
             ],
         ),
         (
-            Format::Kubeadm,
+            format("kubeadm"),
             vec![format!("kubeadm's default {}", d.kubeadm.service_cidr)],
         ),
         (
-            Format::ClusterApi,
+            format("Cluster API"),
             vec![
                 format!(
                     "`replicas` (default {})",
@@ -1399,7 +1400,7 @@ fn what_the_docs_say_of_each_format_quotes_the_catalog() {
     for (f, quotes) in cases {
         let text = reads(f);
         for q in quotes {
-            assert!(text.contains(&q), "{}: `{q}` not in:\n{text}", f.what());
+            assert!(text.contains(&q), "{}: `{q}` not in:\n{text}", f.what);
         }
     }
 }

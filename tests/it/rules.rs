@@ -324,3 +324,30 @@ fn addresses_schema_file_is_current() {
          and rebuild"
     );
 }
+
+/// Every rule the layers below lint name by handle (an importer's tool
+/// check, a rule it silences) is a rule of the registry; a tool's own
+/// check is reported by its importer, never run as a check.
+#[test]
+fn every_rule_handle_is_a_registered_rule() {
+    use kubeplan::plan::RuleRef;
+    let tool_checks = [
+        RuleRef::EksctlTooFewZones,
+        RuleRef::KopsEtcdEvenMembers,
+        RuleRef::KubeadmNoControlPlaneEndpoint,
+        RuleRef::KubesprayEtcdEven,
+        RuleRef::KubesprayControlPlaneEmpty,
+        RuleRef::ClusterApiEvenStackedControlPlane,
+    ];
+    let mut bad = Vec::new();
+    for r in RuleRef::ALL {
+        match kubeplan::lint::registry::rule(r.id()) {
+            None => bad.push(format!("{r:?}: no rule `{}`", r.id())),
+            Some(rule) if tool_checks.contains(r) != rule.check.is_none() => {
+                bad.push(format!("{r:?}: `{}` has the wrong kind of check", r.id()))
+            }
+            Some(_) => {}
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

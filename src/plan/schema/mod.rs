@@ -45,9 +45,9 @@ pub enum IssueKind {
     /// A `${VAR}` left in a template (Cluster API): not an error, but the
     /// value it stands for is not known until the template is rendered.
     Unrendered,
-    /// A check the installing tool itself makes on its file (the rule id):
+    /// A check the installing tool itself makes on its file (its rule):
     /// the tool would refuse the file.
-    Installer(&'static str),
+    Installer(crate::plan::RuleRef),
     /// A cluster tool's file that describes no cluster (a ClusterClass,
     /// InstanceGroups without their Cluster).
     NoCluster,

@@ -1,0 +1,233 @@
+//! Which format a file is: a kubeplan plan, an INI inventory (by its first
+//! line), or, once parsed, the format whose apiVersion (or content) its
+//! documents carry; anything else is refused in one line that says what the
+//! file is and what kubeplan reads instead.
+
+use serde_saphyr::Spanned;
+
+use super::format::{of_api, Spec, READS};
+use crate::plan::load::{LoadError, Source};
+use crate::plan::node::{Node, Pos};
+
+/// How a file looks before it is parsed.
+pub(super) enum Look {
+    /// Its first top-level `apiVersion` is `kubeplan/v1`.
+    Plan,
+    /// An Ansible INI inventory (`[group]` sections).
+    Ini,
+    /// Anything else: parsed, then recognised by its content.
+    Other,
+}
+
+pub(super) fn look(source: &Source) -> Look {
+    let text = &source.text;
+    let first = text
+        .lines()
+        .map(str::trim_end)
+        .find(|l| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with('#') && !t.starts_with(';') && *t != *"---"
+        })
+        .unwrap_or("");
+    if is_ini_header(first) {
+        return Look::Ini;
+    }
+    // The first top-level apiVersion, within the first 64 KiB.
+    let head = &text[..floor_char(text, 65536)];
+    for line in head.lines() {
+        if let Some(v) = line.strip_prefix("apiVersion:") {
+            let v = v.split('#').next().unwrap_or("").trim();
+            let v = v.trim_matches(|c| c == '"' || c == '\'');
+            return match v == "kubeplan/v1" {
+                true => Look::Plan,
+                false => Look::Other,
+            };
+        }
+    }
+    Look::Other
+}
+
+fn floor_char(s: &str, at: usize) -> usize {
+    let mut i = at.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// An INI section header: `[name]`, `[name:children]`, `[name:vars]`.
+fn is_ini_header(line: &str) -> bool {
+    // A comment may follow the header (`[etcd]  # three hosts`).
+    let line = line.split([';', '#']).next().unwrap_or("");
+    let Some(inner) = line
+        .trim()
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+    else {
+        return false;
+    };
+    !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
+}
+
+/// A document's top-level value of `key`.
+fn top_key<'a>(doc: &'a Spanned<Node>, key: &str) -> Option<&'a Spanned<Node>> {
+    let Node::Map(entries) = &doc.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| k.value.key_text() == key)
+        .map(|(_, v)| v)
+}
+
+/// A document's top-level string field, with the position of its value.
+fn top_str(doc: &Spanned<Node>, key: &str) -> Option<(String, Pos)> {
+    top_key(doc, key).and_then(|v| match &v.value {
+        Node::Str(s) => Some((s.clone(), Pos::of(v))),
+        _ => None,
+    })
+}
+
+pub(super) fn parse_error(source: &Source, pos: Pos, reason: String) -> LoadError {
+    LoadError::Parse {
+        path: source.name.clone(),
+        line: pos.line.max(1),
+        column: pos.column.max(1),
+        reason,
+    }
+}
+
+/// What a parsed file is.
+pub(super) enum Class {
+    Plan,
+    Tool(&'static Spec),
+}
+
+/// What the documents' apiVersions say: a plan, a tool's format, or the
+/// first Kubernetes manifest (its kind, apiVersion and where).
+#[derive(Default)]
+struct Seen {
+    plan: bool,
+    tool: Option<&'static Spec>,
+    manifest: Option<(String, String, Pos)>,
+}
+
+/// Reads every document's apiVersion; refuses a version of a tool's format
+/// kubeplan does not read.
+fn scan(source: &Source, docs: &[&Spanned<Node>]) -> Result<Seen, LoadError> {
+    let mut seen = Seen::default();
+    for d in docs {
+        // A plan, even one with a wrong apiVersion (its schema says so).
+        if top_str(d, "kind").is_some_and(|(k, _)| k == "ClusterPlan") {
+            seen.plan = true;
+            return Ok(seen);
+        }
+        let Some((api, at)) = top_str(d, "apiVersion") else {
+            continue;
+        };
+        if api.starts_with("kubeplan") {
+            seen.plan = true;
+            return Ok(seen);
+        }
+        if let Some(f) = of_api(&api) {
+            if let Some(why) = f.refusal(&api) {
+                return Err(parse_error(source, at, why));
+            }
+            // Kubelet and kube-proxy configurations ride along in kubeadm
+            // files; another tool's object decides the file's format.
+            seen.tool.get_or_insert(f);
+            continue;
+        }
+        if seen.manifest.is_none() {
+            seen.manifest = Some(match top_str(d, "kind") {
+                Some((kind, pos)) => (kind, api, pos),
+                None => ("no kind".into(), api, at),
+            });
+        }
+    }
+    Ok(seen)
+}
+
+/// Recognises a parsed file, or says in one line what it is and what
+/// kubeplan reads instead.
+pub(super) fn classify(source: &Source, docs: &[Spanned<Node>]) -> Result<Class, LoadError> {
+    let docs: Vec<&Spanned<Node>> = docs
+        .iter()
+        .filter(|d| !matches!(d.value, Node::Null))
+        .collect();
+    let seen = scan(source, &docs)?;
+    if seen.plan {
+        return Ok(Class::Plan);
+    }
+    if let Some(f) = seen.tool {
+        return Ok(Class::Tool(f));
+    }
+    if let Some((kind, api, at)) = seen.manifest {
+        return Err(parse_error(
+            source,
+            at,
+            format!(
+                "`kind: {kind}` ({api}) is a Kubernetes manifest, not a cluster file; {}",
+                *READS
+            ),
+        ));
+    }
+    // No apiVersion at all: a format known by its content (an inventory), a
+    // plan that lost its apiVersion, or something else.
+    let by_content = super::FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.detect.is_some_and(|known| docs.iter().any(|d| known(d))));
+    if let Some(f) = by_content {
+        return Ok(Class::Tool(f));
+    }
+    let plan_like = docs
+        .iter()
+        .any(|d| ["spec", "metadata"].iter().any(|k| top_key(d, k).is_some()));
+    if plan_like || docs.is_empty() {
+        return Ok(Class::Plan);
+    }
+    Err(not_a_cluster_file(source, docs[0]))
+}
+
+/// What a document that is no cluster file is, in one line.
+fn not_a_cluster_file(source: &Source, first: &Spanned<Node>) -> LoadError {
+    let what = match &first.value {
+        Node::Map(entries) => {
+            let keys: Vec<String> = entries
+                .iter()
+                .take(4)
+                .map(|(k, _)| k.value.key_text())
+                .collect();
+            let more = if entries.len() > 4 { ", …" } else { "" };
+            format!(
+                "a YAML mapping with no apiVersion or kind (its keys: {}{more}), such as a Helm values file",
+                keys.join(", ")
+            )
+        }
+        other => format!("YAML holding {}", other.describe()),
+    };
+    parse_error(
+        source,
+        Pos::of(first),
+        format!("{what}, not a cluster file; {}", *READS),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ini_headers() {
+        assert!(is_ini_header("[kube_control_plane]"));
+        assert!(is_ini_header("[etcd:children]"));
+        assert!(is_ini_header("[kube_node]  # workers"));
+        assert!(!is_ini_header("[a, b]"));
+        assert!(!is_ini_header("[]"));
+        assert!(!is_ini_header("apiVersion: v1"));
+    }
+}
