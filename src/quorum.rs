@@ -72,7 +72,7 @@ pub fn member_warnings(members: u32, max_members: u32) -> Vec<String> {
         out.push(format!(
             "{members} members: quorum {}, tolerates {}, no more than {}",
             quorum(members),
-            crate::fmt::plural(u64::from(fault_tolerance(members)), "failure", "failures"),
+            crate::prose::plural(u64::from(fault_tolerance(members)), "failure", "failures"),
             members - 1
         ));
     }

@@ -91,14 +91,14 @@ fn check_file(path: &str, doc: &serde_json::Value) -> Result<(), CatalogError> {
     };
     validate::numbers(doc).map_err(|v| {
         let low = match v.open {
-            true => format!("above {}", crate::fmt::amount(v.low)),
-            false => format!("at least {}", crate::fmt::amount(v.low)),
+            true => format!("above {}", crate::prose::amount(v.low)),
+            false => format!("at least {}", crate::prose::amount(v.low)),
         };
         invalid(format!(
             "`{}` is {}; it must be {low} and at most {}",
             v.path,
-            crate::fmt::decimal(v.value),
-            crate::fmt::amount(v.high)
+            crate::prose::decimal(v.value),
+            crate::prose::amount(v.high)
         ))
     })?;
     validate::structure(path, doc).map_err(invalid)

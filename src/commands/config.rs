@@ -59,7 +59,7 @@ fn warn_unknown(path: &Path, c: &LintConfig) {
     let ids = || crate::lint::RULES.iter().map(|r| r.id);
     let named = c.rules.keys().chain(c.ignore.iter().flat_map(|i| &i.rules));
     for id in named.filter(|id| !ids().any(|r| r == id.as_str())) {
-        let hint = match crate::fmt::closest(id, ids()) {
+        let hint = match crate::prose::closest(id, ids()) {
             Some(best) => format!("; did you mean `{best}`?"),
             None => "; `kubeplan rules` lists the ids".into(),
         };

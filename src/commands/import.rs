@@ -58,7 +58,7 @@ pub fn run(args: &ImportArgs, env: &Env) -> anyhow::Result<u8> {
             write_atomic(path, &text, args.force)?;
             eprintln!(
                 "kubeplan: wrote {} to {}; check it with `kubeplan lint {}`",
-                crate::fmt::plural(all.len() as u64, "plan", "plans"),
+                crate::prose::plural(all.len() as u64, "plan", "plans"),
                 path.display(),
                 path.display()
             );
@@ -85,7 +85,7 @@ fn header(i: &Imported) -> String {
                 "# Imported by kubeplan {} from {} ({}).",
                 env!("CARGO_PKG_VERSION"),
                 i.file,
-                crate::fmt::a(w)
+                crate::prose::a(w)
             );
         }
         None => {

@@ -4,14 +4,17 @@ pub mod bom;
 pub mod config;
 pub mod design;
 pub mod diagram;
+pub mod diff;
 pub mod export;
 pub mod import;
 pub mod lint;
-pub mod misc;
 pub mod ordered;
 pub mod profiles;
 pub mod prompt;
 pub mod quorum;
+pub mod reference;
+pub mod rules;
+pub mod size;
 pub mod whatif;
 pub mod write;
 
@@ -49,7 +52,7 @@ impl Env {
     }
 }
 
-/// Exit statuses (`spec/cli.md`).
+/// Exit statuses (`docs/guide.md`, Exit status).
 pub mod exit {
     pub const OK: u8 = 0;
     pub const FINDINGS: u8 = 1;
@@ -200,7 +203,7 @@ fn require(
         .metadata
         .annotations
         .get(crate::plan::facts::IMPORTED_ANNOTATION)
-        .map_or_else(|| "the plan".to_string(), |f| crate::fmt::a(f));
+        .map_or_else(|| "the plan".to_string(), |f| crate::prose::a(f));
     let list: Vec<String> = missing
         .iter()
         .map(|f| format!("{} — {}", f.describe(), f.supply()))
@@ -227,7 +230,7 @@ pub(crate) fn note_unknown(file: &str, plan: &crate::plan::ClusterPlan) {
         .metadata
         .annotations
         .get(crate::plan::facts::IMPORTED_ANNOTATION)
-        .map_or_else(|| "the plan".to_string(), |f| crate::fmt::a(f));
+        .map_or_else(|| "the plan".to_string(), |f| crate::prose::a(f));
     let list: Vec<&str> = unknown.iter().map(|f| f.describe()).collect();
     eprintln!(
         "kubeplan: note: {file} is {what}; it does not say {} (`kubeplan lint {file}` shows how to supply them)",
@@ -266,14 +269,14 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Bom(a) => bom::run(&a, &env),
         Command::Import(a) => import::run(&a, &env),
         Command::Export(a) => export::run(&a, &env),
-        Command::Size(a) => bom::size(&a, &env),
+        Command::Size(a) => size::run(&a, &env),
         Command::Quorum(a) => quorum::run(&a, &env),
         Command::Whatif(a) => whatif::run(&a, &env),
         Command::Diagram(a) => diagram::run(&a, &env),
-        Command::Diff(a) => misc::diff(&a, &env),
-        Command::Rules(a) => misc::rules(&a, &env),
-        Command::Explain(a) => misc::explain(&a, &env),
-        Command::Schema(a) => misc::schema(&a),
-        Command::Completions(a) => misc::completions(&a),
+        Command::Diff(a) => diff::run(&a, &env),
+        Command::Rules(a) => rules::rules(&a, &env),
+        Command::Explain(a) => rules::explain(&a, &env),
+        Command::Schema(a) => reference::schema(&a),
+        Command::Completions(a) => reference::completions(&a),
     }
 }

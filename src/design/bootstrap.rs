@@ -5,8 +5,8 @@
 //! so there is no flag list here to disagree with them.
 
 use crate::catalog::Catalog;
-use crate::fmt::decimal;
 use crate::plan::{ClusterPlan, Tooling};
+use crate::prose::decimal;
 
 /// Commands that build the cluster, in order (comments start with `#`).
 pub fn commands(c: &Catalog, plan: &ClusterPlan) -> Vec<String> {

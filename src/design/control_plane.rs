@@ -2,8 +2,8 @@
 //! never below kubeadm's minimum) and whether they run pods.
 
 use super::{etcd, DesignError, Draft, Input, Topic};
-use crate::fmt::{decimal, plural};
 use crate::plan::{ControlPlane, EtcdTopology, LeaderElection, Machine, Medium};
+use crate::prose::{decimal, plural};
 use crate::sizing::control_plane_machine;
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {

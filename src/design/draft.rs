@@ -68,7 +68,7 @@ pub enum DesignError {
     },
     #[error("{0}")]
     Network(String),
-    #[error("{title} region {region} has {} ({}): --zones {asked} asks for more; answer {} or fewer", crate::fmt::plural(zones.len() as u64, "availability zone", "availability zones"), zones.join(", "), zones.len())]
+    #[error("{title} region {region} has {} ({}): --zones {asked} asks for more; answer {} or fewer", crate::prose::plural(zones.len() as u64, "availability zone", "availability zones"), zones.join(", "), zones.len())]
     Zones {
         title: String,
         region: String,

@@ -2,8 +2,8 @@
 //! machines, and where they sit.
 
 use super::{DesignError, Draft, Input, Topic};
-use crate::fmt::{num, plural};
 use crate::plan::{spread, Etcd, EtcdTopology, Medium};
+use crate::prose::{num, plural};
 use crate::quorum::{fault_tolerance, members_for, members_to_survive, quorum};
 
 /// The member count: 2f+1 within the HA minimum and etcd's maximum; one

@@ -2,8 +2,8 @@
 //! worker): the smallest size that holds the pods.
 
 use super::{DesignError, Draft, Input, Topic};
-use crate::fmt::{decimal, num, plural};
 use crate::plan::{Arch, ControlPlane, Etcd, EtcdTopology, Machine, Medium, Os, WorkerPool};
+use crate::prose::{decimal, num, plural};
 use crate::sizing::{
     allocatable, effective_pods, instance_max_pods, pods_per_node, reserved_for_pods,
     sized_allocatable,

@@ -3,8 +3,8 @@
 //! node beside kube-apiserver (development and testing).
 
 use super::{DesignError, Draft, Input, Topic};
-use crate::fmt::plural;
 use crate::plan::{ApiLoadBalancer, LbPlacement, LbType, Medium};
+use crate::prose::plural;
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     if i.learning() || d.managed.is_some() {

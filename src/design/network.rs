@@ -6,8 +6,8 @@ use ipnet::Ipv4Net;
 
 use super::{DesignError, Draft, Input, Topic};
 use crate::catalog::{overlap, PlatformNetwork};
-use crate::fmt::{num, plural};
 use crate::plan::{Network, Tooling};
+use crate::prose::{num, plural};
 
 /// The prefix of a pod range that holds `nodeGrowth` x the nodes' /`mask`
 /// subnets, within the policy's and the platform's bounds.

@@ -2,8 +2,8 @@
 //! per-pool limit, and the reason for their count.
 
 use super::{DesignError, Draft, Input, Topic};
-use crate::fmt::{decimal, num, plural};
 use crate::plan::{ArchChoice, Machine, Medium, Os, Platform, Purpose, Traffic, WorkerPool};
+use crate::prose::{decimal, num, plural};
 use crate::sizing::Choice;
 
 /// Nodes one pool may have: the provider's nodes per pool, or per pool in

@@ -3,8 +3,8 @@
 //! clusters the CKA exam works on (VMs, or kind), sized for the same host.
 
 use super::{Draft, Input, Topic};
-use crate::fmt::{decimal, plural};
 use crate::plan::{Arch, ArchChoice};
+use crate::prose::{decimal, plural};
 
 /// What of the host the cluster may take: its share of the CPUs and memory.
 fn room(i: &Input) -> (f64, f64) {

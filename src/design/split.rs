@@ -2,8 +2,8 @@
 //! as the platform's limits allow, each a copy of the same plan.
 
 use super::{etcd, DesignError, Draft, Input, Topic};
-use crate::fmt::{num, plural};
 use crate::plan::Traffic;
+use crate::prose::{num, plural};
 use crate::sizing::{effective_pods, rank_instances, workers_for, Demand};
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {

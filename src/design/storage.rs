@@ -205,7 +205,7 @@ fn replicated_servers(i: &Input, d: &mut Draft, storage: &mut Storage, r: &Repli
             profile.note,
             s.copies.unwrap_or(1),
             s.min_copies.unwrap_or(1),
-            crate::fmt::plural(
+            crate::prose::plural(
                 u64::from(s.copies.unwrap_or(1).saturating_sub(s.min_copies.unwrap_or(1))),
                 "server failure",
                 "server failures"

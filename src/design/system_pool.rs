@@ -3,8 +3,8 @@
 
 use super::{DesignError, Draft, Input, Topic};
 use crate::catalog::{InstanceType, SystemPool};
-use crate::fmt::decimal;
 use crate::plan::{Machine, Medium, Os, WorkerPool};
+use crate::prose::decimal;
 
 /// The system pool's node count for these answers (0 where there is none),
 /// so the cluster split counts them against the node limit.
@@ -79,7 +79,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let scope = match (i.production(), large) {
         (_, true) => format!(
             ", {nodes} nodes over the zones: a cluster of more than {} nodes runs more CoreDNS replicas and add-ons",
-            crate::fmt::num(sp.large_above_nodes)
+            crate::prose::num(sp.large_above_nodes)
         ),
         (true, false) => format!(", {nodes} nodes over the zones for production"),
         (false, false) => String::new(),

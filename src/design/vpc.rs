@@ -5,8 +5,8 @@ use ipnet::Ipv4Net;
 
 use super::{DesignError, Draft, Input, Topic};
 use crate::catalog::VpcNetwork;
-use crate::fmt::num;
 use crate::plan::{Network, Subnet};
+use crate::prose::num;
 use crate::sizing::{eksctl_private_subnet, subnet_capacity, vpc_addresses_per_node};
 
 /// The VPC model of the platform, when the control plane is its managed one.

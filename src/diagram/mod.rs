@@ -8,8 +8,8 @@ pub mod svg;
 pub mod text;
 
 use crate::diag::{Finding, Severity};
-use crate::fmt::{decimal, num};
 use crate::plan::{spread, ClusterPlan, EtcdTopology, LbType};
+use crate::prose::{decimal, num};
 use crate::quorum::{fault_tolerance, quorum};
 
 /// A role's row in every zone column.

@@ -20,7 +20,7 @@ const ENDPOINT_H: f64 = 44.0;
 const SIDE_W: f64 = 260.0;
 const RED: &str = "#d0021b";
 
-use crate::fmt::xml_escape as esc;
+use crate::prose::xml_escape as esc;
 
 /// Text cut to what a width holds at a font size (average glyph ≈ 0.58 em).
 fn fit(s: &str, width: f64, size: f64) -> String {

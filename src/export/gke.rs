@@ -116,7 +116,7 @@ fn count_note(plan: &ClusterPlan, p: &WorkerPool) -> String {
     format!(
         "# pool {}: {made} nodes, {each} in each of {}{round}\n",
         p.name,
-        crate::fmt::plural(zones as u64, "zone", "zones")
+        crate::prose::plural(zones as u64, "zone", "zones")
     )
 }
 

@@ -197,7 +197,7 @@ impl std::str::FromStr for Target {
             return Ok(*t);
         }
         let all: Vec<&str> = names.collect();
-        Err(match crate::fmt::closest(s, all.iter().copied()) {
+        Err(match crate::prose::closest(s, all.iter().copied()) {
             Some(best) => format!(
                 "unknown target `{s}`; did you mean `{best}`? (one of {})",
                 all.join(", ")

@@ -191,7 +191,7 @@ fn range_values(pattern: &str, start: &str, end: &str, step: usize) -> Result<Ve
 fn too_many(pattern: &str) -> String {
     format!(
         "`{pattern}` expands to more than {} hosts",
-        crate::fmt::num(MAX_HOSTS as u64)
+        crate::prose::num(MAX_HOSTS as u64)
     )
 }
 
@@ -316,7 +316,7 @@ fn yaml_hosts(
         if *listed > MAX_HOSTS {
             let reason = format!(
                 "more than {} hosts in one inventory",
-                crate::fmt::num(MAX_HOSTS as u64)
+                crate::prose::num(MAX_HOSTS as u64)
             );
             return Err(unreadable(h.pos, reason));
         }

@@ -108,7 +108,7 @@ fn node_groups(root: &At, c: &Catalog, imp: &mut Imported) {
             Some(big) => format!(
                 "at most {} pods up to {} vCPUs and {} above",
                 l.max_pods_per_node,
-                crate::fmt::decimal(big.above_cpu),
+                crate::prose::decimal(big.above_cpu),
                 big.max_pods_per_node
             ),
             None => format!("at most {} pods", l.max_pods_per_node),
@@ -167,7 +167,7 @@ fn too_few_zones(root: &At, c: &Catalog, imp: &mut Imported) {
             &azs.spot(),
             format!(
                 "eksctl refuses {}: \"only {n} zone(s) specified [{}], {min} are required\"",
-                crate::fmt::plural(n as u64, "availability zone", "availability zones"),
+                crate::prose::plural(n as u64, "availability zone", "availability zones"),
                 azs.strings().join(" ")
             ),
             format!("list at least {min} availability zones (3 survive a zone's loss best), or leave `availabilityZones` out and eksctl picks them"),

@@ -78,7 +78,7 @@ impl Spec {
         }
         Some(format!(
             "apiVersion {api} is not {} version kubeplan reads: it reads {} ({})",
-            crate::fmt::a(self.what),
+            crate::prose::a(self.what),
             self.versioned().join(" and "),
             self.advice
         ))

@@ -160,7 +160,7 @@ fn host(
     if *count > MAX_HOSTS {
         let reason = format!(
             "more than {} hosts in one inventory",
-            crate::fmt::num(MAX_HOSTS as u64)
+            crate::prose::num(MAX_HOSTS as u64)
         );
         return Err(unreadable(pos, reason));
     }

@@ -68,7 +68,7 @@ fn import(_: &Arc<Source>, docs: &[Spanned<Node>], c: &Catalog) -> Result<Read, 
                 .map_or(Pos::START, |k| k.pos),
             message: format!(
                 "{} without their Cluster: it takes the Cluster to check them (lint what `kops get -o yaml` prints, which holds both)",
-                crate::fmt::plural(groups.len() as u64, "kOps InstanceGroup", "kOps InstanceGroups")
+                crate::prose::plural(groups.len() as u64, "kOps InstanceGroup", "kOps InstanceGroups")
             ),
         });
     }

@@ -342,7 +342,7 @@ fn odd_etcd(n: u32, group: bool, kubeadm_etcd: bool, spot: &Spot, imp: &mut Impo
         };
         format!(
             "{whose} has {}: Kubespray stops (\"Stop if even number of etcd hosts\")",
-            crate::fmt::plural(u64::from(n), "host", "hosts")
+            crate::prose::plural(u64::from(n), "host", "hosts")
         )
     } else {
         return;

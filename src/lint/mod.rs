@@ -158,7 +158,7 @@ pub fn check_plan(
                     "{source} does not say {}{}: {} did not run ({})",
                     fact.describe(),
                     reason(fact).map_or(String::new(), |r| format!(" ({r})")),
-                    crate::fmt::plural(ids.len() as u64, "rule", "rules"),
+                    crate::prose::plural(ids.len() as u64, "rule", "rules"),
                     ids.join(", ")
                 ),
                 field,
@@ -251,7 +251,7 @@ fn unknown_facts_named(plan: &ClusterPlan, locate: &dyn Fn(&str) -> Place) -> Ve
     let words: Vec<&str> = Fact::ALL.iter().map(|f| f.as_str()).collect();
     bad.into_iter()
         .map(|w| {
-            let hint = match crate::fmt::closest(&w, words.iter().copied()) {
+            let hint = match crate::prose::closest(&w, words.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("the facts are {}", words.join(", ")),
             };

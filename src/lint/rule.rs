@@ -8,8 +8,8 @@
 use super::{Ctx, Hit};
 use crate::catalog::{Catalog, Limits, SizeTier};
 use crate::diag::Severity;
-use crate::fmt::{decimal, num};
 use crate::plan::{Fact, Platform, Purpose};
+use crate::prose::{decimal, num};
 use crate::quorum::fault_tolerance;
 
 /// How a rule's severity depends on the plan's purpose.

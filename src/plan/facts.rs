@@ -117,7 +117,7 @@ impl std::str::FromStr for Fact {
             .find(|f| f.as_str() == s)
             .ok_or_else(|| {
                 let words = Fact::ALL.iter().map(|f| f.as_str());
-                match crate::fmt::closest(s, words) {
+                match crate::prose::closest(s, words) {
                     Some(best) => format!("`{s}` is no fact; did you mean `{best}`?"),
                     None => format!("`{s}` is no fact"),
                 }

@@ -1,7 +1,7 @@
 //! The typed ClusterPlan (`kubeplan/v1`), the one data model every command shares.
 //!
 //! The structs below are the format: their serde names are the contract of
-//! `spec/plan-format.md`, their schemars attributes produce `kubeplan schema`,
+//! `docs/plan-format.md`, their schemars attributes produce `kubeplan schema`,
 //! and the loader checks every document against that same schema before it
 //! builds these structs. Bounds marked "absurd" are sanity limits of the file
 //! format, not domain limits (those live in `profiles/`).

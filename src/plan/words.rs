@@ -32,7 +32,7 @@ macro_rules! kebab_enum {
                 let all = [$($text),+];
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(match crate::fmt::closest(s, all.iter().copied()) {
+                    _ => Err(match crate::prose::closest(s, all.iter().copied()) {
                         Some(best) => format!("unknown value `{s}`; did you mean `{best}`? (one of {})", all.join(", ")),
                         None => format!("unknown value `{s}`; expected one of {}", all.join(", ")),
                     }),

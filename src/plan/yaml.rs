@@ -60,15 +60,15 @@ fn budget_reason(breach: &str) -> String {
         "Depth" => format!("nesting deeper than {MAX_DEPTH} levels; a plan is a few levels deep"),
         "Documents" => format!(
             "more than {} YAML documents in one file",
-            crate::fmt::num(MAX_DOCUMENTS as u64)
+            crate::prose::num(MAX_DOCUMENTS as u64)
         ),
         "Nodes" => format!(
             "more than {} YAML nodes in one file",
-            crate::fmt::num(MAX_NODES as u64)
+            crate::prose::num(MAX_NODES as u64)
         ),
         "Events" => format!(
             "more than {} YAML events in one file",
-            crate::fmt::num(MAX_EVENTS as u64)
+            crate::prose::num(MAX_EVENTS as u64)
         ),
         k if k.contains("Alias") || k.contains("Anchor") => {
             "too many aliases or anchors: refusing to expand them (an alias bomb?)".into()

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fields::{flag_of, PartialAnswers, FIELDS};
-use crate::fmt::amount;
 use crate::plan::{Platform, Purpose, WorkloadKind};
+use crate::prose::amount;
 
 /// How a question is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
 
 use crate::bom::{Bom, BomRow};
-use crate::fmt::{decimal, decimal_or_dash};
+use crate::prose::{decimal, decimal_or_dash};
 
 fn money(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| format!("{x:.2}"))

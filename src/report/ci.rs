@@ -63,7 +63,7 @@ pub fn junit_unreadable(file: &str, x: &crate::diag::Finding) -> String {
     )
 }
 
-use crate::fmt::xml_escape as xml;
+use crate::prose::xml_escape as xml;
 
 /// One `<testcase>` per plan (document): a `<failure>` per finding that
 /// fails the run (`fails`), the others in `<system-out>`. Returns the XML,

@@ -10,8 +10,8 @@ use crate::bom::Bom;
 use crate::catalog::Catalog;
 use crate::design::{Answers, Design};
 use crate::export::Target;
-use crate::fmt::{amount, num};
 use crate::plan::{ClusterPlan, EtcdTopology, LbType};
+use crate::prose::{amount, num};
 use crate::questionnaire::{PartialAnswers, Questionnaire};
 use crate::quorum::{fault_tolerance, quorum, zone_report};
 

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Severity};
-use crate::fmt::decimal;
 use crate::plan::ClusterPlan;
+use crate::prose::decimal;
 use crate::quorum::{fault_tolerance, quorum};
 
 /// One compared figure.

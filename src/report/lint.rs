@@ -227,7 +227,7 @@ pub fn finding_json(x: &Finding, document: usize) -> Value {
     v
 }
 
-/// The JSON report (`spec/cli.md`).
+/// The JSON report (`docs/guide.md`, JSON).
 pub fn json(files: &[FileReport]) -> Value {
     json_report(files.iter().map(json_file).collect(), &summarize(files))
 }

@@ -9,8 +9,8 @@ use crate::catalog::Catalog;
 use crate::design::Reason;
 use crate::diagram::{text::mermaid, Frame};
 use crate::export::Target;
-use crate::fmt::num;
 use crate::plan::ClusterPlan;
+use crate::prose::num;
 
 /// `|` and line breaks would end a table cell.
 fn cell(s: &str) -> String {

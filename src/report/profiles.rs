@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use crate::catalog::{Catalog, Limits, PlatformProfile};
-use crate::fmt::num;
+use crate::prose::num;
 
 fn table(header: Vec<&str>, width: Option<u16>) -> Table {
     let mut t = Table::new();

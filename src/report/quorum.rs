@@ -68,7 +68,7 @@ pub fn zones(r: &ZoneReport, paint: Paint) -> String {
         "{} members, quorum {}, tolerates {}.\n{t}\nverdict: {verdict}\n",
         r.members,
         r.quorum,
-        crate::fmt::plural(
+        crate::prose::plural(
             u64::from(r.fault_tolerance),
             "member failure",
             "member failures"

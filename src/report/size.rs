@@ -104,8 +104,8 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
         ),
         (None, Some(m)) => format!(
             "\nRanked by vCPUs + {} x GiB over all the nodes (no prices: 1 GiB weighs {} of a vCPU, {}); ties go to less memory.",
-            crate::fmt::decimal(m.per_gib),
-            crate::fmt::decimal(m.per_gib),
+            crate::prose::decimal(m.per_gib),
+            crate::prose::decimal(m.per_gib),
             m.source
         ),
         (None, None) => String::new(),
@@ -119,8 +119,8 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
         "\nPer node: {} DaemonSets ({}) request {} CPU / {} GiB and take {} pod slots before any pod{}.",
         o.pods,
         o.daemon_sets.join(", "),
-        crate::fmt::decimal(o.cpu),
-        crate::fmt::decimal(o.memory_gib),
+        crate::prose::decimal(o.cpu),
+        crate::prose::decimal(o.memory_gib),
         o.pods,
         s.blast_radius
             .map(|cap| format!("; production: at most {cap} pods per node (blast radius)"))
@@ -136,6 +136,6 @@ pub fn table(s: &Sized, width: Option<u16>) -> String {
         d.requests.cpu,
         d.requests.memory_gib,
         s.platform,
-        crate::fmt::plural(u64::from(d.zones), "zone", "zones")
+        crate::prose::plural(u64::from(d.zones), "zone", "zones")
     )
 }

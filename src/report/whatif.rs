@@ -22,14 +22,14 @@ fn pods_cell(o: &Outcome) -> String {
     let room = match c.pending {
         0 => format!(
             "fit ({} of {})",
-            crate::fmt::num(c.capacity_after),
-            crate::fmt::num(c.capacity_before)
+            crate::prose::num(c.capacity_after),
+            crate::prose::num(c.capacity_before)
         ),
-        p => format!("{} Pending", crate::fmt::num(p)),
+        p => format!("{} Pending", crate::prose::num(p)),
     };
     match c.stranded {
         0 => room,
-        s => format!("{room}; {} stranded", crate::fmt::num(s)),
+        s => format!("{room}; {} stranded", crate::prose::num(s)),
     }
 }
 
@@ -170,7 +170,7 @@ pub fn reference(
     c: &crate::catalog::Catalog,
     examples: &[(&str, &crate::plan::ClusterPlan)],
 ) -> String {
-    use crate::fmt::decimal;
+    use crate::prose::decimal;
     use crate::whatif::timeline::vip_takeover;
     let f = &c.kubernetes.failure;
     let mut out = String::from(include_str!("whatif_intro.md"));

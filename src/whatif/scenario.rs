@@ -100,7 +100,7 @@ pub fn parse(s: &str, layout: &Layout) -> Result<Failure, String> {
         }
         other => {
             let kinds = ["zone", "cp", "etcd", "lb", "workers", "storage"];
-            let hint = crate::fmt::closest(other, kinds.iter().copied())
+            let hint = crate::prose::closest(other, kinds.iter().copied())
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_default();
             return Err(format!(

@@ -24,9 +24,9 @@ pub struct Event {
 /// Seconds as people read them: `13 s`, `5.8 min`.
 pub fn secs(s: f64) -> String {
     if s >= 120.0 {
-        format!("{} min", crate::fmt::decimal((s / 6.0).round() / 10.0))
+        format!("{} min", crate::prose::decimal((s / 6.0).round() / 10.0))
     } else {
-        format!("{} s", crate::fmt::decimal((s * 10.0).round() / 10.0))
+        format!("{} s", crate::prose::decimal((s * 10.0).round() / 10.0))
     }
 }
 
@@ -104,7 +104,7 @@ pub fn events(
                 format!(
                     "the load balancer stops sending to a lost API server ({} checks x {} s)",
                     f.haproxy_fall,
-                    crate::fmt::decimal(f.haproxy_inter_s)
+                    crate::prose::decimal(f.haproxy_inter_s)
                 ),
             ));
         }
@@ -114,7 +114,7 @@ pub fn events(
     if let Entry::Hosts { vip: true, .. } = layout.entry {
         if api.ok && lost.first_lost(&lb_role(layout), &layout.lb) {
             let t = vip_takeover(c);
-            out.push(event(t, t, format!("a backup load balancer takes the virtual IP (3 x advert_int {} s + skew (256 - {}) / 256 s)", crate::fmt::decimal(f.vrrp_advert_int_s), f.vrrp_backup_priority)));
+            out.push(event(t, t, format!("a backup load balancer takes the virtual IP (3 x advert_int {} s + skew (256 - {}) / 256 s)", crate::prose::decimal(f.vrrp_advert_int_s), f.vrrp_backup_priority)));
         }
     }
     match api.ok || layout.managed {
@@ -176,7 +176,7 @@ fn node_events(c: &Catalog, plan: &ClusterPlan, layout: &Layout, lost: &Lost) ->
         grace,
         format!(
             "lost nodes turn NotReady (--node-monitor-grace-period {} s, Kubernetes {})",
-            crate::fmt::decimal(grace),
+            crate::prose::decimal(grace),
             f.kubernetes_version
         ),
     )];
@@ -188,16 +188,16 @@ fn node_events(c: &Catalog, plan: &ClusterPlan, layout: &Layout, lost: &Lost) ->
             && f64::from(*down) >= f.unhealthy_zone_threshold * f64::from(*size);
         let (rate, rule) = match (full, partial) {
             (true, _) if all_down => (None, "every zone is down: eviction stops".to_string()),
-            (true, _) => (Some(f.node_eviction_rate), format!("zone {z} fully disrupted: normal rate {} node/s", crate::fmt::decimal(f.node_eviction_rate))),
-            (_, true) if *size > f.large_cluster_size_threshold => (Some(f.secondary_node_eviction_rate), format!("zone {z} partially disrupted ({down} of {size} NotReady, at least {}%) and larger than {} nodes: {} node/s", (f.unhealthy_zone_threshold * 100.0).round(), f.large_cluster_size_threshold, crate::fmt::decimal(f.secondary_node_eviction_rate))),
+            (true, _) => (Some(f.node_eviction_rate), format!("zone {z} fully disrupted: normal rate {} node/s", crate::prose::decimal(f.node_eviction_rate))),
+            (_, true) if *size > f.large_cluster_size_threshold => (Some(f.secondary_node_eviction_rate), format!("zone {z} partially disrupted ({down} of {size} NotReady, at least {}%) and larger than {} nodes: {} node/s", (f.unhealthy_zone_threshold * 100.0).round(), f.large_cluster_size_threshold, crate::prose::decimal(f.secondary_node_eviction_rate))),
             (_, true) => (None, format!("zone {z} partially disrupted ({down} of {size} NotReady) with at most {} nodes: eviction stops", f.large_cluster_size_threshold)),
-            _ => (Some(f.node_eviction_rate), format!("zone {z}: {down} of {size} NotReady, normal rate {} node/s", crate::fmt::decimal(f.node_eviction_rate))),
+            _ => (Some(f.node_eviction_rate), format!("zone {z}: {down} of {size} NotReady, normal rate {} node/s", crate::prose::decimal(f.node_eviction_rate))),
         };
         match rate {
             Some(r) => {
                 let first = grace + f.toleration_s;
                 let last = first + f64::from(down - 1) / r;
-                out.push(event(first, last, format!("pods of the lost nodes in {z} are evicted and rescheduled ({rule}; after the {} s toleration)", crate::fmt::decimal(f.toleration_s))));
+                out.push(event(first, last, format!("pods of the lost nodes in {z} are evicted and rescheduled ({rule}; after the {} s toleration)", crate::prose::decimal(f.toleration_s))));
             }
             None => out.push(Event { from_s: grace, to_s: grace, never: true, what: format!("pods of the lost nodes in {z} are never evicted until the nodes return ({rule})") }),
         }
@@ -239,7 +239,7 @@ pub fn storage_events(
             never: true,
             what: format!(
                 "{} stay down until the failure is repaired: {}",
-                crate::fmt::plural(capacity.stranded, "stateful pod", "stateful pods"),
+                crate::prose::plural(capacity.stranded, "stateful pod", "stateful pods"),
                 capacity.stranded_why.as_deref().unwrap_or_default()
             ),
         });

@@ -1670,3 +1670,52 @@ fn the_guides_json_and_text_examples_agree() {
         "the JSON example should say line {line}, column {column}"
     );
 }
+
+/// README's first commands name every package `.ci/run` installs, so a
+/// newcomer knows what the skipped checks need.
+#[test]
+fn readme_names_every_package_ci_installs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let install = ci
+        .lines()
+        .find(|l| l.contains("apt-get install -y"))
+        .expect(".ci/run installs packages");
+    let packages: Vec<&str> = install
+        .split_whitespace()
+        .skip_while(|w| *w != "-qq")
+        .skip(1)
+        .take_while(|w| !w.starts_with('>'))
+        .collect();
+    assert!(packages.len() >= 5, "{packages:?}");
+    let first = readme
+        .lines()
+        .find(|l| l.starts_with("cargo test"))
+        .unwrap();
+    for p in packages {
+        assert!(
+            first.contains(p),
+            "README's `cargo test` line does not name {p}"
+        );
+    }
+}
+
+/// `kubeplan export --help` names every target it writes.
+#[test]
+fn export_help_names_every_target() {
+    let out = kubeplan().args(["export", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    let about = help
+        .split("usage:")
+        .next()
+        .unwrap_or_default()
+        .replace('\n', " ");
+    for t in kubeplan::export::Target::ALL {
+        assert!(
+            about.contains(t.as_str()),
+            "`{}` not in: {about}",
+            t.as_str()
+        );
+    }
+}

@@ -102,7 +102,7 @@ fn no_module_imports_from_above_or_beside() {
 #[test]
 fn the_checker_sees_grouped_imports() {
     assert_eq!(
-        imports("use crate::{catalog::Catalog, plan};\nlet x = crate::fmt::num(1);"),
-        ["catalog", "plan", "fmt"]
+        imports("use crate::{catalog::Catalog, plan};\nlet x = crate::prose::num(1);"),
+        ["catalog", "plan", "prose"]
     );
 }

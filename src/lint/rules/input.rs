@@ -86,7 +86,7 @@ pub fn unknown_ignored(
         .into_iter()
         .filter(|id| !ids().any(|r| r == id))
         .map(|id| {
-            let hint = match crate::fmt::closest(&id, ids()) {
+            let hint = match crate::prose::closest(&id, ids()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "`kubeplan rules` lists the ids".to_string(),
             };

@@ -31,10 +31,10 @@ macro_rules! rule {
 
 mod prelude {
     pub use crate::diag::Severity::{Error, Info, Warning};
-    pub use crate::fmt::{decimal, num, plural};
     pub use crate::lint::rule::Policy::{Always, ErrorInProduction, ProductionOnly};
     pub use crate::lint::rule::Rule;
     pub use crate::lint::{Ctx, Hit};
+    pub use crate::prose::{decimal, num, plural};
 }
 
 pub mod capacity;

@@ -330,7 +330,7 @@ pub fn fact(c: &crate::catalog::Catalog, key: &str) -> Option<String> {
         let parts: Vec<String> = managed()
             .filter_map(|(t, p)| f(p).map(|v| format!("{t} {v}")))
             .collect();
-        crate::fmt::and_list(&parts)
+        crate::prose::and_list(&parts)
     };
     let net = |p: &crate::catalog::PlatformProfile| p.network.clone();
     let lim = |p: &crate::catalog::PlatformProfile| p.limits.managed.clone();
@@ -388,7 +388,7 @@ pub fn fact(c: &crate::catalog::Catalog, key: &str) -> Option<String> {
                 .iter()
                 .filter_map(|z| z.rsplit_once('-').map(|(_, n)| n.to_string()))
                 .collect();
-            crate::fmt::and_list(&ids)
+            crate::prose::and_list(&ids)
         }
         _ => return None,
     })

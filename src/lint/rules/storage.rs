@@ -175,7 +175,7 @@ fn storage_class_missing_parameter(ctx: &Ctx) -> Vec<Hit> {
                 [] => String::new(),
             })
             .collect();
-        let missing = crate::fmt::and_list(&missing);
+        let missing = crate::prose::and_list(&missing);
         if missing.is_empty() {
             continue;
         }

@@ -250,7 +250,7 @@ fn enum_values(schema: &Value) -> Vec<&str> {
     Vec::new()
 }
 
-pub use crate::fmt::closest;
+pub use crate::prose::closest;
 
 #[cfg(test)]
 mod tests {

@@ -9,9 +9,9 @@ use super::{
     allows_null, closest, enum_values, is_null_schema, join, missing_help, type_names, Issue,
     IssueKind,
 };
-use crate::fmt::decimal;
 use crate::plan::load::Source;
 use crate::plan::node::{Node, Pos};
+use crate::prose::decimal;
 
 pub(super) struct Walker<'a> {
     root: &'a Value,
@@ -396,11 +396,11 @@ impl<'a> Walker<'a> {
             let message = match as_f64 < 0.0 {
                 true => format!(
                     "{written} is below the smallest whole number kubeplan reads, -{}",
-                    crate::fmt::num(i64::MAX as u64 + 1)
+                    crate::prose::num(i64::MAX as u64 + 1)
                 ),
                 false => format!(
                     "{written} is past the largest whole number kubeplan reads, {}",
-                    crate::fmt::num(i64::MAX as u64)
+                    crate::prose::num(i64::MAX as u64)
                 ),
             };
             self.invalid(path, pos, message, "use a smaller number".into());

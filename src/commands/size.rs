@@ -1,0 +1,91 @@
+//! `kubeplan size`: how many nodes of which instance type for a workload.
+
+use super::{emit, exit, Env};
+use crate::catalog::Catalog;
+use crate::cli::{SizeArgs, TableFormat};
+use crate::plan::{PodRequests, Traffic};
+use crate::sizing::{rank_instances, size_instance, Choice, Demand};
+
+pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
+    let c = env.catalog()?;
+    let managed = args.platform != crate::plan::Platform::OnPrem && !args.self_managed;
+    let demand = Demand {
+        pods: args.pods,
+        requests: PodRequests {
+            cpu: args.pod_cpu,
+            memory_gib: args.pod_memory,
+        },
+        zones: args.zones,
+        burst: args.traffic == Traffic::Burst,
+        production: args.purpose == crate::plan::Purpose::Production,
+        managed,
+        arch: args.arch,
+        prefix_delegation: args.prefix_delegation,
+    };
+    let choices = match &args.instance_type {
+        Some(name) => vec![one_type(c, args, &demand, name)?],
+        None => rank_instances(c, args.platform, &demand),
+    };
+    if choices.is_empty() {
+        anyhow::bail!(
+            "no instance type in the {} catalog fits a pod of {} CPU / {} GiB",
+            args.platform,
+            args.pod_cpu,
+            args.pod_memory
+        );
+    }
+    let shown: Vec<_> = choices.into_iter().take(args.top.max(1)).collect();
+    let sized = crate::report::size::Sized {
+        platform: args.platform,
+        max_pods_note: if args.prefix_delegation {
+            c.platform(args.platform).max_pods_note_prefix.as_deref()
+        } else {
+            c.platform(args.platform).max_pods_note.as_deref()
+        }
+        .filter(|_| managed),
+        overhead: crate::sizing::node_overhead(c, args.platform),
+        blast_radius: demand.production.then(|| {
+            crate::sizing::blast_radius_cap(
+                c,
+                crate::sizing::effective_pods(c, args.pods, demand.burst),
+            )
+        }),
+        demand: &demand,
+        cost_model: c.platform(args.platform).cost_model.as_ref(),
+        sized_for: crate::sizing::effective_pods(c, args.pods, demand.burst),
+        prices: c.platform(args.platform).prices.as_ref(),
+        choices: &shown,
+    };
+    let text = match args.format {
+        TableFormat::Json => format!("{:#}\n", crate::report::size::json(&sized)),
+        TableFormat::Table => crate::report::size::table(&sized, env.width),
+    };
+    emit(&text)?;
+    Ok(exit::OK)
+}
+
+/// `--instance-type NAME`: that type alone, or why it cannot be sized.
+fn one_type(c: &Catalog, args: &SizeArgs, demand: &Demand, name: &str) -> anyhow::Result<Choice> {
+    let inst = c.instance(args.platform, name).ok_or_else(|| {
+        let names = c.platform(args.platform).instances.iter().map(|i| i.name.as_str());
+        match crate::plan::schema::closest(name, names) {
+            Some(best) => anyhow::anyhow!("no instance type `{name}` in the {} catalog; did you mean `{best}`?", args.platform),
+            None => anyhow::anyhow!("no instance type `{name}` in the {} catalog (`kubeplan size` without --instance-type ranks them all)", args.platform),
+        }
+    })?;
+    size_instance(c, args.platform, demand, inst).ok_or_else(|| {
+        let burst = inst.baseline_cpu.map_or(String::new(), |b| {
+            format!(
+                " (a burstable type, sized by the {} of its {} vCPUs it sustains: {}% baseline)",
+                crate::prose::decimal(inst.cpu * b),
+                crate::prose::decimal(inst.cpu),
+                crate::prose::decimal(b * 100.0)
+            )
+        });
+        anyhow::anyhow!(
+            "not one pod of {} CPU / {} GiB fits on {name} beside its DaemonSets{burst}",
+            args.pod_cpu,
+            args.pod_memory
+        )
+    })
+}
