@@ -11,6 +11,7 @@ pub mod design;
 pub mod diag;
 pub mod diagram;
 pub mod export;
+pub mod fuzz;
 pub mod import;
 pub mod lint;
 pub mod plan;

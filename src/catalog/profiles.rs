@@ -409,7 +409,7 @@ pub struct LoadBalancerProfile {
 }
 
 /// Relative weights of a server's vCPUs and memory, where there are no prices.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CostModel {
     /// What 1 GiB weighs, in vCPUs.

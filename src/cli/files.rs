@@ -9,16 +9,7 @@ use std::path::PathBuf;
 use super::parse_positive;
 use crate::diag::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LintFormat {
-    Text,
-    Json,
-    Sarif,
-    /// GitHub Actions workflow commands: an annotation per finding
-    Github,
-    /// JUnit XML: a test case per plan, a failure per finding that fails the run
-    Junit,
-}
+pub use crate::report::lint::Format as LintFormat;
 
 /// What a cluster file does not say, supplied by the user: another tool's
 /// file (an eksctl ClusterConfig, a Kubespray inventory, …) never says what
@@ -127,14 +118,19 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The least severity that fails the run (None: nothing does).
+    pub fn least(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
     /// Whether a finding of `s` fails the run.
     pub fn fails(self, s: Severity) -> bool {
-        match self {
-            FailOn::Error => s >= Severity::Error,
-            FailOn::Warning => s >= Severity::Warning,
-            FailOn::Info => s >= Severity::Info,
-            FailOn::Never => false,
-        }
+        self.least().is_some_and(|at| s >= at)
     }
 }
 

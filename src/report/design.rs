@@ -242,15 +242,19 @@ pub fn answers_table(a: &PartialAnswers, qs: &Questionnaire) -> String {
 /// `design --format json|yaml`: the answers, plans, reasons and bills of
 /// materials.
 pub fn document(a: &Answers, d: &Design, boms: &[Bom]) -> serde_json::Result<serde_json::Value> {
-    Ok(serde_json::json!({
-        "answers": serde_json::to_value(a)?,
-        "plans": serde_json::to_value(&d.plans)?,
-        "reasons": serde_json::to_value(&d.reasons)?,
-        "bom": {
-            "clusters": serde_json::to_value(boms)?,
-            "totals": serde_json::to_value(crate::bom::sum_totals(boms))?,
+    let serde_json::Value::Object(answers) = serde_json::to_value(a)? else {
+        return Err(serde::ser::Error::custom("the answers are not a mapping"));
+    };
+    let report = super::schemas::DesignReport {
+        answers,
+        plans: d.plans.clone(),
+        reasons: d.reasons.clone(),
+        bom: super::schemas::DesignBom {
+            clusters: boms.to_vec(),
+            totals: crate::bom::sum_totals(boms),
         },
-    }))
+    };
+    serde_json::to_value(report)
 }
 
 /// The resolved answers as a file that `--answers` replays.

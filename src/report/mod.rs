@@ -1,7 +1,6 @@
 //! Renderers: one per output format, over the library's own types.
 
 pub mod bom;
-pub mod ci;
 pub mod design;
 pub mod diff;
 pub mod lint;

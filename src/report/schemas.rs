@@ -1,66 +1,18 @@
 //! The JSON Schema (draft-07) of each command's `--format json` output, as
-//! `kubeplan schema --output COMMAND` prints it. Typed outputs give their
-//! own schema; the shapes below describe the ones assembled as JSON. A test
-//! validates every command's output against its schema.
+//! `kubeplan schema --output COMMAND` prints it. Every output is
+//! serialised from the types its schema is generated from (these, and the
+//! lint report's in `lint/json.rs`), so the two cannot diverge; a test
+//! validates every command's output against its schema too.
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::bom::{Bom, Totals};
-use crate::catalog::PriceInfo;
+use crate::catalog::{CostModel, PriceInfo};
 use crate::design::Reason;
-use crate::diag::Severity;
 use crate::plan::{ClusterPlan, Platform};
 use crate::quorum::{QuorumRow, ZoneReport};
 use crate::sizing::{Choice, Overhead};
-
-/// A lint finding in JSON.
-#[derive(Serialize, JsonSchema)]
-pub struct LintFinding {
-    pub rule: String,
-    pub severity: Severity,
-    pub message: String,
-    /// Where the value is: a plan field's dotted path, or in another tool's
-    /// file the value's own path there (empty for a file that could not be
-    /// read).
-    pub field: String,
-    /// The file the value is in, when it is not the file linted (a
-    /// Kubespray inventory's `group_vars` file).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// 1-based; 0 when unknown (an unreadable file).
-    pub line: u32,
-    pub column: u32,
-    pub help: String,
-    /// 0-based index of the plan in its file.
-    pub document: usize,
-}
-
-#[derive(Serialize, JsonSchema)]
-pub struct LintFile {
-    pub file: String,
-    pub findings: Vec<LintFinding>,
-}
-
-#[derive(Serialize, JsonSchema)]
-pub struct LintSummary {
-    pub files: usize,
-    pub plans: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub ignored: usize,
-    /// Present when some input could not be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unreadable: Option<usize>,
-}
-
-/// `kubeplan lint --format json`.
-#[derive(Serialize, JsonSchema)]
-pub struct LintReport {
-    pub files: Vec<LintFile>,
-    pub summary: LintSummary,
-}
 
 #[derive(Serialize, JsonSchema)]
 pub struct PodRequestsJson {
@@ -79,6 +31,8 @@ pub struct SizeReport {
     pub zones: u32,
     pub pod_requests: PodRequestsJson,
     pub prices: Option<PriceInfo>,
+    /// How shapes are ranked where there are no prices (own servers).
+    pub cost_model: Option<CostModel>,
     pub max_pods_assume: Option<String>,
     pub per_node_overhead: Overhead,
     pub blast_radius_pods: Option<u64>,
@@ -169,7 +123,7 @@ pub enum Output {
 pub fn schema(output: Output) -> String {
     let g = || schemars::generate::SchemaSettings::draft07().into_generator();
     let s = match output {
-        Output::Lint => g().into_root_schema_for::<LintReport>(),
+        Output::Lint => g().into_root_schema_for::<super::lint::JsonReport>(),
         Output::Bom => g().into_root_schema_for::<OneOrMany<Bom>>(),
         Output::Design => g().into_root_schema_for::<DesignReport>(),
         Output::Size => g().into_root_schema_for::<SizeReport>(),

@@ -1,7 +1,9 @@
 //! `kubeplan size` output: the ranked instance types as a table or JSON.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-use serde_json::{json, Value};
+use serde_json::Value;
+
+use super::schemas::{PodRequestsJson, SizeReport};
 
 use crate::catalog::PriceInfo;
 use crate::plan::Platform;
@@ -25,19 +27,27 @@ pub struct Sized<'a> {
     pub choices: &'a [Choice],
 }
 
+/// `--format json`: the report its schema is generated from.
 pub fn json(s: &Sized) -> Value {
     let d = s.demand;
-    json!({
-        "platform": s.platform, "pods": d.pods, "sizedFor": s.sized_for, "zones": d.zones,
-        "podRequests": {"cpu": d.requests.cpu, "memoryGiB": d.requests.memory_gib},
-        "prices": s.prices,
-        "costModel": s.cost_model.filter(|_| s.prices.is_none()).map(|m| json!({"perGiB": m.per_gib, "source": m.source})),
-        "maxPodsAssume": s.max_pods_note,
-        "perNodeOverhead": s.overhead,
-        "blastRadiusPods": s.blast_radius,
-        "memory": "nominal GiB of the instance type; a node reports somewhat less as capacity",
-        "choices": s.choices,
-    })
+    let report = SizeReport {
+        platform: s.platform,
+        pods: d.pods,
+        sized_for: s.sized_for,
+        zones: d.zones,
+        pod_requests: PodRequestsJson {
+            cpu: d.requests.cpu,
+            memory_gib: d.requests.memory_gib,
+        },
+        prices: s.prices.cloned(),
+        cost_model: s.cost_model.filter(|_| s.prices.is_none()).cloned(),
+        max_pods_assume: s.max_pods_note.map(str::to_string),
+        per_node_overhead: s.overhead.clone(),
+        blast_radius_pods: s.blast_radius,
+        memory: "nominal GiB of the instance type; a node reports somewhat less as capacity".into(),
+        choices: s.choices.to_vec(),
+    };
+    serde_json::to_value(report).unwrap_or_default()
 }
 
 fn row(i: usize, ch: &Choice) -> Vec<String> {

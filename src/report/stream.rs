@@ -3,6 +3,7 @@
 //! bytes are exactly those `format!("{:#}\n", whole)` would print, so
 //! streaming changes nothing a reader of the output can see.
 
+use serde::Serialize;
 use serde_json::Value;
 
 /// The stand-in item that marks where the streamed array's items go. A NUL
@@ -24,8 +25,8 @@ pub struct Frame {
 impl Frame {
     /// Cuts `skeleton`, whose streamed array holds exactly one string,
     /// [`slot`], around that item. None if the slot is not in it.
-    pub fn cut(skeleton: &Value) -> Option<Frame> {
-        let text = format!("{skeleton:#}\n");
+    pub fn cut(skeleton: &impl Serialize) -> Option<Frame> {
+        let text = format!("{}\n", serde_json::to_string_pretty(skeleton).ok()?);
         let slot = serde_json::to_string(SLOT).ok()?;
         let at = text.find(&slot)?;
         let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
@@ -38,8 +39,8 @@ impl Frame {
     }
 
     /// One item as it prints inside the array (no separator).
-    pub fn item(&self, item: &Value) -> String {
-        let text = format!("{item:#}");
+    pub fn item(&self, item: &impl Serialize) -> String {
+        let text = serde_json::to_string_pretty(item).unwrap_or_default();
         let mut out = String::with_capacity(text.len() + 8 * text.lines().count());
         for (n, line) in text.split('\n').enumerate() {
             if n > 0 {

@@ -1,12 +1,7 @@
 //! Inputs the fuzz targets found, or that sit on their edges, replayed
-//! through the plan loader, lint and every renderer: no panic, and every
-//! finding's line inside the file.
-
-use kubeplan::catalog::Catalog;
-use kubeplan::plan::load::source_from_bytes;
-use kubeplan::plan::{parse_documents, Document};
-use kubeplan::report::lint::{json, sarif, text, FileReport};
-use kubeplan::report::Paint;
+//! through the targets' own harness (`kubeplan::fuzz`): the plan loader or
+//! an importer, lint and every renderer, with no panic and every finding's
+//! line inside the file.
 
 /// kubeplan's own threads get 16 MiB of stack (the parser recurses per
 /// nesting level); a test thread gets 2 MiB, so replay on such a thread.
@@ -17,30 +12,6 @@ fn on_big_stack(f: fn()) {
         .unwrap()
         .join()
         .unwrap();
-}
-
-/// Lints the documents read from `path` and renders them every way; every
-/// finding in the file itself lies inside it.
-fn lint_and_render(path: &std::path::Path, name: &str, lines: u32, docs: &[Document]) {
-    let c = Catalog::builtin();
-    let report = FileReport {
-        file: name.into(),
-        docs: docs
-            .iter()
-            .map(|d| (d, kubeplan::lint::lint_document(d, c)))
-            .collect(),
-    };
-    for (_, r) in &report.docs {
-        for f in r.findings.iter().filter(|f| f.file.is_none()) {
-            assert!(f.line >= 1 && f.line <= lines, "{path:?}: line {}", f.line);
-        }
-    }
-    let files = [report];
-    let _ = (
-        text(&files, Paint::default()),
-        json(&files),
-        sarif(&files, c),
-    );
 }
 
 /// The inputs under `tests/fixtures/fuzz/{dir}`, as (path, bytes).
@@ -58,38 +29,15 @@ fn fuzz_regression_imports_lint_without_a_panic() {
     on_big_stack(replay_imports);
 }
 
-/// As the `import` fuzz target does: the first byte picks the format (even
-/// YAML, odd INI) and whether clusterctl variables are given.
+/// The import target's inputs, through its harness (the first byte picks
+/// the format, even YAML and odd INI, and whether clusterctl variables are
+/// given).
 fn replay_imports() {
     let all = inputs("import");
     assert!(all.len() >= 4, "the import inputs are gone");
     for (path, bytes) in all {
-        let Some((&first, rest)) = bytes.split_first() else {
-            continue;
-        };
-        let name = if first & 1 == 0 {
-            "fuzz.yaml"
-        } else {
-            "fuzz.ini"
-        };
-        let mut supply = kubeplan::import::Supply::default();
-        if first & 2 != 0 {
-            for (k, v) in [
-                ("CLUSTER_NAME", "dev"),
-                ("CONTROL_PLANE_MACHINE_COUNT", "3"),
-                ("WORKER_MACHINE_COUNT", "x${A:-${B}}"),
-                ("POD_CIDR", "[\"10.0.0.0/8\"]"),
-            ] {
-                supply.vars.insert(k.into(), v.into());
-            }
-        }
-        let Ok(source) = source_from_bytes(name.into(), rest.to_vec()) else {
-            continue;
-        };
-        let lines = source.text.lines().count().max(1) as u32 + 1;
-        if let Ok(docs) = kubeplan::import::documents(source, &supply, Catalog::builtin()) {
-            lint_and_render(&path, name, lines, &docs);
-        }
+        eprintln!("{}", path.display());
+        kubeplan::fuzz::import(&bytes);
     }
 }
 
@@ -102,13 +50,8 @@ fn replay() {
     let all = inputs("plan");
     assert!(all.len() >= 3);
     for (path, bytes) in all {
-        let Ok(source) = source_from_bytes("fuzz.yaml".into(), bytes) else {
-            continue;
-        };
-        let lines = source.text.lines().count() as u32 + 1;
-        if let Ok(docs) = parse_documents(source) {
-            lint_and_render(&path, "fuzz.yaml", lines, &docs);
-        }
+        eprintln!("{}", path.display());
+        kubeplan::fuzz::plan(&bytes);
     }
 }
 
