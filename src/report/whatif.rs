@@ -6,14 +6,14 @@ use comfy_table::{ContentArrangement, Table};
 
 use crate::whatif::run::{Report, Scenario};
 use crate::whatif::timeline::secs;
-use crate::whatif::Outcome;
+use crate::whatif::{Outcome, Quorum};
 
 const HEADER: [&str; 6] = ["failed", "etcd", "API", "pods", "recovery", "verdict"];
 
 fn etcd_cell(o: &Outcome) -> String {
-    match o.etcd.state.as_str() {
-        "provider" => "provider".into(),
-        s => format!("{}/{} ({s})", o.etcd.left, o.etcd.members),
+    match o.etcd.state {
+        Quorum::Provider => "provider".into(),
+        s => format!("{}/{} ({})", o.etcd.left, o.etcd.members, s.as_str()),
     }
 }
 
@@ -51,7 +51,7 @@ fn recovery_cell(o: &Outcome) -> String {
 
 fn cells(o: &Outcome) -> Vec<String> {
     vec![
-        o.failed.join(" + "),
+        o.failed_text(),
         etcd_cell(o),
         if o.api.ok { "up".into() } else { "DOWN".into() },
         pods_cell(o),
@@ -107,7 +107,7 @@ fn details(r: &Report) -> String {
     let mut out = String::new();
     for s in shown {
         let o = &s.outcome;
-        out.push_str(&format!("\n{} — {}\n", o.failed.join(" + "), o.verdict));
+        out.push_str(&format!("\n{} — {}\n", o.failed_text(), o.verdict));
         out.push_str(&format!(
             "  API: {}\n  controllers: {}\n",
             o.api.why, o.controllers.why

@@ -37,12 +37,35 @@ impl std::fmt::Display for Verdict {
     }
 }
 
+/// What etcd can still do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Quorum {
+    /// A quorum is left: it takes writes.
+    Writes,
+    /// Members are left, but no quorum: reads at best, no writes.
+    ReadOnly,
+    /// No member is left.
+    Lost,
+    /// A managed control plane's etcd, the provider's business.
+    Provider,
+}
+
+impl Quorum {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quorum::Writes => "writes",
+            Quorum::ReadOnly => "read-only",
+            Quorum::Lost => "lost",
+            Quorum::Provider => "provider",
+        }
+    }
+}
+
 /// etcd after the failure.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EtcdState {
-    /// `writes`, `read-only` (members left, no quorum), `lost` (none left),
-    /// or `provider` (a managed control plane's etcd).
-    pub state: String,
+    pub state: Quorum,
     pub members: u32,
     pub left: u32,
     pub quorum: u32,
@@ -70,10 +93,32 @@ pub struct CapacityState {
     pub stranded_why: Option<String>,
 }
 
+impl Outcome {
+    /// What failed, as one phrase ("zone a + 1 etcd member in b").
+    pub fn failed_text(&self) -> String {
+        let names: Vec<String> = self.failed.iter().map(Failure::to_string).collect();
+        names.join(" + ")
+    }
+
+    /// Whether a whole zone failed.
+    pub fn lost_a_zone(&self) -> bool {
+        self.failed.iter().any(|f| matches!(f, Failure::Zone(_)))
+    }
+
+    /// Whether machines of a role matching `role` failed.
+    pub fn lost(&self, role: impl Fn(&Role) -> bool) -> bool {
+        self.failed
+            .iter()
+            .any(|f| matches!(f, Failure::Machines { role: r, .. } if role(r)))
+    }
+}
+
 /// One scenario's analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
-    pub failed: Vec<String>,
+    /// What failed, as `whatif` names it ("zone a", "1 etcd member in b").
+    #[schemars(with = "Vec<String>")]
+    pub failed: Vec<Failure>,
     pub etcd: EtcdState,
     pub api: Part,
     pub controllers: Part,
@@ -97,7 +142,7 @@ pub fn analyze(c: &Catalog, plan: &ClusterPlan, layout: &Layout, failures: &[Fai
     let mut timeline = timeline::events(c, plan, layout, &lost, &etcd, &api);
     timeline.extend(timeline::storage_events(&storage, &capacity));
     let never = timeline.iter().any(|e| e.never);
-    let verdict = if !api.ok || etcd.state == "read-only" || etcd.state == "lost" {
+    let verdict = if !api.ok || matches!(etcd.state, Quorum::ReadOnly | Quorum::Lost) {
         Verdict::Down
     } else if capacity.pending > 0 || never {
         Verdict::Degraded
@@ -105,7 +150,7 @@ pub fn analyze(c: &Catalog, plan: &ClusterPlan, layout: &Layout, failures: &[Fai
         Verdict::Survives
     };
     Outcome {
-        failed: failures.iter().map(|f| f.to_string()).collect(),
+        failed: failures.to_vec(),
         etcd,
         api,
         controllers,
@@ -120,7 +165,7 @@ fn etcd_state(layout: &Layout, lost: &Lost) -> EtcdState {
     let members = layout.etcd_total();
     if layout.managed {
         return EtcdState {
-            state: "provider".into(),
+            state: Quorum::Provider,
             members: 0,
             left: 0,
             quorum: 0,
@@ -134,12 +179,12 @@ fn etcd_state(layout: &Layout, lost: &Lost) -> EtcdState {
     let left = members.saturating_sub(lost.total(&role));
     let q = quorum(members);
     let state = match left {
-        0 => "lost",
-        l if l >= q => "writes",
-        _ => "read-only",
+        0 => Quorum::Lost,
+        l if l >= q => Quorum::Writes,
+        _ => Quorum::ReadOnly,
     };
     EtcdState {
-        state: state.into(),
+        state,
         members,
         left,
         quorum: q,
@@ -181,7 +226,7 @@ fn api_state(layout: &Layout, lost: &Lost, etcd: &EtcdState) -> Part {
     if cp_left == 0 {
         return part(false, "no control-plane node is left".into());
     }
-    if etcd.state != "writes" {
+    if etcd.state != Quorum::Writes {
         return part(
             false,
             format!(

@@ -103,7 +103,7 @@ fn summarize(scenarios: &[Scenario]) -> Summary {
     let worst_failures: Vec<String> = singles
         .iter()
         .filter(|s| s.outcome.verdict == worst)
-        .map(|s| s.outcome.failed.join(" + "))
+        .map(|s| s.outcome.failed_text())
         .collect();
     Summary {
         scenarios: scenarios.len(),
@@ -120,14 +120,14 @@ fn summarize(scenarios: &[Scenario]) -> Summary {
 fn line(singles: &[&Scenario]) -> String {
     let zones: Vec<&&Scenario> = singles
         .iter()
-        .filter(|s| s.outcome.failed.iter().any(|f| f.starts_with("zone ")))
+        .filter(|s| s.outcome.lost_a_zone())
         .collect();
     let machines: Vec<&&Scenario> = singles.iter().filter(|s| !zones.contains(s)).collect();
     let mut parts = Vec::new();
     let down = |v: &[&&Scenario]| -> Vec<String> {
         v.iter()
             .filter(|s| s.outcome.verdict == Verdict::Down)
-            .map(|s| s.outcome.failed.join(" + "))
+            .map(|s| s.outcome.failed_text())
             .collect()
     };
     if !zones.is_empty() {
@@ -144,7 +144,7 @@ fn line(singles: &[&Scenario]) -> String {
     });
     let worker = machines
         .iter()
-        .filter(|s| s.outcome.failed.iter().any(|f| f.contains(" worker")))
+        .filter(|s| s.outcome.lost(|r| matches!(r, super::scenario::Role::Workers(_))))
         .flat_map(|s| &s.outcome.timeline)
         .filter(|e| e.what.starts_with("pods of the lost nodes") && !e.never)
         .map(|e| e.to_s)

@@ -91,7 +91,7 @@ pub fn events(
     } else {
         Role::Etcd
     };
-    if etcd.state == "writes" && lost.total(&etcd_role) > 0 {
+    if etcd.state == super::Quorum::Writes && lost.total(&etcd_role) > 0 {
         let (lo, hi) = etcd_election(c);
         out.push(event(lo, hi, format!("etcd elects a new leader if the lost member led (election timeout {} ms, randomized up to twice, counted from the last heartbeat; a split vote takes another round)", c.kubernetes.etcd.election_timeout_ms)));
     }

@@ -4,7 +4,8 @@
 use super::prelude::*;
 use crate::whatif::layout::Layout;
 use crate::whatif::run::run;
-use crate::whatif::Verdict;
+use crate::whatif::scenario::Role;
+use crate::whatif::{Quorum, Verdict};
 
 pub const GROUP: &str = "Failures";
 
@@ -30,21 +31,21 @@ fn failure_single_point(ctx: &Ctx) -> Vec<Hit> {
         .filter(|s| s.outcome.verdict == Verdict::Down)
         .collect();
     let first = &down[0].outcome;
-    let field = if first.failed.iter().any(|f| f.starts_with("zone ")) {
+    let field = if first.lost_a_zone() {
         "spec.zones"
-    } else if first.etcd.state != "writes" {
+    } else if first.etcd.state != Quorum::Writes {
         match layout.stacked {
             true => "spec.controlPlane.nodes",
             false => "spec.etcd.members",
         }
-    } else if first.failed.iter().any(|f| f.contains("load-balancer")) {
+    } else if first.lost(|r| *r == Role::LoadBalancer) {
         "spec.apiLoadBalancer"
     } else {
         "spec.controlPlane.nodes"
     };
     let each: Vec<String> = down
         .iter()
-        .map(|s| format!("{}: {}", s.outcome.failed.join(" + "), s.outcome.api.why))
+        .map(|s| format!("{}: {}", s.outcome.failed_text(), s.outcome.api.why))
         .collect();
     vec![Hit::new(
         field,

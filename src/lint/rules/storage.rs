@@ -287,7 +287,7 @@ fn storage_single_point(ctx: &Ctx) -> Vec<Hit> {
                 .unwrap_or(0);
             hits.push(Hit::new(
                 format!("spec.storage.servers[{i}].nodes"),
-                format!("losing {} takes storage servers `{}` away: {}", s.outcome.failed.join(" + "), st.servers, st.why),
+                format!("losing {} takes storage servers `{}` away: {}", s.outcome.failed_text(), st.servers, st.why),
                 "replicate the storage: a server per zone over 3 zones, Ceph stretch mode over 2 zones with an arbiter, or the provider's regional storage",
             ));
         }
