@@ -7,7 +7,6 @@ use std::fmt::Write;
 
 use super::{emit, exit, write_atomic, Env};
 use crate::cli::{ImportArgs, ImportFormat};
-use crate::plan::facts::IMPORTED_ANNOTATION;
 use crate::plan::{ClusterPlan, Document, Fact};
 
 /// One imported plan and what is known of where it came from.
@@ -76,8 +75,8 @@ fn header(i: &Imported) -> String {
         .plan
         .metadata
         .annotations
-        .get(IMPORTED_ANNOTATION)
-        .cloned();
+        .imported_from
+        .clone();
     match &what {
         Some(w) => {
             let _ = writeln!(
@@ -145,8 +144,8 @@ fn json(all: &[Imported]) -> anyhow::Result<String> {
                     .plan
                     .metadata
                     .annotations
-                    .get(IMPORTED_ANNOTATION)
-                    .cloned(),
+                    .imported_from
+                    .clone(),
                 unknown: i
                     .plan
                     .unknown_facts()

@@ -202,7 +202,8 @@ fn require(
     let what = plan
         .metadata
         .annotations
-        .get(crate::plan::facts::IMPORTED_ANNOTATION)
+        .imported_from
+        .as_ref()
         .map_or_else(|| "the plan".to_string(), |f| crate::prose::a(f));
     let list: Vec<String> = missing
         .iter()
@@ -229,7 +230,8 @@ pub(crate) fn note_unknown(file: &str, plan: &crate::plan::ClusterPlan) {
     let what = plan
         .metadata
         .annotations
-        .get(crate::plan::facts::IMPORTED_ANNOTATION)
+        .imported_from
+        .as_ref()
         .map_or_else(|| "the plan".to_string(), |f| crate::prose::a(f));
     let list: Vec<&str> = unknown.iter().map(|f| f.describe()).collect();
     eprintln!(

@@ -189,7 +189,7 @@ impl Draft {
                 kind: Kind::ClusterPlan,
                 metadata: Metadata {
                     name: i.name.to_string(),
-                    annotations: BTreeMap::new(),
+                    annotations: Default::default(),
                     labels: BTreeMap::new(),
                 },
                 spec: Spec::new(i.a.purpose, i.a.platform),

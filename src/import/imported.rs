@@ -9,7 +9,6 @@ use super::format::Spec;
 use super::tree;
 use super::{Slot, Supply};
 use crate::catalog::Catalog;
-use crate::plan::facts::IMPORTED_ANNOTATION;
 use crate::plan::load::Source;
 use crate::plan::node::Pos;
 use crate::plan::origin::{Origins, Spot};
@@ -69,9 +68,7 @@ impl Imported {
             // says so until the user supplies it).
             spec: crate::plan::Spec::new(crate::plan::Purpose::Development, Platform::OnPrem),
         };
-        plan.metadata
-            .annotations
-            .insert(IMPORTED_ANNOTATION.into(), format.what.into());
+        plan.metadata.annotations.imported_from = Some(format.what.into());
         Imported {
             plan,
             origins: Origins::new(top),
@@ -116,13 +113,8 @@ impl Imported {
     /// Silences rules whose premise the importer knows does not hold for
     /// this file (the `kubeplan.io/ignore` annotation, comma-joined).
     pub fn ignore(&mut self, rules: &[RuleRef]) {
-        let key = crate::plan::facts::IGNORE_ANNOTATION;
-        let ids: Vec<&str> = rules.iter().map(|r| r.id()).collect();
-        let joined = match self.plan.metadata.annotations.get(key) {
-            Some(have) if !have.is_empty() => format!("{have},{}", ids.join(",")),
-            _ => ids.join(","),
-        };
-        self.plan.metadata.annotations.insert(key.into(), joined);
+        let ignore = &mut self.plan.metadata.annotations.ignore;
+        ignore.extend(rules.iter().map(|r| r.id().to_string()));
     }
 
     /// The tool's own check on its file, which it would refuse: `rule`'s finding at `at`.

@@ -7,7 +7,7 @@ pub mod rules;
 
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Severity};
-use crate::plan::facts::{IMPORTED_ANNOTATION, UNKNOWN_ANNOTATION};
+use crate::plan::facts::UNKNOWN_ANNOTATION;
 use crate::plan::schema::IssueKind;
 use crate::plan::{ClusterPlan, Document, Fact};
 
@@ -146,7 +146,8 @@ pub fn check_plan(
     let source = plan
         .metadata
         .annotations
-        .get(IMPORTED_ANNOTATION)
+        .imported_from
+        .as_ref()
         .map_or_else(|| "the plan".to_string(), |s| format!("the {s}"));
     for (fact, ids) in kept {
         let field = format!("metadata.annotations.{UNKNOWN_ANNOTATION}");
@@ -244,10 +245,7 @@ pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
 
 /// Words of a `kubeplan.io/unknown` annotation that name no fact.
 fn unknown_facts_named(plan: &ClusterPlan, locate: &dyn Fn(&str) -> Place) -> Vec<Finding> {
-    let Some(value) = plan.metadata.annotations.get(UNKNOWN_ANNOTATION) else {
-        return Vec::new();
-    };
-    let (_, bad) = crate::plan::facts::parse_unknown(value);
+    let bad = plan.metadata.annotations.unknown_invalid.clone();
     let words: Vec<&str> = Fact::ALL.iter().map(|f| f.as_str()).collect();
     bad.into_iter()
         .map(|w| {
@@ -276,16 +274,7 @@ fn unknown_facts_named(plan: &ClusterPlan, locate: &dyn Fn(&str) -> Place) -> Ve
 
 /// Rule ids a plan silences with its `kubeplan.io/ignore` annotation.
 pub fn ignored_rules(plan: &ClusterPlan) -> Vec<String> {
-    plan.metadata
-        .annotations
-        .get(IGNORE_ANNOTATION)
-        .map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
+    plan.metadata.annotations.ignore.clone()
 }
 
 /// Lints a plan with no file behind it (positions are 0:0): for `design`.

@@ -7,12 +7,7 @@
 
 use super::model::ClusterPlan;
 
-/// The annotation listing the facts a plan does not know (comma-separated).
-pub const UNKNOWN_ANNOTATION: &str = "kubeplan.io/unknown";
-/// The annotation naming the format a plan was imported from.
-pub const IMPORTED_ANNOTATION: &str = "kubeplan.io/imported-from";
-/// The annotation that silences rules for one plan.
-pub const IGNORE_ANNOTATION: &str = "kubeplan.io/ignore";
+pub use super::annotations::{IGNORE_ANNOTATION, IMPORTED_ANNOTATION, UNKNOWN_ANNOTATION};
 
 /// A fact about the cluster that a rule needs and a file may not hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -152,27 +147,20 @@ pub fn format_unknown(facts: &[Fact]) -> String {
 impl ClusterPlan {
     /// The facts this plan says it does not know.
     pub fn unknown_facts(&self) -> Vec<Fact> {
-        self.metadata
-            .annotations
-            .get(UNKNOWN_ANNOTATION)
-            .map(|v| parse_unknown(v).0)
-            .unwrap_or_default()
+        self.metadata.annotations.unknown.clone()
     }
 
     /// Whether the plan knows a fact.
     pub fn knows(&self, fact: Fact) -> bool {
-        !self.unknown_facts().contains(&fact)
+        !self.metadata.annotations.unknown.contains(&fact)
     }
 
     /// Records the facts the plan does not know (none: no annotation).
     pub fn set_unknown(&mut self, facts: &[Fact]) {
-        match facts.is_empty() {
-            true => self.metadata.annotations.remove(UNKNOWN_ANNOTATION),
-            false => self
-                .metadata
-                .annotations
-                .insert(UNKNOWN_ANNOTATION.into(), format_unknown(facts)),
-        };
+        let mut v = facts.to_vec();
+        v.sort();
+        v.dedup();
+        self.metadata.annotations.unknown = v;
     }
 }
 

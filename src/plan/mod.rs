@@ -1,5 +1,6 @@
 //! The plan: typed model, loading with locations, schema checking, effective values.
 
+pub mod annotations;
 mod documents;
 #[macro_use]
 mod words;

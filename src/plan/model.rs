@@ -47,8 +47,9 @@ pub struct Metadata {
     #[schemars(extend("format" = "dns-label"))]
     pub name: String,
     /// Free-form annotations. `kubeplan.io/ignore: "rule-id,rule-id"` silences rules for this plan.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "super::annotations::Annotations::is_empty")]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub annotations: super::annotations::Annotations,
     /// Free-form labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
