@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::plan::node::Pos;
+use crate::plan::origin::Spot;
 
 /// How serious a finding is.
 #[derive(
@@ -42,27 +43,38 @@ impl std::fmt::Display for Severity {
 }
 
 /// One problem found in one plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    /// Dotted path of the plan field, e.g. `spec.etcd.members`.
-    pub field: String,
-    pub line: u32,
-    pub column: u32,
     pub help: String,
-    /// The file the finding points into, when it is not the one linted: a
-    /// Kubespray `group_vars` file read with its inventory.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    /// Where: its line and column, the field (a plan field's dotted path,
+    /// or in another tool's file the value's own path there), and the file
+    /// when it is not the one linted (a Kubespray `group_vars` file read
+    /// with its inventory).
+    pub at: Spot,
 }
 
 impl Finding {
     pub fn pos(&self) -> Pos {
-        Pos {
-            line: self.line,
-            column: self.column,
-        }
+        self.at.pos
+    }
+
+    pub fn line(&self) -> u32 {
+        self.at.pos.line
+    }
+
+    pub fn column(&self) -> u32 {
+        self.at.pos.column
+    }
+
+    pub fn field(&self) -> &str {
+        &self.at.field
+    }
+
+    /// The other file the finding points into, by name.
+    pub fn file(&self) -> Option<&str> {
+        self.at.file.as_ref().map(|f| f.name.as_str())
     }
 }

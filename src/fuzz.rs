@@ -22,8 +22,12 @@ fn lint_and_render(name: &str, lines: u32, docs: &[Document]) {
             .collect(),
     };
     for (_, r) in &report.docs {
-        for f in r.findings.iter().filter(|f| f.file.is_none()) {
-            assert!(f.line >= 1 && f.line <= lines, "line {} of {lines}", f.line);
+        for f in r.findings.iter().filter(|f| f.file().is_none()) {
+            assert!(
+                f.line() >= 1 && f.line() <= lines,
+                "line {} of {lines}",
+                f.line()
+            );
         }
     }
     let files = [report];

@@ -28,8 +28,8 @@ pub fn run(args: &DiagramArgs, env: &Env) -> anyhow::Result<u8> {
             anyhow::bail!(
                 "{}:{}:{}: {} (run `kubeplan lint {}` for every problem)",
                 d.source.name,
-                f.line,
-                f.column,
+                f.line(),
+                f.column(),
                 f.message,
                 args.plan
             );

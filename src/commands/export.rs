@@ -37,9 +37,9 @@ fn plans(
             for f in errors {
                 refused.push_str(&format!(
                     "{}:{}:{}: error[{}]: {}\n",
-                    f.file.as_deref().unwrap_or(&d.source.name),
-                    f.line,
-                    f.column,
+                    f.file().unwrap_or(&d.source.name),
+                    f.line(),
+                    f.column(),
                     f.rule,
                     f.message
                 ));

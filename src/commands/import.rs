@@ -71,12 +71,7 @@ pub fn run(args: &ImportArgs, env: &Env) -> anyhow::Result<u8> {
 /// why, and how the file was read.
 fn header(i: &Imported) -> String {
     let mut out = String::new();
-    let what = i
-        .plan
-        .metadata
-        .annotations
-        .imported_from
-        .clone();
+    let what = i.plan.metadata.annotations.imported_from.clone();
     match &what {
         Some(w) => {
             let _ = writeln!(
@@ -140,12 +135,7 @@ fn json(all: &[Imported]) -> anyhow::Result<String> {
             .iter()
             .map(|i| ImportedPlan {
                 file: i.file.clone(),
-                format: i
-                    .plan
-                    .metadata
-                    .annotations
-                    .imported_from
-                    .clone(),
+                format: i.plan.metadata.annotations.imported_from.clone(),
                 unknown: i
                     .plan
                     .unknown_facts()

@@ -149,9 +149,9 @@ pub fn plans_of(
                 anyhow::bail!(
                     "{}:{}:{}: {}{which}{hint}",
                     d.source.name,
-                    i.pos.line,
-                    i.pos.column,
-                    i.message
+                    i.problem.at.pos.line,
+                    i.problem.at.pos.column,
+                    i.problem.message
                 )
             }
         })

@@ -89,13 +89,7 @@ pub struct Inventory {
 
 /// Why an inventory cannot be read, at `pos`.
 pub fn unreadable(pos: Pos, reason: String) -> Issue {
-    Issue {
-        kind: IssueKind::InvalidValue,
-        field: String::new(),
-        pos,
-        message: reason,
-        help: String::new(),
-    }
+    Issue::new(IssueKind::InvalidValue, pos, "", reason, "")
 }
 
 impl Inventory {
@@ -294,15 +288,15 @@ fn yaml_hosts(
         Some(one) => {
             let one = one.trim().to_string();
             if one.contains(char::is_whitespace) {
-                inv.oddities.push(Issue {
-                    kind: IssueKind::InvalidValue,
-                    field: hosts.path().to_string(),
-                    pos: hosts.pos,
-                    message: format!(
+                inv.oddities.push(Issue::new(
+                    IssueKind::InvalidValue,
+                    hosts.pos,
+                    hosts.path(),
+                    format!(
                         "the hosts of group `{name}` are the text `{one}`: Ansible reads it as one host of that name"
                     ),
-                    help: "list each host as a key of its own line (`node1:`), as Ansible's YAML inventories take them".into(),
-                });
+                    "list each host as a key of its own line (`node1:`), as Ansible's YAML inventories take them",
+                ));
             }
             vec![(one, hosts.clone())]
         }

@@ -11,7 +11,7 @@ use super::{Slot, Supply};
 use crate::catalog::Catalog;
 use crate::plan::load::Source;
 use crate::plan::node::Pos;
-use crate::plan::origin::{Origins, Spot};
+use crate::plan::origin::{Origins, Problem, Spot};
 use crate::plan::schema::{Issue, IssueKind, Locations};
 use crate::plan::{
     Arch, ClusterPlan, Document, Etcd, EtcdTopology, Fact, LeaderElection, Machine, Platform,
@@ -126,10 +126,7 @@ impl Imported {
     pub fn issue(&mut self, kind: IssueKind, at: &Spot, message: String, help: String) {
         self.issues.push(Issue {
             kind,
-            field: at.field.clone(),
-            pos: at.pos,
-            message,
-            help,
+            problem: Problem::at(at.clone(), message, help),
         });
     }
 

@@ -110,9 +110,9 @@ fn inventory_shaped(doc: &Spanned<Node>) -> bool {
 fn unreadable(source: &Source, p: Issue) -> LoadError {
     LoadError::Parse {
         path: source.name.clone(),
-        line: p.pos.line,
-        column: p.pos.column,
-        reason: format!("not an Ansible inventory: {}", p.message),
+        line: p.problem.at.pos.line,
+        column: p.problem.at.pos.column,
+        reason: format!("not an Ansible inventory: {}", p.problem.message),
     }
 }
 

@@ -172,7 +172,7 @@ fn hand_on(
                 if rendered.is_some() {
                     imp.origins.map_positions(&back);
                     for issue in &mut imp.issues {
-                        issue.pos = back(issue.pos);
+                        issue.problem.at.pos = back(issue.problem.at.pos);
                     }
                 }
                 each(imp.into_document(source, i, supply, c));
@@ -184,13 +184,13 @@ fn hand_on(
                 source: source.clone(),
                 index: 0,
                 plan: None,
-                issues: vec![Issue {
-                    kind: IssueKind::NoCluster,
-                    field: String::new(),
-                    pos: back(pos),
+                issues: vec![Issue::new(
+                    IssueKind::NoCluster,
+                    back(pos),
+                    "",
                     message,
-                    help: "lint the file that holds the cluster (kubeplan reads every format's cluster object: an eksctl ClusterConfig, a kOps Cluster, a kubeadm InitConfiguration or ClusterConfiguration, a Kubespray inventory, a Cluster API Cluster)".into(),
-                }],
+                    "lint the file that holds the cluster (kubeplan reads every format's cluster object: an eksctl ClusterConfig, a kOps Cluster, a kubeadm InitConfiguration or ClusterConfiguration, a Kubespray inventory, a Cluster API Cluster)",
+                )],
                 locs: Locations::default(),
             });
             1

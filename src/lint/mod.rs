@@ -8,6 +8,8 @@ pub mod rules;
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Severity};
 use crate::plan::facts::UNKNOWN_ANNOTATION;
+use crate::plan::node::Pos;
+use crate::plan::origin::{Problem, Spot};
 use crate::plan::schema::IssueKind;
 use crate::plan::{ClusterPlan, Document, Fact};
 
@@ -17,27 +19,9 @@ pub use rules::input::finding as unreadable;
 
 pub use crate::plan::facts::IGNORE_ANNOTATION;
 
-/// What a check reports before severity and location are attached.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    pub field: String,
-    pub message: String,
-    pub help: String,
-}
-
-impl Hit {
-    pub fn new(
-        field: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Hit {
-        Hit {
-            field: field.into(),
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-}
+/// What a check reports: a problem with a plan field, before its rule's
+/// severity and its place in the file are attached.
+pub type Hit = Problem;
 
 /// What a check sees.
 pub struct Ctx<'a> {
@@ -68,27 +52,6 @@ fn schema_rule(kind: IssueKind) -> (&'static str, Severity) {
     }
 }
 
-/// Where a finding goes: its line and column, and for a plan imported from
-/// another tool's file, the field as that file names it and the file when
-/// it is not the one linted.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Place {
-    pub line: u32,
-    pub column: u32,
-    pub field: Option<String>,
-    pub file: Option<String>,
-}
-
-impl Place {
-    pub fn at(line: u32, column: u32) -> Place {
-        Place {
-            line,
-            column,
-            ..Place::default()
-        }
-    }
-}
-
 /// Runs every rule over one plan; findings carry positions from `locate`.
 /// A rule that needs a fact the plan does not know (`kubeplan.io/unknown`)
 /// does not run; one info finding per missing fact names the rules it kept
@@ -96,7 +59,7 @@ impl Place {
 pub fn check_plan(
     plan: &ClusterPlan,
     catalog: &Catalog,
-    locate: &dyn Fn(&str) -> Place,
+    locate: &dyn Fn(&str) -> Spot,
     reason: &dyn Fn(Fact) -> Option<String>,
 ) -> Vec<Finding> {
     let ctx = Ctx { plan, catalog };
@@ -127,19 +90,7 @@ pub fn check_plan(
             continue;
         };
         for hit in check(&ctx) {
-            out.push(place(
-                Finding {
-                    rule: rule.id,
-                    severity,
-                    message: hit.message,
-                    field: hit.field,
-                    line: 0,
-                    column: 0,
-                    help: hit.help,
-                    file: None,
-                },
-                locate,
-            ));
+            out.push(finding(rule.id, severity, hit, locate));
         }
     }
     kept.sort_by_key(|(f, _)| *f);
@@ -150,68 +101,55 @@ pub fn check_plan(
         .as_ref()
         .map_or_else(|| "the plan".to_string(), |s| format!("the {s}"));
     for (fact, ids) in kept {
-        let field = format!("metadata.annotations.{UNKNOWN_ANNOTATION}");
-        out.push(place(
-            Finding {
-                rule: rules::input::INPUT_MISSING_FACT.id,
-                severity: Severity::Info,
-                message: format!(
-                    "{source} does not say {}{}: {} did not run ({})",
-                    fact.describe(),
-                    reason(fact).map_or(String::new(), |r| format!(" ({r})")),
-                    crate::prose::plural(ids.len() as u64, "rule", "rules"),
-                    ids.join(", ")
-                ),
-                field,
-                line: 0,
-                column: 0,
-                help: fact.supply().to_string(),
-                file: None,
-            },
-            locate,
-        ));
+        let missing = Problem::new(
+            format!("metadata.annotations.{UNKNOWN_ANNOTATION}"),
+            format!(
+                "{source} does not say {}{}: {} did not run ({})",
+                fact.describe(),
+                reason(fact).map_or(String::new(), |r| format!(" ({r})")),
+                crate::prose::plural(ids.len() as u64, "rule", "rules"),
+                ids.join(", ")
+            ),
+            fact.supply(),
+        );
+        let id = rules::input::INPUT_MISSING_FACT.id;
+        out.push(finding(id, Severity::Info, missing, locate));
     }
     out
 }
 
-/// Puts a finding where `locate` says its field is.
-fn place(mut f: Finding, locate: &dyn Fn(&str) -> Place) -> Finding {
-    let at = locate(&f.field);
-    f.line = at.line;
-    f.column = at.column;
-    if let Some(field) = at.field {
-        f.field = field;
+/// A rule's finding of a problem, placed where `locate` says its field is.
+fn finding(
+    rule: &'static str,
+    severity: Severity,
+    p: Problem,
+    locate: &dyn Fn(&str) -> Spot,
+) -> Finding {
+    Finding {
+        rule,
+        severity,
+        message: p.message,
+        help: p.help,
+        at: locate(&p.at.field),
     }
-    f.file = at.file;
-    f
 }
 
 /// Lints one document: schema findings, then (when the schema holds) every rule.
 pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
     let mut report = DocReport::default();
     let locate = |field: &str| match doc.locs.spot(field) {
-        Some(s) => Place {
-            line: s.pos.line,
-            column: s.pos.column,
-            field: Some(s.field.clone()),
-            file: s.file.as_ref().map(|f| f.name.clone()),
-        },
-        None => {
-            let p = doc.locs.find(field);
-            Place::at(p.line, p.column)
-        }
+        Some(s) => s.clone(),
+        None => Spot::new(doc.locs.find(field), field),
     };
     for issue in &doc.issues {
         let (rule, severity) = schema_rule(issue.kind);
+        let p = issue.problem.clone();
         report.findings.push(Finding {
             rule,
             severity,
-            message: issue.message.clone(),
-            field: issue.field.clone(),
-            line: issue.pos.line,
-            column: issue.pos.column,
-            help: issue.help.clone(),
-            file: None,
+            message: p.message,
+            help: p.help,
+            at: p.at,
         });
     }
     report.schema_blocked = doc.plan.is_none() && doc.issues.iter().any(|i| i.kind.blocks());
@@ -238,13 +176,13 @@ pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
         report.ignored = before - report.findings.len();
     }
     report.findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+        (a.file(), a.line(), a.column(), a.rule).cmp(&(b.file(), b.line(), b.column(), b.rule))
     });
     report
 }
 
 /// Words of a `kubeplan.io/unknown` annotation that name no fact.
-fn unknown_facts_named(plan: &ClusterPlan, locate: &dyn Fn(&str) -> Place) -> Vec<Finding> {
+fn unknown_facts_named(plan: &ClusterPlan, locate: &dyn Fn(&str) -> Spot) -> Vec<Finding> {
     let bad = plan.metadata.annotations.unknown_invalid.clone();
     let words: Vec<&str> = Fact::ALL.iter().map(|f| f.as_str()).collect();
     bad.into_iter()
@@ -253,21 +191,13 @@ fn unknown_facts_named(plan: &ClusterPlan, locate: &dyn Fn(&str) -> Place) -> Ve
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("the facts are {}", words.join(", ")),
             };
-            place(
-                Finding {
-                    rule: rules::schema::SCHEMA_INVALID_VALUE.id,
-                    severity: Severity::Error,
-                    message: format!(
-                        "`{w}` in `{UNKNOWN_ANNOTATION}` is no fact a plan can leave unknown"
-                    ),
-                    field: format!("metadata.annotations.{UNKNOWN_ANNOTATION}"),
-                    line: 0,
-                    column: 0,
-                    help: hint,
-                    file: None,
-                },
-                locate,
-            )
+            let p = Problem::new(
+                format!("metadata.annotations.{UNKNOWN_ANNOTATION}"),
+                format!("`{w}` in `{UNKNOWN_ANNOTATION}` is no fact a plan can leave unknown"),
+                hint,
+            );
+            let id = rules::schema::SCHEMA_INVALID_VALUE.id;
+            finding(id, Severity::Error, p, locate)
         })
         .collect()
 }
@@ -279,5 +209,10 @@ pub fn ignored_rules(plan: &ClusterPlan) -> Vec<String> {
 
 /// Lints a plan with no file behind it (positions are 0:0): for `design`.
 pub fn lint_plan(plan: &ClusterPlan, catalog: &Catalog) -> Vec<Finding> {
-    check_plan(plan, catalog, &|_| Place::default(), &|_| None)
+    check_plan(
+        plan,
+        catalog,
+        &|field| Spot::new(Pos::default(), field),
+        &|_| None,
+    )
 }

@@ -100,7 +100,10 @@ mod tests {
     fn kubeplans_own_are_typed_and_written_back() {
         let m: BTreeMap<String, String> = [
             (UNKNOWN_ANNOTATION, "workload, purpose,worklaod"),
-            (IGNORE_ANNOTATION, "etcd-even-members, production-single-zone"),
+            (
+                IGNORE_ANNOTATION,
+                "etcd-even-members, production-single-zone",
+            ),
             (IMPORTED_ANNOTATION, "kOps cluster"),
             ("team", "platform"),
         ]
@@ -114,7 +117,10 @@ mod tests {
         assert_eq!(a.imported_from.as_deref(), Some("kOps cluster"));
         let back = a.to_map();
         assert_eq!(back[UNKNOWN_ANNOTATION], "purpose,workload,worklaod");
-        assert_eq!(back[IGNORE_ANNOTATION], "etcd-even-members,production-single-zone");
+        assert_eq!(
+            back[IGNORE_ANNOTATION],
+            "etcd-even-members,production-single-zone"
+        );
         assert_eq!(back["team"], "platform");
         assert!(Annotations::from_map(BTreeMap::new()).is_empty());
     }

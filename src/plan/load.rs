@@ -351,13 +351,13 @@ fn not_a_plan(doc: &Spanned<Node>) -> Option<Issue> {
         return None;
     }
     let api = field("apiVersion").map_or_else(|| "no apiVersion".to_string(), |(a, _)| a);
-    Some(Issue {
-        kind: IssueKind::InvalidValue,
-        field: "kind".into(),
+    Some(Issue::new(
+        IssueKind::InvalidValue,
         pos,
-        message: format!("`kind: {kind}` ({api}) is a Kubernetes manifest, not a kubeplan ClusterPlan"),
-        help: "kubeplan lints cluster plans (apiVersion: kubeplan/v1, kind: ClusterPlan); `kubeplan design -o plan.yaml` writes one".into(),
-    })
+        "kind",
+        format!("`kind: {kind}` ({api}) is a Kubernetes manifest, not a kubeplan ClusterPlan"),
+        "kubeplan lints cluster plans (apiVersion: kubeplan/v1, kind: ClusterPlan); `kubeplan design -o plan.yaml` writes one",
+    ))
 }
 
 pub fn check_document(source: Arc<Source>, index: usize, doc: Spanned<Node>) -> Document {
@@ -376,13 +376,13 @@ pub fn check_document(source: Arc<Source>, index: usize, doc: Spanned<Node>) -> 
     if issues.is_empty() {
         match serde_json::from_value::<ClusterPlan>(value) {
             Ok(p) => plan = Some(p),
-            Err(e) => issues.push(Issue {
-                kind: IssueKind::InvalidValue,
-                field: "(document)".into(),
-                pos: doc_pos,
-                message: format!("the document is not a valid plan: {e}"),
-                help: "compare it with `kubeplan schema`".into(),
-            }),
+            Err(e) => issues.push(Issue::new(
+                IssueKind::InvalidValue,
+                doc_pos,
+                "(document)",
+                format!("the document is not a valid plan: {e}"),
+                "compare it with `kubeplan schema`",
+            )),
         }
     }
     Document {
@@ -430,9 +430,9 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
     if let Some(i) = issues.first() {
         return Err(LoadError::Parse {
             path: source.name.clone(),
-            line: i.pos.line,
-            column: i.pos.column,
-            reason: format!("{}; {}", i.message, i.help),
+            line: i.problem.at.pos.line,
+            column: i.problem.at.pos.column,
+            reason: format!("{}; {}", i.problem.message, i.problem.help),
         });
     }
     let typed = serde_json::from_value(value).map_err(|e| {

@@ -47,7 +47,10 @@ pub struct Metadata {
     #[schemars(extend("format" = "dns-label"))]
     pub name: String,
     /// Free-form annotations. `kubeplan.io/ignore: "rule-id,rule-id"` silences rules for this plan.
-    #[serde(default, skip_serializing_if = "super::annotations::Annotations::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "super::annotations::Annotations::is_empty"
+    )]
     #[schemars(with = "BTreeMap<String, String>")]
     pub annotations: super::annotations::Annotations,
     /// Free-form labels.

@@ -38,6 +38,36 @@ impl Spot {
     }
 }
 
+/// A problem: where, what, and how to fix it. A rule's check reports one
+/// at a plan field (placed in the file when the finding is made); the
+/// schema checker and the importers report one where it is in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub at: Spot,
+    pub message: String,
+    pub help: String,
+}
+
+impl Problem {
+    /// A problem with a plan field (its place in the file found later).
+    pub fn new(
+        field: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Problem {
+        Problem::at(Spot::new(Pos::default(), field), message, help)
+    }
+
+    /// A problem at a place in the file.
+    pub fn at(at: Spot, message: impl Into<String>, help: impl Into<String>) -> Problem {
+        Problem {
+            at,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
 /// The origins of an imported plan's fields, and what the import could
 /// not know.
 #[derive(Debug, Clone, PartialEq)]

@@ -73,18 +73,18 @@ fn figures(c: &Catalog, p: &ClusterPlan) -> Vec<(String, String)> {
 
 fn keyed(f: &[Finding]) -> BTreeSet<(String, String)> {
     f.iter()
-        .map(|x| (x.rule.to_string(), x.field.clone()))
+        .map(|x| (x.rule.to_string(), x.field().to_string()))
         .collect()
 }
 
 fn only(a: &[Finding], b: &[Finding]) -> Vec<FindingChange> {
     let other = keyed(b);
     a.iter()
-        .filter(|x| !other.contains(&(x.rule.to_string(), x.field.clone())))
+        .filter(|x| !other.contains(&(x.rule.to_string(), x.field().to_string())))
         .map(|x| FindingChange {
             rule: x.rule.to_string(),
             severity: x.severity,
-            field: x.field.clone(),
+            field: x.field().to_string(),
             message: x.message.clone(),
         })
         .collect()

@@ -118,10 +118,7 @@ fn summarize(scenarios: &[Scenario]) -> Summary {
 
 /// "survives losing any one zone; pods rescheduled ≈ 5.8 min after a node loss".
 fn line(singles: &[&Scenario]) -> String {
-    let zones: Vec<&&Scenario> = singles
-        .iter()
-        .filter(|s| s.outcome.lost_a_zone())
-        .collect();
+    let zones: Vec<&&Scenario> = singles.iter().filter(|s| s.outcome.lost_a_zone()).collect();
     let machines: Vec<&&Scenario> = singles.iter().filter(|s| !zones.contains(s)).collect();
     let mut parts = Vec::new();
     let down = |v: &[&&Scenario]| -> Vec<String> {
@@ -144,7 +141,10 @@ fn line(singles: &[&Scenario]) -> String {
     });
     let worker = machines
         .iter()
-        .filter(|s| s.outcome.lost(|r| matches!(r, super::scenario::Role::Workers(_))))
+        .filter(|s| {
+            s.outcome
+                .lost(|r| matches!(r, super::scenario::Role::Workers(_)))
+        })
         .flat_map(|s| &s.outcome.timeline)
         .filter(|e| e.what.starts_with("pods of the lost nodes") && !e.never)
         .map(|e| e.to_s)

@@ -105,9 +105,9 @@ proptest! {
         };
         for (_, r) in &report.docs {
             for f in &r.findings {
-                let line = f.line as usize;
+                let line = f.line() as usize;
                 prop_assert!(line >= 1 && line <= widths.len(), "{}: line {line}\n{y}", f.rule);
-                prop_assert!(f.column as usize <= widths[line - 1] + 1, "{}: column {} of line {line}\n{y}", f.rule, f.column);
+                prop_assert!(f.column() as usize <= widths[line - 1] + 1, "{}: column {} of line {line}\n{y}", f.rule, f.column());
             }
         }
         // whatif runs on every plan lint reads, and agrees with it: a

@@ -129,10 +129,12 @@ fn every_example_fires_its_rule_at_the_marked_line() {
             findings.iter().map(|f| f.rule).collect::<Vec<_>>()
         );
         assert!(
-            hits.iter().any(|f| f.line == line),
+            hits.iter().any(|f| f.line() == line),
             "{}: expected line {line}, got {:?}",
             r.id,
-            hits.iter().map(|f| (f.line, f.column)).collect::<Vec<_>>()
+            hits.iter()
+                .map(|f| (f.line(), f.column()))
+                .collect::<Vec<_>>()
         );
         for h in hits {
             assert!(
@@ -140,7 +142,7 @@ fn every_example_fires_its_rule_at_the_marked_line() {
                 "{}: empty message or help",
                 r.id
             );
-            assert!(h.column >= 1, "{}: column 0", r.id);
+            assert!(h.column() >= 1, "{}: column 0", r.id);
         }
     }
 }

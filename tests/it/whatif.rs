@@ -184,11 +184,7 @@ fn examples_get_the_verdicts_an_sre_signs() {
                 "{name}: {:?}",
                 r.summary
             );
-            for s in r
-                .scenarios
-                .iter()
-                .filter(|s| s.outcome.lost_a_zone())
-            {
+            for s in r.scenarios.iter().filter(|s| s.outcome.lost_a_zone()) {
                 assert_ne!(
                     s.outcome.verdict,
                     Verdict::Down,
@@ -248,7 +244,11 @@ fn an_even_member_never_improves_tolerance() {
             (1..=members.min(odd + 1))
                 .map(|k| {
                     let f = parse(&format!("etcd={}", k.min(members)), &layout).unwrap();
-                    analyze(c, &plan, &layout, &[f]).etcd.state.as_str().to_string()
+                    analyze(c, &plan, &layout, &[f])
+                        .etcd
+                        .state
+                        .as_str()
+                        .to_string()
                 })
                 .collect()
         };

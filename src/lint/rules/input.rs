@@ -3,6 +3,8 @@
 //! check function here: the loader finds it).
 
 use super::prelude::*;
+use crate::plan::node::Pos;
+use crate::plan::origin::Spot;
 
 pub const GROUP: &str = "Input";
 
@@ -31,11 +33,8 @@ pub fn finding(e: &crate::plan::LoadError) -> crate::diag::Finding {
         rule: INPUT_UNREADABLE.id,
         severity: Error,
         message: format!("cannot read the file: {reason}"),
-        field: String::new(),
-        line,
-        column,
         help: "fix the file at this position; the other files are checked as usual".into(),
-        file: None,
+        at: Spot::new(Pos { line, column }, ""),
     }
 }
 
@@ -77,10 +76,7 @@ rule! {
 
 /// The unknown ids of a plan's ignore annotation, each a warning at the
 /// annotation, naming the closest rule id.
-pub fn unknown_ignored(
-    plan: &crate::plan::ClusterPlan,
-    at: crate::lint::Place,
-) -> Vec<crate::diag::Finding> {
+pub fn unknown_ignored(plan: &crate::plan::ClusterPlan, at: Spot) -> Vec<crate::diag::Finding> {
     let ids = || crate::lint::RULES.iter().map(|r| r.id);
     crate::lint::ignored_rules(plan)
         .into_iter()
@@ -97,13 +93,8 @@ pub fn unknown_ignored(
                     "`{id}` in `{}` is no rule: it silences nothing",
                     crate::lint::IGNORE_ANNOTATION
                 ),
-                field: at.field.clone().unwrap_or_else(|| {
-                    format!("metadata.annotations.{}", crate::lint::IGNORE_ANNOTATION)
-                }),
-                line: at.line,
-                column: at.column,
                 help: hint,
-                file: at.file.clone(),
+                at: at.clone(),
             }
         })
         .collect()

@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 use super::load::Source;
 use super::model::ClusterPlan;
 use super::node::{Node, Pos};
-use super::origin::{Origins, Spot};
+use super::origin::{Origins, Problem, Spot};
 
 mod walk;
 
@@ -63,14 +63,28 @@ impl IssueKind {
     }
 }
 
-/// One schema problem.
+/// A problem of a document itself (its schema, a tool's own check, a
+/// template variable), of a kind that decides its rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
     pub kind: IssueKind,
-    pub field: String,
-    pub pos: Pos,
-    pub message: String,
-    pub help: String,
+    pub problem: Problem,
+}
+
+impl Issue {
+    /// A problem of `kind` at `pos`, with the field as the file names it.
+    pub fn new(
+        kind: IssueKind,
+        pos: Pos,
+        field: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            kind,
+            problem: Problem::at(Spot::new(pos, field), message, help),
+        }
+    }
 }
 
 /// Where each field of a document sits, found in its YAML tree by dotted

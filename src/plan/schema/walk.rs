@@ -83,13 +83,8 @@ impl<'a> Walker<'a> {
     }
 
     fn issue(&mut self, kind: IssueKind, field: &str, pos: Pos, message: String, help: String) {
-        self.issues.push(Issue {
-            kind,
-            field: field.to_string(),
-            pos,
-            message,
-            help,
-        });
+        self.issues
+            .push(Issue::new(kind, pos, field, message, help));
     }
 
     fn invalid(&mut self, path: &str, pos: Pos, message: String, help: String) {

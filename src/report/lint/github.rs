@@ -18,7 +18,7 @@ impl Emitter for Github {
         let lines = report
             .findings
             .iter()
-            .map(|x| line(x.file.as_deref().unwrap_or(file), x));
+            .map(|x| line(x.file().unwrap_or(file), x));
         part.chunks.push(lines.collect());
     }
 
@@ -57,9 +57,9 @@ fn line(file: &str, x: &Finding) -> String {
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let at = match x.line {
+    let at = match x.line() {
         0 => String::new(),
-        l => format!(",line={l},col={}", x.column.max(1)),
+        l => format!(",line={l},col={}", x.column().max(1)),
     };
     format!(
         "::{level} file={}{at},title={}::{}\n",

@@ -76,12 +76,7 @@ impl Emitter for Junit {
             out: String::new(),
         };
         for x in &report.findings {
-            let at = format!(
-                "{}:{}:{}",
-                x.file.as_deref().unwrap_or(file),
-                x.line,
-                x.column
-            );
+            let at = format!("{}:{}:{}", x.file().unwrap_or(file), x.line(), x.column());
             let said = format!("{at}: {}[{}]: {}", x.severity, x.rule, xml(&x.message));
             match self.fails(x.severity) {
                 true => case.failures.push(Failure {
@@ -105,8 +100,8 @@ impl Emitter for Junit {
                 text: format!(
                     "{}:{}:{}: error[{}]: {}",
                     xml(file),
-                    x.line,
-                    x.column,
+                    x.line(),
+                    x.column(),
                     x.rule,
                     xml(&x.message)
                 ),

@@ -171,16 +171,16 @@ fn uri(file: &str) -> String {
 fn physical(file: &str, x: &Finding) -> Physical {
     Physical {
         artifact_location: Artifact { uri: uri(file) },
-        region: (x.line > 0).then(|| Region {
-            start_line: x.line,
-            start_column: x.column.max(1),
+        region: (x.line() > 0).then(|| Region {
+            start_line: x.line(),
+            start_column: x.column().max(1),
         }),
     }
 }
 
 /// One finding as a result (`document`: its plan's index).
 fn result(file: &str, x: &Finding, document: usize) -> SarifResult {
-    let file = x.file.as_deref().unwrap_or(file);
+    let file = x.file().unwrap_or(file);
     SarifResult {
         rule_id: x.rule,
         rule_index: RULES.iter().position(|r| r.id == x.rule).unwrap_or(0),
@@ -191,12 +191,12 @@ fn result(file: &str, x: &Finding, document: usize) -> SarifResult {
         locations: vec![Location {
             physical_location: physical(file, x),
             logical_locations: vec![Logical {
-                fully_qualified_name: x.field.clone(),
+                fully_qualified_name: x.field().to_string(),
                 kind: "member",
             }],
         }],
         properties: ResultProperties {
-            field: x.field.clone(),
+            field: x.field().to_string(),
             document,
         },
     }

@@ -53,9 +53,9 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// A file that could not be read, as text: where (when known), what, help.
 pub fn text_unreadable(file: &str, x: &Finding, paint: Paint) -> String {
-    let at = match x.line {
+    let at = match x.line() {
         0 => file.to_string(),
-        l => format!("{file}:{l}:{}", x.column),
+        l => format!("{file}:{l}:{}", x.column()),
     };
     let sev = paint.color(
         sev_color(x.severity),
@@ -111,35 +111,30 @@ fn render_finding(out: &mut String, file: &str, doc: &Document, x: &Finding, pai
     };
     // A finding in another file read with this one (a Kubespray
     // group_vars file beside its inventory) shows that file's line.
-    let other = x.file.as_ref().and_then(|name| {
-        doc.locs
-            .origins()
-            .and_then(|o| o.files().into_iter().find(|f| &f.name == name))
-    });
-    let file = x.file.as_deref().unwrap_or(file);
-    let source = other.as_deref().unwrap_or(&doc.source);
+    let file = x.file().unwrap_or(file);
+    let source = x.at.file.as_deref().unwrap_or(&doc.source);
     out.push_str(&format!(
         "{}: {sev}: {}{which}\n",
-        paint.bold(&format!("{file}:{}:{}", x.line, x.column)),
+        paint.bold(&format!("{file}:{}:{}", x.line(), x.column())),
         paint.bold(&x.message)
     ));
-    let gutter = x.line.to_string().len();
+    let gutter = x.line().to_string().len();
     let bar = paint.color(AnsiColor::Blue, "|");
-    if let Some(src) = source.line(x.line) {
+    if let Some(src) = source.line(x.line()) {
         let pad = " ".repeat(gutter);
         out.push_str(&format!("{pad} {bar}\n"));
         out.push_str(&format!(
             "{} {bar} {src}\n",
-            paint.color(AnsiColor::Blue, &x.line.to_string())
+            paint.color(AnsiColor::Blue, &x.line().to_string())
         ));
         let caret_at: String = src
             .chars()
-            .take(x.column.saturating_sub(1) as usize)
+            .take(x.column().saturating_sub(1) as usize)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let width = src
             .chars()
-            .skip(x.column.saturating_sub(1) as usize)
+            .skip(x.column().saturating_sub(1) as usize)
             .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',' && *c != ']' && *c != '}')
             .count()
             .max(1);
