@@ -149,3 +149,122 @@ fn the_schemas_refuse_a_wrong_shape() {
     let whatif = validator("whatif");
     assert!(!whatif.is_valid(&serde_json::json!({"plan": "x", "scenarios": "none"})));
 }
+
+/// The plan schema's node at a dotted path (`spec.workers[0].maxPods`;
+/// `*` for any key of a mapping), following `$ref`s and the `anyOf` of
+/// optional values. None when the path is not in the plan.
+fn schema_at<'a>(
+    root: &'a serde_json::Value,
+    mut node: &'a serde_json::Value,
+    path: &str,
+) -> Option<&'a serde_json::Value> {
+    let resolve = |mut n: &'a serde_json::Value| loop {
+        if let Some(r) = n["$ref"].as_str() {
+            n = &root["definitions"][r.trim_start_matches("#/definitions/")];
+        } else if let Some(any) = n["anyOf"]
+            .as_array()
+            .or(n["oneOf"].as_array())
+            .or(n["allOf"].as_array())
+        {
+            n = any.iter().find(|a| a["type"] != "null")?;
+        } else {
+            return Some(n);
+        }
+    };
+    for seg in path.split('.') {
+        let (key, index) = match seg.split_once('[') {
+            Some((k, _)) => (k, true),
+            None => (seg, false),
+        };
+        node = resolve(node)?;
+        node = match key {
+            // A key the code picks from the type's own fields.
+            "*" => node
+                .get("additionalProperties")
+                .filter(|a| a.is_object())
+                .or_else(|| node["properties"].as_object()?.values().next())?,
+            k => node["properties"]
+                .get(k)
+                .or_else(|| node.get("additionalProperties").filter(|a| a.is_object()))?,
+        };
+        if index {
+            node = &resolve(node)?["items"];
+        }
+    }
+    resolve(node)
+}
+
+/// Every plan field the source names (`"spec.workers[{i}].maxPods"` in a
+/// rule, an importer's `from`) is a field of the plan's schema: a typo
+/// would put a finding at the top of the file. Paths into other tools'
+/// files (read with `.at(…)`) and unit tests are left out.
+#[test]
+fn every_plan_field_the_source_names_is_in_the_schema() {
+    let root: serde_json::Value =
+        serde_json::from_str(kubeplan::plan::schema::JSON_SCHEMA).unwrap();
+    let mut files = Vec::new();
+    collect_rs(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    let (mut checked, mut bad) = (0, Vec::new());
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for line in code.lines() {
+            let other_tool = [".at(", ".get(", ".first(&[", "at(&format!("]
+                .iter()
+                .any(|call| line.contains(call));
+            if other_tool {
+                continue;
+            }
+            for literal in plan_paths(line) {
+                let path = literal
+                    .replace("{i}", "0")
+                    .replace("{j}", "0")
+                    .replace("{IGNORE_ANNOTATION}", "*")
+                    .replace("{UNKNOWN_ANNOTATION}", "*")
+                    .replace(".{field}", ".*")
+                    .replace("kubeplan.io/ignore", "*");
+                let path = path.trim_end_matches('.');
+                checked += 1;
+                if schema_at(&root, &root, path).is_none() {
+                    bad.push(format!("{}: `{literal}`", f.display()));
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} paths checked");
+    assert!(bad.is_empty(), "not plan fields:\n{}", bad.join("\n"));
+}
+
+/// The string literals of a line that start with `spec.` or `metadata.`.
+fn plan_paths(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for start in ["\"spec.", "\"metadata."] {
+        for (i, _) in line.match_indices(start) {
+            let rest = &line[i + 1..];
+            if let Some(end) = rest.find('"') {
+                let lit = &rest[..end];
+                if lit
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.[]{}/".contains(c))
+                {
+                    out.push(lit.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn collect_rs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_rs(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
