@@ -111,6 +111,92 @@ fn main() {
         )
     )
     .unwrap();
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("profiles.rs");
-    std::fs::write(dest, out).unwrap();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("profiles.rs"), out).unwrap();
+    std::fs::write(out_dir.join("platform.rs"), platform_enum(&root)).unwrap();
+}
+
+/// `camel("on-prem")` = `OnPrem`: a kebab-case word as a Rust variant.
+fn camel(kebab: &str) -> String {
+    kebab
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
+        })
+        .collect()
+}
+
+/// The `Platform` enum, a value per `profiles/platforms/NAME.yaml` (in
+/// their `order`), with what each file says the platform is: a new
+/// platform is a new file.
+fn platform_enum(root: &Path) -> String {
+    let mut platforms: Vec<(i64, String, serde_json::Value)> = yaml_files(&root.join("platforms"))
+        .into_iter()
+        .map(|(stem, _)| {
+            let v: serde_json::Value =
+                serde_json::from_str(&json(root, &format!("platforms/{stem}.yaml"))).unwrap();
+            let order = v["order"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("profiles/platforms/{stem}.yaml: no `order`"));
+            (order, stem, v)
+        })
+        .collect();
+    platforms.sort_by_key(|(order, stem, _)| (*order, stem.clone()));
+    let arms = |f: &dyn Fn(&serde_json::Value) -> String| -> String {
+        platforms
+            .iter()
+            .map(|(_, stem, v)| format!("            Platform::{} => {},\n", camel(stem), f(v)))
+            .collect()
+    };
+    let text = |v: &serde_json::Value| -> String {
+        match v.as_str() {
+            Some(s) => format!("Some({s:?})"),
+            None => "None".into(),
+        }
+    };
+    let variants: Vec<String> = platforms
+        .iter()
+        .map(|(_, stem, _)| format!("{} = {stem:?}", camel(stem)))
+        .collect();
+    let mut out = format!(
+        "// A value per file of `profiles/platforms/`, in their `order`.\nkebab_enum!(\n    /// Where the cluster runs.\n    Platform {{ {} }}\n);\n\n",
+        variants.join(", ")
+    );
+    out.push_str("impl Platform {\n");
+    out.push_str(&format!(
+        "    /// Whether its machines are a cloud's, rented by instance type (else your own).\n    pub fn cloud(self) -> bool {{\n        match self {{\n{}        }}\n    }}\n\n",
+        arms(&|v| v["cloud"].as_bool().expect("`cloud: true|false`").to_string())
+    ));
+    out.push_str(&format!(
+        "    /// How messages name it (\"AWS\").\n    pub fn short(self) -> &'static str {{\n        match self {{\n{}        }}\n    }}\n\n",
+        arms(&|v| format!("{:?}", v["short"].as_str().expect("`short`")))
+    ));
+    out.push_str(&format!(
+        "    /// Its managed Kubernetes service, where it has one.\n    pub fn service(self) -> Option<Service> {{\n        match self {{\n{}        }}\n    }}\n\n",
+        arms(&|v| match v.get("service") {
+            Some(s) => format!(
+                "Some(Service {{ name: {:?}, tool: Tooling::{}, pods_on_node_network: {} }})",
+                s["name"].as_str().expect("service.name"),
+                camel(v["tooling"]["managed"].as_str().expect("a service needs tooling.managed")),
+                s["podsOnNodeNetwork"].as_bool().unwrap_or(false)
+            ),
+            None => "None".into(),
+        })
+    ));
+    out.push_str(&format!(
+        "    /// Whether its subnets span a region's zones (else one subnet a zone).\n    pub fn regional_subnets(self) -> bool {{\n        match self {{\n{}        }}\n    }}\n\n",
+        arms(&|v| v["regionalSubnets"].as_bool().unwrap_or(false).to_string())
+    ));
+    out.push_str(&format!(
+        "    /// kOps's `spec.cloudProvider` for it.\n    pub fn kops_name(self) -> Option<&'static str> {{\n        match self {{\n{}        }}\n    }}\n\n",
+        arms(&|v| text(&v["otherNames"]["kops"]))
+    ));
+    out.push_str(&format!(
+        "    /// How its Cluster API infrastructure kinds begin (`AWSCluster`).\n    pub fn cluster_api_prefix(self) -> Option<&'static str> {{\n        match self {{\n{}        }}\n    }}\n}}\n",
+        arms(&|v| text(&v["otherNames"]["clusterApi"]))
+    ));
+    out
 }

@@ -96,6 +96,15 @@ pub fn and_list(items: &[String]) -> String {
     }
 }
 
+/// Alternatives as a sentence lists them: `a`, `a or b`, `a, b or c`.
+pub fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// A noun with its indefinite article: "an eksctl ClusterConfig", "a kOps cluster".
 pub fn a(noun: &str) -> String {
     match noun.chars().next().map(|c| c.to_ascii_lowercase()) {

@@ -185,6 +185,19 @@ pub struct ToolProfile {
 pub struct PlatformProfile {
     pub name: Platform,
     pub title: String,
+    /// What the platform is (its place in lists, its short name, cloud or
+    /// your own machines, its managed service, other tools' names for it):
+    /// build.rs makes the `Platform` enum of the built-in files' facts, so
+    /// a `--profiles-dir` file cannot change them.
+    pub order: u32,
+    pub short: String,
+    pub cloud: bool,
+    #[serde(default)]
+    pub service: Option<serde_json::Value>,
+    #[serde(default)]
+    pub other_names: Option<serde_json::Value>,
+    #[serde(default)]
+    pub regional_subnets: bool,
     pub limits: PlatformLimits,
     pub reservation: Reservation,
     #[serde(default)]

@@ -111,8 +111,8 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         Open::Ask(&mut terminal)
     };
     let (_, answers) = resolve(&merged, qs, open)?;
-    if merged.managed == Some(true) && answers.platform == crate::plan::Platform::OnPrem {
-        eprintln!("kubeplan: note: `managed` applies to clouds only; an on-prem cluster runs its own control plane");
+    if merged.managed == Some(true) && answers.platform.service().is_none() {
+        eprintln!("kubeplan: note: `managed` applies to clouds only; {} has no managed service, so the cluster runs its own control plane", answers.platform);
     }
 
     let name = args.name.clone().unwrap_or_else(|| default_name(&answers));

@@ -8,7 +8,7 @@ use crate::sizing::{rank_instances, size_instance, Choice, Demand};
 
 pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
-    let managed = args.platform != crate::plan::Platform::OnPrem && !args.self_managed;
+    let managed = args.platform.service().is_some() && !args.self_managed;
     let demand = Demand {
         pods: args.pods,
         requests: PodRequests {

@@ -102,7 +102,7 @@ pub fn witness_zone(i: &Input, d: &Draft) -> String {
         .iter()
         .find(|z| !d.plan.spec.zones.contains(z));
     match next {
-        Some(z) if i.a.platform != crate::plan::Platform::OnPrem => z.clone(),
+        Some(z) if i.a.platform.cloud() => z.clone(),
         _ => i.c.kubernetes.design.witness_zone.clone(),
     }
 }

@@ -2,7 +2,7 @@
 //! per-pool limit, and the reason for their count.
 
 use super::{DesignError, Draft, Input, Topic};
-use crate::plan::{ArchChoice, Machine, Medium, Os, Platform, Purpose, Traffic, WorkerPool};
+use crate::plan::{ArchChoice, Machine, Medium, Os, Purpose, Traffic, WorkerPool};
 use crate::prose::{decimal, num, plural};
 use crate::sizing::Choice;
 
@@ -51,7 +51,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
                 Vec::new()
             },
             machine: machine.clone(),
-            instance_type: (a.platform != Platform::OnPrem).then(|| choice.instance_type.clone()),
+            instance_type: a.platform.cloud().then(|| choice.instance_type.clone()),
             max_pods: Some(choice.max_pods),
             os: Os::Linux,
             taints: Vec::new(),
@@ -129,7 +129,7 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
     };
     let size = format!("{} vCPU", decimal(choice.cpu));
     let memory = format!("{} GiB", decimal(choice.memory_gib));
-    let shape = if a.platform == Platform::OnPrem {
+    let shape = if !a.platform.cloud() {
         format!("{size} / {memory} {} servers", choice.arch)
     } else {
         format!(

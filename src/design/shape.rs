@@ -2,15 +2,10 @@
 //! and the failure domains the cluster spans.
 
 use super::{DesignError, Draft, Input};
-use crate::plan::Platform;
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let a = i.a;
-    d.managed = if a.managed && a.platform != Platform::OnPrem {
-        i.prof.tooling.managed
-    } else {
-        None
-    };
+    d.managed = a.managed.then_some(i.prof.tooling.managed).flatten();
     d.ha = !i.learning() && d.managed.is_none() && (i.production() || a.tolerate >= 1);
     let want = if i.learning() { 1 } else { a.zones };
     d.plan.spec.zones = i.zone_names(want);

@@ -2,7 +2,7 @@
 //! self-managed tool (kubeadm when that tool cannot run external etcd).
 
 use super::{DesignError, Draft, Input, Topic};
-use crate::plan::{EtcdTopology, Platform, Tooling};
+use crate::plan::{EtcdTopology, Tooling};
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     if i.learning() {
@@ -25,7 +25,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         return Ok(());
     }
     let usual = i.prof.tooling.self_managed;
-    let why = if i.a.platform == Platform::OnPrem {
+    let why = if !i.a.platform.cloud() {
         "on your own machines kubeadm bootstraps each node; you provision the hosts".to_string()
     } else if i.a.managed {
         format!("{title} offers no managed service in the catalog: {tool} builds the control plane on VMs")

@@ -10,7 +10,7 @@ use ipnet::Ipv4Net;
 
 use super::{header, instance_type, yaml_str};
 use crate::catalog::Catalog;
-use crate::plan::{ClusterPlan, Platform, Tooling};
+use crate::plan::{ClusterPlan, Tooling};
 
 pub const API_VERSION: &str = "kops.k8s.io/v1alpha2";
 
@@ -81,12 +81,14 @@ pub fn non_masquerade(pod: Ipv4Net, svc: Option<Ipv4Net>, network: Option<Ipv4Ne
 
 fn network(out: &mut String, c: &Catalog, plan: &ClusterPlan) {
     let net = plan.spec.network.as_ref();
-    let aws = plan.spec.platform == Platform::Aws;
+    // kOps takes the network's range where subnets are zonal (AWS); on
+    // regional subnets (GCE) it sizes the region's one subnet itself.
+    let zonal = !plan.spec.platform.regional_subnets();
     let default = c.tool(Tooling::Kops).and_then(|t| t.network_cidr.clone());
     let machines = net
         .and_then(|n| n.vpc_cidr.clone())
         .or(default)
-        .filter(|_| aws);
+        .filter(|_| zonal);
     if let Some(m) = &machines {
         let _ = writeln!(out, "  networkCIDR: {m}");
     }
@@ -104,7 +106,7 @@ fn network(out: &mut String, c: &Catalog, plan: &ClusterPlan) {
         let _ = writeln!(out, "  serviceClusterIPRange: {}", n.service_cidr);
     }
     out.push_str("  subnets:\n");
-    match aws {
+    match zonal {
         true => {
             // A subnet for every zone a group runs in: the cluster's, and a
             // two-zone cluster's third control-plane zone (kOps refuses an
@@ -140,24 +142,25 @@ fn gce_region(plan: &ClusterPlan) -> String {
 }
 
 fn cluster(out: &mut String, c: &Catalog, plan: &ClusterPlan, name: &str) {
-    let aws = plan.spec.platform == Platform::Aws;
     let _ = writeln!(
         out,
         "apiVersion: {API_VERSION}\nkind: Cluster\nmetadata:\n  name: {}\nspec:",
         yaml_str(name)
     );
-    let cloud = if aws { "aws" } else { "gce" };
+    // kOps's own settings per cloud (its `cloudProvider` names): GCE builds
+    // in a project; on AWS the API's load balancer is an NLB.
+    let cloud = plan.spec.platform.kops_name().unwrap_or_default();
     let _ = writeln!(out, "  cloudProvider: {cloud}");
-    if !aws {
+    if cloud == "gce" {
         out.push_str(
             "  project: PLACEHOLDER-gcp-project  # the Google Cloud project to build in\n",
         );
     }
     out.push_str("  api:\n    loadBalancer:\n      type: Public\n");
-    if aws {
+    if cloud == "aws" {
         out.push_str("      class: Network\n");
     }
-    if aws && uses(plan, EFS) {
+    if uses(plan, EFS) {
         // kOps installs no EFS CSI driver: the apply steps install it, and
         // its controller (on the nodes) needs this policy on their role
         // (kOps docs/iam_roles.md, externalPolicies; aws-efs-csi-driver
@@ -196,7 +199,7 @@ fn group(out: &mut String, cluster: &str, name: &str, role: &str, spec: &str) {
 /// the region's one subnet, with the zones listed.
 fn placement(plan: &ClusterPlan, zones: &[String]) -> String {
     let list = |v: &[String]| v.iter().map(|z| yaml_str(z)).collect::<Vec<_>>().join(", ");
-    match plan.spec.platform == Platform::Aws {
+    match !plan.spec.platform.regional_subnets() {
         true => format!("  subnets: [{}]\n", list(zones)),
         false => format!(
             "  subnets: [{}]\n  zones: [{}]\n",

@@ -16,7 +16,7 @@ pub mod storage;
 use addresses::{Host, Hosts};
 
 use crate::catalog::Catalog;
-use crate::plan::{ClusterPlan, LbPlacement, Platform};
+use crate::plan::{ClusterPlan, LbPlacement};
 
 /// One file to write: its name in the export folder and its text.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,12 +131,10 @@ impl Target {
         let s = &plan.spec;
         let lb = s.api_load_balancer.as_ref();
         match self {
-            Target::Haproxy | Target::Keepalived if s.platform != Platform::OnPrem => {
-                Some(format!(
-                    "the plan runs on {}, whose load balancer is the provider's",
-                    s.platform
-                ))
-            }
+            Target::Haproxy | Target::Keepalived if s.platform.cloud() => Some(format!(
+                "the plan runs on {}, whose load balancer is the provider's",
+                s.platform
+            )),
             Target::Haproxy => match lb.map(|l| l.kind) {
                 Some(crate::plan::LbType::Haproxy) => None,
                 Some(other) => Some(format!(

@@ -66,7 +66,7 @@ impl Imported {
             },
             // A stand-in purpose: a fact no cluster file holds (`unknown`
             // says so until the user supplies it).
-            spec: crate::plan::Spec::new(crate::plan::Purpose::Development, Platform::OnPrem),
+            spec: crate::plan::Spec::new(crate::plan::Purpose::Development, own_machines()),
         };
         plan.metadata.annotations.imported_from = Some(format.what.into());
         Imported {
@@ -236,13 +236,17 @@ impl Imported {
     fn types_reason(&self) -> Option<String> {
         let names = self.types.join(", ");
         let platform = self.plan.spec.platform;
-        (!self.types.is_empty()).then(|| match platform {
-            Platform::OnPrem => format!(
-                "kubeplan has no sizes for {names}: it catalogs only AWS, GCP and Azure types"
+        let clouds: Vec<String> = Platform::ALL
+            .iter()
+            .filter(|p| p.cloud())
+            .map(|p| p.short().to_string())
+            .collect();
+        (!self.types.is_empty()).then(|| match platform.cloud() {
+            true => format!("kubeplan's {} catalog has no {names}", platform.short()),
+            false => format!(
+                "kubeplan has no sizes for {names}: it catalogs only {} types",
+                crate::prose::and_list(&clouds)
             ),
-            Platform::Aws => format!("kubeplan's AWS catalog has no {names}"),
-            Platform::Gcp => format!("kubeplan's GCP catalog has no {names}"),
-            Platform::Azure => format!("kubeplan's Azure catalog has no {names}"),
         })
     }
 
@@ -271,6 +275,13 @@ impl Imported {
             locs: Locations::imported(self.origins),
         }
     }
+}
+
+/// The platform of your own machines: where kubeadm and Kubespray run, and
+/// a file of a cloud kubeplan has no catalog for.
+pub(crate) fn own_machines() -> Platform {
+    let own = Platform::ALL.iter().copied().find(|p| !p.cloud());
+    own.unwrap_or(Platform::ALL[0])
 }
 
 /// A plan name from a cluster's name in another tool: lower case, dots

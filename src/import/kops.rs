@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_saphyr::Spanned;
 
 use super::tree::At;
-use super::{About, Imported, Read, Slot, Spec};
+use super::{own_machines, About, Imported, Read, Slot, Spec};
 use crate::catalog::{Catalog, KopsDefaults};
 use crate::plan::load::{LoadError, Source};
 use crate::plan::node::{Node, Pos};
@@ -195,18 +195,22 @@ fn cluster(cl: &At, groups: &[&At], c: &Catalog) -> Imported {
 /// user's own machines, with the platform check on kOps off.
 fn platform(spec: Option<&At>, imp: &mut Imported) -> Platform {
     let cloud = spec.and_then(|s| s.get("cloudProvider"));
-    let platform = match cloud.as_ref().and_then(|p| p.str()) {
-        Some("aws") => Platform::Aws,
-        Some("gce") => Platform::Gcp,
-        Some("azure") => Platform::Azure,
-        other => {
+    let name = cloud.as_ref().and_then(|p| p.str());
+    let known = Platform::ALL
+        .iter()
+        .copied()
+        .find(|p| p.kops_name().is_some() && p.kops_name() == name);
+    let platform = match known {
+        Some(p) => p,
+        None => {
+            let other = name;
             imp.note(format!(
                 "cloud provider {}: kubeplan has no catalog for it and treats its machines as your own (on-prem); \
                  the platform check on kOps is off for this plan",
                 other.unwrap_or("(none given)")
             ));
             imp.ignore(&[RuleRef::ToolingPlatformMismatch]);
-            Platform::OnPrem
+            own_machines()
         }
     };
     imp.plan.spec.platform = platform;
@@ -477,7 +481,7 @@ fn network(spec: Option<&At>, platform: Platform, d: &KopsDefaults, imp: &mut Im
     if let Some(s) = range("serviceClusterIPRange") {
         imp.from("spec.network.serviceCIDR", s.spot());
     }
-    let vpc = text("networkCIDR").filter(|_| platform == Platform::Aws);
+    let vpc = text("networkCIDR").filter(|_| platform.cloud() && !platform.regional_subnets());
     if let Some(v) = get("networkCIDR") {
         imp.from("spec.network.vpcCIDR", v.spot());
     }

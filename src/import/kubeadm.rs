@@ -18,7 +18,7 @@ use crate::catalog::Catalog;
 use crate::plan::load::{LoadError, Source};
 use crate::plan::node::{Node, Pos};
 use crate::plan::origin::Spot;
-use crate::plan::{Fact, Network, Platform, RuleRef, Tooling};
+use crate::plan::{Fact, Network, RuleRef, Tooling};
 
 pub(super) const SPEC: Spec = Spec {
     what: "kubeadm configuration",
@@ -119,7 +119,7 @@ fn plan(cluster: Option<&At>, top: Pos) -> Imported {
     if let Some(n) = name_at {
         imp.from("metadata.name", n.spot());
     }
-    imp.plan.spec.platform = Platform::OnPrem;
+    imp.plan.spec.platform = super::own_machines();
     imp.plan.spec.tooling = Some(Tooling::Kubeadm);
     imp.note("kubeadm runs on machines you provide, anywhere: the plan says on-prem");
     let one_node = "a kubeadm configuration sets up one node at a time";

@@ -25,7 +25,7 @@ use crate::plan::origin::Spot;
 use crate::plan::rule_ref::PER_NODE_RANGE_RULES;
 use crate::plan::schema::Issue;
 use crate::plan::{
-    ApiLoadBalancer, Fact, LbType, Machine, Network, Platform, RuleRef, Tooling,
+    ApiLoadBalancer, Fact, LbType, Machine, Network, RuleRef, Tooling,
     WorkerPool,
 };
 
@@ -200,7 +200,7 @@ fn plan(inv: &Inventory, source: &Source, top: Spot) -> Imported {
         .unwrap_or_else(|| "kubespray".into());
     let mut imp = Imported::new(&SPEC, name, top);
     imp.issues.extend(inv.oddities.iter().cloned());
-    imp.plan.spec.platform = Platform::OnPrem;
+    imp.plan.spec.platform = super::own_machines();
     imp.plan.spec.tooling = Some(Tooling::Kubespray);
     imp.unknown(Fact::Zones, "an inventory does not say where the hosts are");
     imp.unknown(Fact::Machines, "an inventory names hosts, not their sizes");

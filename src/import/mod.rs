@@ -32,7 +32,7 @@ use crate::plan::node::{Node, Pos};
 use crate::plan::schema::{Issue, IssueKind, Locations};
 use crate::plan::Document;
 use detect::{Class, Look};
-use imported::{plan_name, Imported, NewPool, Read};
+use imported::{own_machines, plan_name, Imported, NewPool, Read};
 
 /// Declares the importers: a module each, and `FORMATS`, in the order
 /// messages list them. A new format is its file and its name here.

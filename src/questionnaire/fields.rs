@@ -111,10 +111,10 @@ answers! {
     /// What the cluster is for: learning, development, testing, production
     purpose: Purpose => Purpose = same, key "purpose", flag "--purpose" Option<Purpose> = Option::clone,
         [#[arg(long, value_parser = words::<Purpose>(), hide_possible_values = true, help_heading = "Answers")]];
-    /// Where it runs: on-prem, aws, gcp, azure
+    /// Where it runs
     platform: Platform => Platform = same, key "platform", flag "--platform" Option<Platform> = Option::clone,
-        [#[arg(long, value_parser = words::<Platform>(), hide_possible_values = true, help_heading = "Answers")]];
-    /// Cloud only: the provider runs the control plane (EKS, GKE, AKS); always false on-prem
+        [#[arg(long, value_parser = words::<Platform>(), help_heading = "Answers")]];
+    /// Cloud only: the provider's managed service runs the control plane; always false on your own machines
     managed: bool => bool = same, key "managed", flag "--managed / --self-managed" ManagedFlags = ManagedFlags::answer,
         [#[command(flatten)]];
     /// What runs on it: web, batch, big-data, analytics, stateful, mixed
@@ -327,10 +327,10 @@ impl StorageAnswer {
 
 impl PartialAnswers {
     /// The complete answers, or the keys still missing. `managed` is false
-    /// on-prem whatever was answered.
+    /// where the platform has no managed service, whatever was answered.
     pub fn complete(&self) -> Result<Answers, Vec<&'static str>> {
         let mut a = self.clone();
-        if a.platform == Some(Platform::OnPrem) {
+        if a.platform.is_some_and(|p| p.service().is_none()) {
             a.managed = Some(false);
         }
         a.resolve_fields()

@@ -32,15 +32,15 @@ pub enum QuestionKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AskWhen {
-    /// Only on aws, gcp and azure.
+    /// Only on a cloud's machines.
     Cloud,
     /// Not for a learning cluster (one node: no zones, failures or traffic
     /// to plan for).
     NotLearning,
-    /// Only when you run the control plane (not EKS, GKE or AKS).
+    /// Only when you run the control plane (not a managed service's).
     SelfManaged,
-    /// Only where pods have their own range (not EKS, whose VPC CNI gives
-    /// pods VPC addresses).
+    /// Only where pods have their own range (not a managed service whose
+    /// pods take the nodes' network addresses, as EKS's VPC CNI gives them).
     PodRange,
     /// Only for a learning cluster (on your own computer).
     Learning,
@@ -49,13 +49,19 @@ pub enum AskWhen {
 impl AskWhen {
     fn holds(self, a: &PartialAnswers) -> bool {
         match self {
-            AskWhen::Cloud => a.platform.is_none_or(|p| p != Platform::OnPrem),
+            AskWhen::Cloud => a.platform.is_none_or(Platform::cloud),
             AskWhen::NotLearning => a.purpose != Some(Purpose::Learning),
-            AskWhen::SelfManaged => a.platform == Some(Platform::OnPrem) || a.managed != Some(true),
-            AskWhen::PodRange => !(a.platform == Some(Platform::Aws) && a.managed == Some(true)),
+            AskWhen::SelfManaged => {
+                a.platform.is_some_and(|p| p.service().is_none()) || a.managed != Some(true)
+            }
+            AskWhen::PodRange => {
+                let node_network =
+                    |p: Platform| p.service().is_some_and(|s| s.pods_on_node_network);
+                !(a.platform.is_some_and(node_network) && a.managed == Some(true))
+            }
             AskWhen::Learning => {
                 a.purpose.is_none_or(|p| p == Purpose::Learning)
-                    && a.platform == Some(Platform::OnPrem)
+                    && a.platform.is_some_and(|p| !p.cloud())
             }
         }
     }
@@ -178,6 +184,7 @@ impl Questionnaire {
                     .map_err(|e| format!("question `{}`: choice `{c}` is invalid: {e}", q.key))?;
             }
         }
+        self.platforms_listed()?;
         if let Some(w) = WorkloadKind::ALL
             .iter()
             .find(|w| !self.workload_defaults.contains_key(w))
@@ -185,6 +192,27 @@ impl Questionnaire {
             return Err(format!("workloadDefaults has no entry for `{w}`"));
         }
         Ok(())
+    }
+
+    /// The platform question offers every platform (a file of
+    /// `profiles/platforms/` each), in their order, and its help names
+    /// every managed service.
+    fn platforms_listed(&self) -> Result<(), String> {
+        let Some(q) = self.question("platform") else {
+            return Ok(());
+        };
+        let all: Vec<String> = Platform::ALL.iter().map(|p| p.to_string()).collect();
+        if q.choices != all {
+            return Err(format!(
+                "question `platform`: choices must be [{}], one per platform",
+                all.join(", ")
+            ));
+        }
+        let services = Platform::ALL.iter().filter_map(|p| p.service());
+        match services.map(|s| s.name).find(|n| !q.help.contains(n)) {
+            Some(n) => Err(format!("question `platform`: the help does not name {n}")),
+            None => Ok(()),
+        }
     }
 
     pub fn question(&self, key: &str) -> Option<&Question> {

@@ -17,7 +17,7 @@ mod workers;
 
 use super::kubeadm::{extra_arg, leader_election_from, schedulable_from};
 use super::tree::At;
-use super::{plan_name, About, Imported, Read, Slot, Spec};
+use super::{own_machines, plan_name, About, Imported, Read, Slot, Spec};
 use crate::catalog::{Catalog, ClusterApiDefaults};
 use crate::plan::load::{LoadError, Source};
 use crate::plan::node::{Node, Pos};
@@ -223,14 +223,13 @@ fn plan(cl: Option<&At>) -> Imported {
 fn platform(spec: Option<&At>, imp: &mut Imported) -> Option<(String, String)> {
     let infra = reference(spec.and_then(|s| s.get("infrastructureRef")));
     let kind = infra.as_ref().map_or("", |(k, _)| k.as_str());
-    let platform = match kind {
-        k if k.starts_with("AWS") => Platform::Aws,
-        k if k.starts_with("Azure") => Platform::Azure,
-        k if k.starts_with("GCP") => Platform::Gcp,
-        _ => Platform::OnPrem,
-    };
+    let cloud = Platform::ALL
+        .iter()
+        .copied()
+        .find(|p| p.cluster_api_prefix().is_some_and(|pre| kind.starts_with(pre)));
+    let platform = cloud.unwrap_or_else(own_machines);
     imp.plan.spec.platform = platform;
-    if platform == Platform::OnPrem {
+    if cloud.is_none() {
         imp.note(match kind.is_empty() {
             true => "the infrastructure is not named in the file (a ClusterClass's): the plan says on-prem".to_string(),
             false => format!("infrastructure {kind}: kubeplan treats its machines as your own (on-prem)"),
@@ -242,7 +241,7 @@ fn platform(spec: Option<&At>, imp: &mut Imported) -> Option<(String, String)> {
 /// What serves the API: a cloud's load balancer, or on your own machines
 /// the infrastructure provider's endpoint, which the manifests do not show.
 fn api(imp: &mut Imported, spec: Option<&At>, infra: Option<&(String, String)>) {
-    if imp.plan.spec.platform != Platform::OnPrem {
+    if imp.plan.spec.platform.cloud() {
         imp.plan.spec.api_load_balancer = Some(ApiLoadBalancer::cloud());
         if let Some(r) = spec.and_then(|s| s.get("infrastructureRef")) {
             imp.from("spec.apiLoadBalancer", r.spot());

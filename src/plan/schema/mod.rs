@@ -230,7 +230,13 @@ fn missing_help(field: &str) -> String {
         "spec.purpose" => {
             "add `purpose:` (learning, development, testing or production) under `spec`".into()
         }
-        "spec.platform" => "add `platform:` (on-prem, aws, gcp or azure) under `spec`".into(),
+        "spec.platform" => {
+            let words: Vec<String> = super::Platform::ALL.iter().map(|p| p.to_string()).collect();
+            format!(
+                "add `platform:` ({}) under `spec`",
+                crate::prose::or_list(&words)
+            )
+        }
         other => format!("add `{}`", other.rsplit('.').next().unwrap_or(other)),
     }
 }
