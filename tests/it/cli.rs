@@ -1,23 +1,10 @@
 //! The command line as a user meets it: exit codes, formats, bad input.
 
 use std::io::Write;
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn kubeplan() -> Command {
-    let mut c = Command::cargo_bin("kubeplan").unwrap();
-    c.env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .timeout(Duration::from_secs(20));
-    c
-}
-
-fn example(name: &str) -> String {
-    format!("{}/docs/examples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{example, kubeplan};
 
 fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out)

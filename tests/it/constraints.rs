@@ -210,12 +210,12 @@ fn gke_designs_stay_clear_of_the_default_networks_subnets() {
         assert!(net.reserved_overlap(*s).is_some(), "{s}");
     }
     let mut seen = 0;
-    for a in crate::design::answer_space()
+    for (a, d) in crate::design::designs()
         .iter()
-        .filter(|a| a.platform == Platform::Gcp && a.managed)
+        .filter(|(a, _)| a.platform == Platform::Gcp && a.managed)
         .step_by(7)
     {
-        for p in crate::design::design(a) {
+        for p in &d.plans {
             let n = p.spec.network.as_ref().unwrap();
             for range in [n.pod_cidr.as_deref().unwrap(), n.service_cidr.as_str()] {
                 let range: ipnet::Ipv4Net = range.parse().unwrap();
@@ -409,13 +409,13 @@ fn designed_classes_deliver_what_they_say() {
     use kubeplan::export::{addresses::Hosts, files, Target};
     let c = Catalog::builtin();
     let mut classes = 0;
-    for a in crate::design::answer_space().iter().step_by(29) {
-        for p in crate::design::design(a).into_iter().take(1) {
+    for (a, d) in crate::design::designs().iter().step_by(29) {
+        for p in d.plans.iter().take(1) {
             let Some(st) = p.spec.storage.as_ref() else {
                 continue;
             };
-            let hosts = Hosts::for_plan(&p, None).unwrap();
-            let text = &files(Target::Storage, &p, c, &hosts)[0].text;
+            let hosts = Hosts::for_plan(p, None).unwrap();
+            let text = &files(Target::Storage, p, c, &hosts)[0].text;
             let docs: Vec<Value> = serde_saphyr::from_multiple(text).unwrap();
             for (class, doc) in st.classes.iter().zip(&docs) {
                 let d = c.driver(class.provisioner.as_deref().unwrap()).unwrap();

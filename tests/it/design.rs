@@ -1,7 +1,9 @@
 //! The recommendation engine over the whole answer space, and its invariants.
 
 use kubeplan::catalog::Catalog;
-use kubeplan::design::{default_name, recommend, Answers};
+use std::sync::OnceLock;
+
+use kubeplan::design::{default_name, recommend, Answers, Design};
 use kubeplan::diag::Severity;
 use kubeplan::lint::lint_plan;
 use kubeplan::plan::{
@@ -61,27 +63,61 @@ pub(crate) fn answer_space() -> Vec<Answers> {
     out
 }
 
+/// Every answer set of the space and its design, made once per test run
+/// on every core and shared by the tests that walk the space.
+pub(crate) fn designs() -> &'static [(Answers, Design)] {
+    static DESIGNS: OnceLock<Vec<(Answers, Design)>> = OnceLock::new();
+    DESIGNS.get_or_init(|| {
+        let space = answer_space();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = space.len().div_ceil(cores);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = space
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|a| {
+                                let d = recommend(Catalog::builtin(), a, &default_name(a))
+                                    .unwrap_or_else(|e| panic!("{a:?}: {e}"));
+                                (a.clone(), d)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts.into_iter().flat_map(|p| p.join().unwrap()).collect()
+        })
+    })
+}
+
+/// The plans designed for `a` (from the shared designs when `a` is in the
+/// space).
 pub(crate) fn design(a: &Answers) -> Vec<ClusterPlan> {
-    recommend(Catalog::builtin(), a, &default_name(a))
-        .unwrap_or_else(|e| panic!("{a:?}: {e}"))
-        .plans
+    match designs().iter().find(|(b, _)| b == a) {
+        Some((_, d)) => d.plans.clone(),
+        None => {
+            recommend(Catalog::builtin(), a, &default_name(a))
+                .unwrap_or_else(|e| panic!("{a:?}: {e}"))
+                .plans
+        }
+    }
 }
 
 #[test]
 fn every_answer_set_lints_clean() {
     let c = Catalog::builtin();
-    let space = answer_space();
+    let space = designs();
     assert_eq!(space.len(), 4 * 4 * 2 * 6 * 2 * 2 * 2 * 2 * 4 * 3);
     let mut plans = 0;
-    for a in &space {
-        let full = recommend(c, a, &default_name(a)).unwrap_or_else(|e| panic!("{a:?}: {e}"));
+    for (a, full) in space {
         // The one warning a design may carry is the one its reasons state:
         // a managed service's node quota, which only the provider can raise.
         let quota_stated = full
             .reasons
             .iter()
             .any(|r| r.decision.starts_with("node quota:"));
-        let design = full.plans;
+        let design = &full.plans;
         assert!(!design.is_empty());
         let total: u64 = design
             .iter()
@@ -117,11 +153,11 @@ fn every_answer_set_lints_clean() {
 
 #[test]
 fn learning_is_one_schedulable_node() {
-    for a in answer_space()
+    for (a, d) in designs()
         .iter()
-        .filter(|a| a.purpose == Purpose::Learning)
+        .filter(|(a, _)| a.purpose == Purpose::Learning)
     {
-        let plans = design(a);
+        let plans = &d.plans;
         assert_eq!(plans.len(), 1);
         let p = &plans[0];
         if a.managed {
@@ -139,11 +175,11 @@ fn learning_is_one_schedulable_node() {
 #[test]
 fn production_invariants() {
     let c = Catalog::builtin();
-    for a in answer_space()
+    for (a, d) in designs()
         .iter()
-        .filter(|a| a.purpose == Purpose::Production)
+        .filter(|(a, _)| a.purpose == Purpose::Production)
     {
-        for p in design(a) {
+        for p in &d.plans {
             if a.managed {
                 let want = match a.platform {
                     Platform::Aws => Tooling::Eks,

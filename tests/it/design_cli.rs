@@ -5,15 +5,9 @@ use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn kubeplan() -> Command {
-    let mut c = Command::cargo_bin("kubeplan").unwrap();
-    c.env_remove("CI").env("NO_COLOR", "1");
-    c.timeout(Duration::from_secs(60));
-    c
-}
+use crate::common::kubeplan;
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -621,27 +615,16 @@ fn output_files_keep_links_modes_and_devices() {
 /// design_doc_sample` rewrites it.
 #[test]
 fn design_doc_sample_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/design.md");
-    let doc = std::fs::read_to_string(path).unwrap();
-    let o = StdCommand::new(env!("CARGO_BIN_EXE_kubeplan"))
-        .args(["design", "--profile", "prod-onprem"])
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let doc = std::fs::read_to_string(crate::common::path("docs/design.md")).unwrap();
+    let o = crate::common::run(&["design", "--profile", "prod-onprem"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let printed = String::from_utf8(o.stdout).unwrap();
     let open = "<!-- prod-onprem: generated; `KUBEPLAN_BLESS=1 cargo test --test it design_doc_sample` rewrites it. -->\n```text\n";
     let close = "```\n<!-- end prod-onprem -->";
     let (head, rest) = doc.split_once(open).expect("the sample's opening marker");
     let (_, tail) = rest.split_once(close).expect("the sample's closing marker");
-    let want = format!("{head}{open}{printed}{close}{tail}");
-    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
-        std::fs::write(path, &want).unwrap();
-    }
-    assert!(
-        doc == want,
-        "docs/design.md's prod-onprem sample is stale: run `KUBEPLAN_BLESS=1 cargo test --test it design_doc_sample`"
+    crate::common::assert_current(
+        "docs/design.md",
+        &format!("{head}{open}{printed}{close}{tail}"),
     );
 }

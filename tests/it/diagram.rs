@@ -158,12 +158,12 @@ fn every_example_draws_in_every_format() {
 fn sampled_designs_draw_in_every_format() {
     let c = Catalog::builtin();
     let dir = tempfile::tempdir().unwrap();
-    let space = crate::design::answer_space();
+    let space = crate::design::designs();
     let step = (space.len() / 100).max(1);
     let mut drawn = 0;
-    for a in space.iter().step_by(step).take(100) {
-        let plans = crate::design::design(a);
-        render_checks(&frames(c, &plans), &format!("{a:?}"), dir.path());
+    for (a, d) in space.iter().step_by(step).take(100) {
+        let plans = &d.plans;
+        render_checks(&frames(c, plans), &format!("{a:?}"), dir.path());
         drawn += 1;
     }
     assert_eq!(drawn, 100);
@@ -284,7 +284,7 @@ fn diagram_command_writes_refuses_and_reports_bad_input() {
 #[test]
 fn diagrams_doc_is_current() {
     let c = Catalog::builtin();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let _root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let all = plans();
     let chosen = [
         ("prod-onprem-stacked", "On-prem, stacked etcd: an HAProxy pair with a virtual IP, three control-plane nodes each with an etcd member, one per rack."),
@@ -293,7 +293,6 @@ fn diagrams_doc_is_current() {
         ("classic-two-control-planes", "The classic two-control-plane design: one load balancer and a 2-member etcd, each a single point of failure, outlined in red with the rule that finds it."),
     ];
     let mut doc = String::from("# Diagrams\n\n<!-- Generated: `KUBEPLAN_BLESS=1 cargo test --test it diagrams_doc` rewrites this file and docs/diagrams/. -->\n\n`kubeplan diagram PLAN [--format svg|mermaid|dot] [-o FILE] [--force] [--no-findings]`\ndraws a plan: the API endpoint, one column per zone, a row per role (load\nbalancers, control plane, external etcd, each worker pool) with counts, the\netcd group with its quorum, storage classes on the side. Lint errors and\nwarnings outline what they concern in red, with the rule id. SVG is drawn\nby kubeplan (no Graphviz needed); Mermaid and DOT carry the same content.\n");
-    let bless = std::env::var_os("KUBEPLAN_BLESS").is_some();
     for (name, caption) in chosen {
         let plan = all
             .iter()
@@ -302,23 +301,10 @@ fn diagrams_doc_is_current() {
             .1
             .clone();
         let s = svg::render(&frames(c, &[plan]));
-        let path = root.join(format!("docs/diagrams/{name}.svg"));
-        if bless {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &s).unwrap();
-        }
-        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), s, "docs/diagrams/{name}.svg is stale: run `KUBEPLAN_BLESS=1 cargo test --test it diagrams_doc`");
+        crate::common::assert_current(&format!("docs/diagrams/{name}.svg"), &s);
         doc.push_str(&format!("\n## {name}\n\n{caption} (`kubeplan diagram docs/examples/{name}.yaml`)\n\n![{name}](diagrams/{name}.svg)\n"));
     }
-    let path = root.join("docs/diagrams.md");
-    if bless {
-        std::fs::write(&path, &doc).unwrap();
-    }
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap_or_default(),
-        doc,
-        "docs/diagrams.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it diagrams_doc`"
-    );
+    crate::common::assert_current("docs/diagrams.md", &doc);
 }
 
 /// `design --format markdown`, `design --report FILE` and `bom --format

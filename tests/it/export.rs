@@ -234,7 +234,6 @@ fn storage_classes_are_the_plans() {
 /// --test it export_reference` rewrites it.
 #[test]
 fn export_reference_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/export.md");
     let all = plans();
     let pick = |example: &'static str| {
         let (_, plan) = all.iter().find(|(n, _)| n.ends_with(example)).unwrap();
@@ -249,14 +248,7 @@ fn export_reference_is_current() {
         pick("docs/examples/prod-aks.yaml"),
     ];
     let generated = kubeplan::export::reference(&chosen, Catalog::builtin());
-    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
-        std::fs::write(path, &generated).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        on_disk == generated,
-        "docs/export.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it export_reference`"
-    );
+    crate::common::assert_current("docs/export.md", &generated);
 }
 
 /// etcd ignores keys it does not know: every key of an exported member

@@ -9,9 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 use kubeplan::catalog::Catalog;
@@ -29,15 +27,7 @@ fn upstream() -> PathBuf {
     root().join("tests/fixtures/upstream")
 }
 
-fn kubeplan() -> Command {
-    let mut c = Command::cargo_bin("kubeplan").unwrap();
-    c.current_dir(root())
-        .env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .timeout(Duration::from_secs(30));
-    c
-}
+use crate::common::kubeplan;
 
 /// One row of `SOURCES.tsv`: a vendored file and where it comes from.
 struct Row {
@@ -1071,15 +1061,7 @@ fn import_doc() {
          eksctl `v1alpha3` and `v1alpha4`, Cluster API `v1alpha3`) are refused in\n\
          one line with exit status 2.\n",
     );
-    let path = root().join("docs/import.md");
-    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
-        std::fs::write(&path, &doc).unwrap();
-    }
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap_or_default(),
-        doc,
-        "docs/import.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it import_doc`"
-    );
+    crate::common::assert_current("docs/import.md", &doc);
 }
 
 /// bom, whatif, diagram, export and diff compute from counts and sizes: a

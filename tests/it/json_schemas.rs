@@ -2,16 +2,7 @@
 //! `kubeplan schema --output COMMAND` prints, for every example (and the
 //! commands that take no plan, for a few flag sets).
 
-use std::process::Command;
-
-fn kubeplan(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kubeplan"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("COLUMNS")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::common::run as kubeplan;
 
 fn validator(command: &str) -> jsonschema::Validator {
     let out = kubeplan(&["schema", "--output", command]);

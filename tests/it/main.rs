@@ -1,6 +1,7 @@
 //! The integration tests: one crate (one link) with a module per area.
 
 mod cli;
+mod common;
 mod constraints;
 mod design;
 mod design_cli;

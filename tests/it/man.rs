@@ -1,13 +1,11 @@
 //! The man pages (`docs/man/kubeplan.1` and one per subcommand) are
 //! generated from the clap definitions with clap_mangen;
-//! `KUBEPLAN_BLESS=1 cargo test --test it man_pages` rewrites them.
+//! `KUBEPLAN_BLESS=1 cargo test` rewrites them.
 
 use clap::CommandFactory;
 
 #[test]
 fn man_pages_are_current() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/man");
-    let bless = std::env::var_os("KUBEPLAN_BLESS").is_some();
     let cli = kubeplan::cli::Cli::command();
     let mut pages = vec![("kubeplan.1".to_string(), cli.clone())];
     for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
@@ -23,16 +21,7 @@ fn man_pages_are_current() {
             roff.starts_with(".ie \\n(.g .ds Aq") || roff.contains(".TH"),
             "{file}"
         );
-        let path = dir.join(&file);
-        if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &roff).unwrap();
-        }
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap_or_default(),
-            roff,
-            "docs/man/{file} is stale: run `KUBEPLAN_BLESS=1 cargo test --test it man_pages`"
-        );
+        crate::common::assert_current(&format!("docs/man/{file}"), &roff);
     }
 }
 

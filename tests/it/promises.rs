@@ -4,8 +4,6 @@
 //! covered by the failures to tolerate, the tool's load balancer in the
 //! plan.
 
-use std::process::Command;
-
 use kubeplan::catalog::Catalog;
 use kubeplan::design::{recommend, DesignError};
 use kubeplan::diag::Severity;
@@ -15,14 +13,7 @@ use kubeplan::whatif::{run::run, Verdict};
 
 use crate::design::{answers, exported};
 
-fn kubeplan(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kubeplan"))
-        .args(args)
-        .env_remove("CI")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use crate::common::run as kubeplan;
 
 fn managed(platform: Platform, pods: u64) -> kubeplan::design::Answers {
     let mut a = answers(Purpose::Production, platform, pods, 1);

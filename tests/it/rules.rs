@@ -79,125 +79,127 @@ fn every_spec_rule_exists_and_ids_are_unique() {
     assert_eq!(before, ids.len(), "duplicate rule ids");
 }
 
+/// What is missing from a rule's documentation.
+fn doc_problems(r: &kubeplan::lint::Rule) -> Vec<String> {
+    let mut out = Vec::new();
+    let kebab =
+        r.id.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !kebab {
+        out.push("the id is not kebab-case".to_string());
+    }
+    let d = r.docs(Catalog::builtin());
+    for (what, text) in [
+        ("summary", d.summary.as_str()),
+        ("what", d.what.as_str()),
+        ("why", d.why.as_str()),
+        ("fix", d.fix.as_str()),
+    ] {
+        // `${NAME}` is a template variable the docs name, not a placeholder.
+        if text.replace("${", "").contains('{') {
+            out.push(format!(
+                "{what} has a placeholder the catalog does not fill: {text}"
+            ));
+        }
+        if text.len() <= 15 {
+            out.push(format!("{what} is too thin"));
+        }
+        if !text.trim_end().ends_with('.') {
+            out.push(format!("{what} should end with a full stop"));
+        }
+    }
+    if !r.example.contains(MARK) {
+        out.push("the example marks no line".to_string());
+    }
+    out
+}
+
+/// Every rule is documented (every failing rule reported, not the first).
 #[test]
 fn every_rule_is_documented() {
-    for r in RULES {
-        assert!(
-            r.id.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-            "{} is not kebab-case",
-            r.id
-        );
-        let d = r.docs(Catalog::builtin());
-        for (what, text) in [
-            ("summary", d.summary.as_str()),
-            ("what", d.what.as_str()),
-            ("why", d.why.as_str()),
-            ("fix", d.fix.as_str()),
-        ] {
-            // `${NAME}` is a template variable the docs name, not a placeholder.
-            assert!(
-                !text.replace("${", "").contains('{'),
-                "{}: {what} has a placeholder the catalog does not fill: {text}",
-                r.id
-            );
-            assert!(text.len() > 15, "{}: {what} is too thin", r.id);
-            assert!(
-                text.trim_end().ends_with('.'),
-                "{}: {what} should end with a full stop",
-                r.id
-            );
-        }
-        assert!(
-            r.example.contains(MARK),
-            "{}: the example marks no line",
-            r.id
-        );
-    }
+    let bad: Vec<String> = RULES
+        .iter()
+        .flat_map(|r| {
+            doc_problems(r)
+                .into_iter()
+                .map(move |p| format!("{}: {p}", r.id))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// What is wrong with a rule's firing example, if anything.
+fn example_problem(r: &kubeplan::lint::Rule) -> Option<String> {
+    let line = r.example.lines().position(|l| l.contains(MARK))? as u32 + 1;
+    let findings = lint_text(r.example);
+    let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
+    if hits.is_empty() {
+        let got: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        return Some(format!("the example does not fire it; got {got:?}"));
+    }
+    if !hits.iter().any(|f| f.line() == line) {
+        let at: Vec<(u32, u32)> = hits.iter().map(|f| (f.line(), f.column())).collect();
+        return Some(format!("expected line {line}, got {at:?}"));
+    }
+    let bad = hits
+        .iter()
+        .find(|h| h.message.is_empty() || h.help.is_empty() || h.column() < 1)?;
+    Some(format!("empty message or help, or column 0: {bad:?}"))
+}
+
+/// Every rule's example fires it at the marked line (every failing rule
+/// is reported, not the first).
 #[test]
 fn every_example_fires_its_rule_at_the_marked_line() {
-    for r in RULES {
-        let line = r.example.lines().position(|l| l.contains(MARK)).unwrap() as u32 + 1;
-        let findings = lint_text(r.example);
-        let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
-        assert!(
-            !hits.is_empty(),
-            "{}: example does not fire it; got {:?}",
-            r.id,
-            findings.iter().map(|f| f.rule).collect::<Vec<_>>()
-        );
-        assert!(
-            hits.iter().any(|f| f.line() == line),
-            "{}: expected line {line}, got {:?}",
-            r.id,
-            hits.iter()
-                .map(|f| (f.line(), f.column()))
-                .collect::<Vec<_>>()
-        );
-        for h in hits {
-            assert!(
-                !h.message.is_empty() && !h.help.is_empty(),
-                "{}: empty message or help",
-                r.id
-            );
-            assert!(h.column() >= 1, "{}: column 0", r.id);
-        }
-    }
+    let bad: Vec<String> = RULES
+        .iter()
+        .filter_map(|r| example_problem(r).map(|p| format!("{}: {p}", r.id)))
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// What is wrong with a rule's near miss, if anything.
+fn near_miss_problem(r: &kubeplan::lint::Rule) -> Option<String> {
+    if r.near_miss.is_empty() {
+        return Some("no near miss".into());
+    }
+    let mut text = r.example.to_string();
+    for (from, to) in r.near_miss {
+        if !text.contains(from) {
+            return Some(format!("near miss edit `{from}` does not apply"));
+        }
+        text = text.replacen(from, to, 1);
+    }
+    let findings = lint_text(&text);
+    let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
+    (!hits.is_empty()).then(|| format!("near miss still fires: {hits:?}"))
+}
+
+/// Every rule's near miss keeps it silent (every failing rule reported).
 #[test]
 fn every_rule_has_a_near_miss_that_does_not_fire() {
-    for r in RULES {
-        assert!(!r.near_miss.is_empty(), "{} has no near miss", r.id);
-        let mut text = r.example.to_string();
-        for (from, to) in r.near_miss {
-            assert!(
-                text.contains(from),
-                "{}: near miss edit `{from}` does not apply",
-                r.id
-            );
-            text = text.replacen(from, to, 1);
-        }
-        let findings = lint_text(&text);
-        let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
-        assert!(
-            hits.is_empty(),
-            "{}: near miss still fires: {:?}",
-            r.id,
-            hits
-        );
-    }
+    let bad: Vec<String> = RULES
+        .iter()
+        .filter_map(|r| near_miss_problem(r).map(|p| format!("{}: {p}", r.id)))
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// `docs/rules.md` is what `kubeplan rules --format markdown` prints.
 #[test]
 fn rule_reference_is_current() {
-    let on_disk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
-        .unwrap_or_default();
-    let generated = kubeplan::report::rules::rules_markdown(Catalog::builtin());
-    assert!(
-        on_disk == generated,
-        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
-    );
+    let out = crate::common::run(&["rules", "--format", "markdown"]);
+    assert!(out.status.success());
+    crate::common::assert_current("docs/rules.md", &String::from_utf8(out.stdout).unwrap());
 }
 
 /// `kubeplan schema` prints the compiled-in `docs/plan.schema.json`; it
 /// must be what schemars generates from the typed model today.
-/// `KUBEPLAN_BLESS=1 cargo test --test it plan_schema` rewrites it.
+/// `KUBEPLAN_BLESS=1 cargo test` rewrites it (then rebuild).
 #[test]
 fn plan_schema_file_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan.schema.json");
     let generated = kubeplan::plan::schema::generate();
-    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
-        std::fs::write(path, &generated).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        on_disk == generated,
-        "docs/plan.schema.json is stale: run `KUBEPLAN_BLESS=1 cargo test --test it plan_schema` \
-         and rebuild"
-    );
+    crate::common::assert_current("docs/plan.schema.json", &generated);
 }
 
 /// A limit changed in a `--profiles-dir` copy of `profiles/` changes the
@@ -311,20 +313,11 @@ fn no_internal_wording_in_what_users_read() {
 
 /// `kubeplan schema addresses` prints the compiled-in
 /// `docs/addresses.schema.json`: what schemars generates from the model.
-/// `KUBEPLAN_BLESS=1 cargo test --test it addresses_schema` rewrites it.
+/// `KUBEPLAN_BLESS=1 cargo test` rewrites it (then rebuild).
 #[test]
 fn addresses_schema_file_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/addresses.schema.json");
     let generated = kubeplan::export::addresses::generate_schema();
-    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
-        std::fs::write(path, &generated).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        on_disk == generated,
-        "docs/addresses.schema.json is stale: run `KUBEPLAN_BLESS=1 cargo test --test it addresses_schema` \
-         and rebuild"
-    );
+    crate::common::assert_current("docs/addresses.schema.json", &generated);
 }
 
 /// Every rule the layers below lint name by handle (an importer's tool

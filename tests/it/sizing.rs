@@ -1,20 +1,13 @@
 //! The sizing engine, `bom` and `size`: arithmetic re-derived by hand, and
 //! properties over many workloads.
 
-use std::time::Duration;
-
-use assert_cmd::Command;
 use kubeplan::catalog::Catalog;
 use kubeplan::plan::*;
 use kubeplan::sizing::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn kubeplan() -> Command {
-    let mut c = Command::cargo_bin("kubeplan").unwrap();
-    c.timeout(Duration::from_secs(20));
-    c
-}
+use crate::common::kubeplan;
 
 fn examples() -> Vec<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples");

@@ -3,8 +3,6 @@
 //! and every `--help`. A change here is a change users see: review it with
 //! `cargo insta review` (or `INSTA_UPDATE=always cargo test`) and say why.
 
-use std::process::Command;
-
 const EXAMPLES: &[&str] = &[
     "dev-1cp-2w",
     "learning-minikube",
@@ -30,15 +28,7 @@ const PRESETS: &[&str] = &[
 /// Runs kubeplan from the repository root, as a pipe (no terminal), and
 /// returns what a user sees.
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kubeplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CI")
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("kubeplan runs");
+    let out = crate::common::run(args);
     format!(
         "$ kubeplan {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
@@ -303,7 +293,6 @@ fn size_quorum_profiles() {
 fn rules_and_explain() {
     snap("rules-table", &["rules"]);
     snap("rules-json", &["rules", "--format", "json"]);
-    snap("rules-markdown", &["rules", "--format", "markdown"]);
     let ids: Vec<String> = kubeplan::lint::RULES
         .iter()
         .map(|r| r.id.to_string())

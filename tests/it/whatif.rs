@@ -530,7 +530,6 @@ fn etcd_reelection_time_is_within_whatifs_range() {
 /// `KUBEPLAN_BLESS=1 cargo test --test it whatif_reference` rewrites it.
 #[test]
 fn whatif_reference_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/whatif.md");
     let all = plans();
     let pick = |n: &'static str| (n, &all.iter().find(|(p, _)| p.ends_with(n)).unwrap().1);
     let chosen = [
@@ -539,12 +538,5 @@ fn whatif_reference_is_current() {
         pick("docs/examples/prod-eks.yaml"),
     ];
     let generated = kubeplan::report::whatif::reference(Catalog::builtin(), &chosen);
-    if std::env::var_os("KUBEPLAN_BLESS").is_some() {
-        std::fs::write(path, &generated).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        on_disk == generated,
-        "docs/whatif.md is stale: run `KUBEPLAN_BLESS=1 cargo test --test it whatif_reference`"
-    );
+    crate::common::assert_current("docs/whatif.md", &generated);
 }
