@@ -1,6 +1,6 @@
 //! `kubeplan bom` output: table, csv, json, markdown.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment};
 
 use crate::bom::{Bom, BomRow};
 use crate::prose::{decimal, decimal_or_dash};
@@ -155,13 +155,7 @@ pub fn table(b: &Bom, width: Option<u16>) -> String {
     if width.is_some_and(|w| usize::from(w) < min_table_width(b)) {
         return vertical(b);
     }
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(HEADER.to_vec());
-    if let Some(w) = width {
-        t.set_width(w);
-    }
+    let mut t = super::table(HEADER.to_vec(), width);
     for r in &b.rows {
         t.add_row(cells(r).into_iter().enumerate().map(|(i, c)| align(i, c)));
     }

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
@@ -127,13 +125,7 @@ fn finding_line(f: &FindingChange) -> String {
 }
 
 pub fn table(d: &Diff, width: Option<u16>) -> String {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(vec!["", "old", "new", ""]);
-    if let Some(w) = width {
-        t.set_width(w);
-    }
+    let mut t = super::table(vec!["", "old", "new", ""], width);
     for c in &d.changes {
         let mark = if c.old != c.new { "changed" } else { "" };
         t.add_row(vec![c.what.as_str(), &c.old, &c.new, mark]);

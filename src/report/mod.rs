@@ -36,3 +36,16 @@ impl Paint {
         self.paint(Style::new().bold().fg_color(Some(c.into())), text)
     }
 }
+
+/// A table as every command draws one: condensed UTF-8 borders, columns
+/// that wrap to fit, at most `width` wide when the terminal's is known.
+pub(crate) fn table(header: Vec<&str>, width: Option<u16>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    t
+}

@@ -1,20 +1,7 @@
 //! `kubeplan profiles` output: the presets and platform catalogs.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-
 use crate::catalog::{Catalog, Limits, PlatformProfile};
 use crate::prose::num;
-
-fn table(header: Vec<&str>, width: Option<u16>) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header);
-    if let Some(w) = width {
-        t.set_width(w);
-    }
-    t
-}
 
 fn limits_text(l: &Limits) -> String {
     format!(
@@ -30,7 +17,7 @@ fn answer(v: Option<impl ToString>) -> String {
 }
 
 pub fn overview(c: &Catalog, width: Option<u16>) -> String {
-    let mut t = table(
+    let mut t = super::table(
         vec![
             "preset",
             "purpose",
@@ -55,7 +42,7 @@ pub fn overview(c: &Catalog, width: Option<u16>) -> String {
             p.description.clone(),
         ]);
     }
-    let mut u = table(
+    let mut u = super::table(
         vec!["platform", "title", "tools", "limits", "instances"],
         width,
     );
@@ -129,7 +116,7 @@ pub fn platform(p: &PlatformProfile, width: Option<u16>) -> String {
             pr.currency, pr.region, pr.date
         ));
     }
-    let mut t = table(
+    let mut t = super::table(
         vec!["instance", "vCPU", "memory GiB", "arch", "family", "$/hour"],
         width,
     );

@@ -2,7 +2,6 @@
 //! Markdown = `docs/rules.md`), `kubeplan explain`, and SARIF help. Every
 //! rule's docs are rendered with the catalog in force.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde_json::{json, Value};
 
 use super::Paint;
@@ -10,13 +9,7 @@ use crate::catalog::Catalog;
 use crate::lint::{Rule, RULES};
 
 pub fn table(c: &Catalog, width: Option<u16>) -> String {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(vec!["id", "severity", "summary"]);
-    if let Some(w) = width {
-        t.set_width(w);
-    }
+    let mut t = super::table(vec!["id", "severity", "summary"], width);
     for r in RULES {
         t.add_row(vec![
             r.id.to_string(),

@@ -1,9 +1,6 @@
 //! `whatif`'s renderers: a table per group of scenarios (text), Markdown,
 //! JSON (the report as is: `scenarios` and `summary`).
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
-
 use crate::whatif::run::{Report, Scenario};
 use crate::whatif::timeline::secs;
 use crate::whatif::{Outcome, Quorum};
@@ -130,13 +127,7 @@ fn details(r: &Report) -> String {
 pub fn table(r: &Report, width: Option<u16>) -> String {
     let mut out = format!("What if: {} ({})\n", r.plan, r.purpose);
     for (title, scenarios) in groups(r) {
-        let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(HEADER.to_vec());
-        if let Some(w) = width {
-            t.set_width(w);
-        }
+        let mut t = super::table(HEADER.to_vec(), width);
         for s in scenarios {
             t.add_row(cells(&s.outcome));
         }
