@@ -87,20 +87,43 @@ fn main() {
         format!("{{{}}}", presets.join(","))
     )
     .unwrap();
-    // `kubeplan --version`: the version and the date of each price catalog.
-    let prices: Vec<String> = yaml_files(&root.join("platforms"))
-        .into_iter()
-        .filter_map(|(stem, _)| {
-            let v: serde_json::Value =
-                serde_json::from_str(&json(&root, &format!("platforms/{stem}.yaml"))).ok()?;
-            let p = v.get("prices")?;
-            Some(format!(
-                "{stem} {} ({})",
-                p.get("date")?.as_str()?,
-                p.get("region")?.as_str()?
-            ))
-        })
-        .collect();
+    // `kubeplan --version`: the version and the date of each price catalog
+    // (profiles/catalog/: each source's date and the regions it prices).
+    let mut prices: Vec<String> = Vec::new();
+    for name in ["aws", "azure", "gcp"] {
+        let types = root.join(format!("catalog/{name}.tsv"));
+        let priced = root.join(format!("catalog/{name}-prices.tsv"));
+        println!("cargo:rerun-if-changed={}", types.display());
+        println!("cargo:rerun-if-changed={}", priced.display());
+        let types = std::fs::read_to_string(&types).expect("catalog");
+        let priced = std::fs::read_to_string(&priced).expect("catalog prices");
+        let mut by_source: Vec<(String, usize)> = Vec::new();
+        for line in priced
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("region\t"))
+        {
+            let key = line.split('\t').nth(1).unwrap_or("").to_string();
+            match by_source.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => by_source.push((key, 1)),
+            }
+        }
+        for (key, regions) in by_source {
+            let date = types
+                .lines()
+                .filter(|l| l.starts_with("#source\t"))
+                .map(|l| l.split('\t').collect::<Vec<_>>())
+                .find(|f| f.get(1) == Some(&key.as_str()))
+                .and_then(|f| f.get(5).map(|d| d.to_string()))
+                .unwrap_or_default();
+            let n = if regions == 1 {
+                "1 region".to_string()
+            } else {
+                format!("{regions} regions")
+            };
+            prices.push(format!("{name} {date} ({n})"));
+        }
+    }
     writeln!(
         out,
         "/// `kubeplan --version`: the version and the price catalogs' dates.\npub const LONG_VERSION: &str = {:?};",

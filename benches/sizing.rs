@@ -23,6 +23,7 @@ fn main() {
         burst: true,
         production: true,
         managed: true,
+        types: Default::default(),
     };
     for platform in [
         Platform::OnPrem,

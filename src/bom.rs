@@ -68,6 +68,17 @@ pub struct Prices {
     pub date: String,
     pub region: String,
     pub currency: String,
+    /// The upstream table the instance prices come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+fn join_note(note: String, more: String) -> String {
+    if note.is_empty() {
+        more
+    } else {
+        format!("{note}; {more}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -114,6 +125,25 @@ impl Builder<'_> {
         };
         let price = inst.and_then(|i| i.price_per_hour);
         let hours = self.c.kubernetes.sizing.hours_per_month;
+        let note = match (named, inst, price) {
+            (Some(n), None, _) if platform.cloud() => {
+                let prof = self.c.platform(platform);
+                let near = crate::prose::nearest(n, prof.instances.iter().map(|i| i.name.as_str()));
+                let near = match near.as_slice() {
+                    [] => String::new(),
+                    n => format!("; did you mean {}?", n.join(" or ")),
+                };
+                join_note(
+                    note,
+                    format!("{n}: no such type in the {platform} catalog{near}"),
+                )
+            }
+            (_, Some(i), None) if platform.cloud() => {
+                let region = self.c.platform(platform).region.clone().unwrap_or_default();
+                join_note(note, format!("no price for {} in {region}", i.name))
+            }
+            _ => note,
+        };
         self.rows.push(BomRow {
             role,
             count,
@@ -340,6 +370,15 @@ fn storage_classes(plan: &ClusterPlan) -> Vec<BomStorageClass> {
 
 /// Builds the bill of materials of a plan.
 pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
+    // A plan in another region than the platform's is priced there.
+    let regional;
+    let c = match c.plan_region(plan) {
+        Some(r) => {
+            regional = c.in_region(plan.spec.platform, &r);
+            &regional
+        }
+        None => c,
+    };
     let prof = c.platform(plan.spec.platform);
     let mut b = Builder {
         c,
@@ -365,6 +404,7 @@ pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
             date: p.date.clone(),
             region: p.region.clone(),
             currency: p.currency.clone(),
+            source: p.source.clone(),
         }),
     }
 }

@@ -73,6 +73,24 @@ pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .map(|(_, c)| c)
 }
 
+/// Up to three candidates nearest a misspelt name, nearest first (for a
+/// did-you-mean that lists several: instance types differ by a letter).
+pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Vec<&'c str> {
+    let lower = word.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// US dollars with cents and thousands separators: `$1,234.50`.
+pub fn usd(v: f64) -> String {
+    let cents = (v * 100.0).round() as u64;
+    format!("${}.{:02}", num(cents / 100), cents % 100)
+}
+
 /// Text for XML (SVG, JUnit): the five predefined entities escaped.
 pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")

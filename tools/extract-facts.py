@@ -7,6 +7,8 @@ snapshots (git repositories), so the tests can hold profiles/ to them.
   tools/extract-facts.py aws-burstable EC2_USER_GUIDE_REPO > tests/fixtures/upstream/facts/aws-burstable.tsv
   tools/extract-facts.py kops-fields KOPS_REPO > tests/fixtures/upstream/facts/kops-v1alpha2-fields.tsv
   tools/extract-facts.py kubeadm-ha  KUBEADM_REPO > tests/fixtures/upstream/facts/kubeadm-ha-figures.tsv
+  tools/extract-facts.py azure-prices KARPENTER_AZURE_REPO > tests/fixtures/upstream/facts/azure-prices-westeurope.tsv
+  tools/extract-facts.py gcp-prices KARPENTER_GCP_REPO > tests/fixtures/upstream/facts/gcp-prices-europe-west1.tsv
 
 aws:   aws-cloudformation/cfn-lint src/cfnlint/helpers.py, AVAILABILITY_ZONES,
        commercial regions (not cn-, us-gov-, iso or eusc partitions).
@@ -173,6 +175,31 @@ def kubeadm_ha(repo):
     print(f"check_apiserver.sh\tcurl\t--max-time\t{m.group(1)}")
 
 
+def azure_prices(repo, region="westeurope"):
+    """Azure/karpenter-provider-azure's generated on-demand prices of one
+    region, to hold the catalog's prices to."""
+    path = "pkg/providers/pricing/zz_generated.pricing.go"
+    text = show(repo, path)
+    start = text.index(f'initialOnDemandPrices["{region}"] = map[string]float64{{')
+    end = text.index("\n\t}", start)
+    print(f"# Azure/karpenter-provider-azure {path} @ {commit(repo, path)} ({region})")
+    print("instanceType\tusdPerHour")
+    for name, price in sorted(re.findall(r'"([^"]+)":\s*([0-9.]+)', text[start:end])):
+        print(f"{name}\t{price}")
+
+
+def gcp_prices(repo, region="europe-west1"):
+    """cloudpilot-ai/karpenter-provider-gcp's on-demand prices of one region."""
+    import json
+    path = "pkg/providers/pricing/initial-prices.json"
+    table = json.loads(show(repo, path))["prices"][region]["on_demand"]
+    print(f"# cloudpilot-ai/karpenter-provider-gcp {path} @ {commit(repo, path)} ({region})")
+    print("instanceType\tusdPerHour")
+    for name in sorted(table):
+        print(f"{name}\t{table[name]}")
+
+
 if __name__ == "__main__":
     {"aws": aws, "azure": azure, "aws-burstable": aws_burstable,
-     "kops-fields": kops_fields, "kubeadm-ha": kubeadm_ha}[sys.argv[1]](sys.argv[2])
+     "kops-fields": kops_fields, "kubeadm-ha": kubeadm_ha,
+     "azure-prices": azure_prices, "gcp-prices": gcp_prices}[sys.argv[1]](sys.argv[2])

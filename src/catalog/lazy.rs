@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 pub struct Part<T> {
     json: &'static str,
     cell: OnceLock<T>,
+    /// What completes the value once parsed (a platform's instance catalog).
+    finish: fn(T) -> T,
 }
 
 impl<T: DeserializeOwned> Part<T> {
@@ -18,6 +20,7 @@ impl<T: DeserializeOwned> Part<T> {
         Part {
             json: "",
             cell: OnceLock::from(value),
+            finish: |v| v,
         }
     }
 
@@ -26,14 +29,23 @@ impl<T: DeserializeOwned> Part<T> {
         Part {
             json,
             cell: OnceLock::new(),
+            finish: |v| v,
+        }
+    }
+
+    /// A built-in part completed by `finish` at its first use.
+    pub fn builtin_then(json: &'static str, finish: fn(T) -> T) -> Part<T> {
+        Part {
+            finish,
+            ..Part::builtin(json)
         }
     }
 
     pub fn get(&self) -> &T {
         self.cell.get_or_init(|| {
-            serde_json::from_str(self.json).unwrap_or_else(|e| {
+            (self.finish)(serde_json::from_str(self.json).unwrap_or_else(|e| {
                 panic!("a built-in profile does not load (a build defect the tests catch): {e}")
-            })
+            }))
         })
     }
 }

@@ -11,6 +11,8 @@ use crate::plan::{Platform, Tooling};
 
 pub mod failure;
 mod installers;
+pub mod instances;
+pub use instances::InstanceType;
 mod lazy;
 mod network;
 mod profiles;
@@ -142,7 +144,12 @@ impl Catalog {
             kubernetes: Part::<Kubernetes>::builtin(KUBERNETES).get().clone(),
             platforms: PLATFORMS
                 .iter()
-                .map(|(n, t)| (n.to_string(), Part::builtin(t)))
+                .map(|(n, t)| {
+                    (
+                        n.to_string(),
+                        Part::builtin_then(t, PlatformProfile::complete),
+                    )
+                })
                 .collect(),
             questions: Part::builtin(QUESTIONS),
             presets: Part::builtin(PRESET_MAP),
@@ -175,7 +182,7 @@ impl Catalog {
             let path = format!("platforms/{name}.yaml");
             let p: PlatformProfile = parse(&path, &text)?;
             check_file(&path, &to_json(&p))?;
-            map.insert(name, Part::loaded(p));
+            map.insert(name, Part::loaded(p.complete()));
         }
         let questions: Questionnaire = parse("questions.yaml", questions)?;
         questions
@@ -257,9 +264,9 @@ impl Catalog {
                 Some(text) => {
                     let p: PlatformProfile = parse(&path, &text)?;
                     check_file(&path, &to_json(&p))?;
-                    Part::loaded(p)
+                    Part::loaded(p.complete())
                 }
-                None => Part::builtin(builtin),
+                None => Part::builtin_then(builtin, PlatformProfile::complete),
             };
             platforms.insert(name.to_string(), part);
         }
@@ -335,6 +342,27 @@ impl Catalog {
             (Some(m), true) => m,
             _ => &prof.limits.self_managed,
         }
+    }
+
+    /// The catalog with `p` in another region: its zones and its prices.
+    pub fn in_region(&self, p: Platform, region: &str) -> Catalog {
+        let mut c = self.clone();
+        let moved = self.platform(p).in_region(region);
+        c.platforms
+            .insert(p.as_str().to_string(), Part::loaded(moved));
+        c
+    }
+
+    /// The region of a plan's zones, where it is not the platform's design
+    /// region (a cloud plan elsewhere is priced and exported there).
+    pub fn plan_region(&self, plan: &crate::plan::ClusterPlan) -> Option<String> {
+        let prof = self.platform(plan.spec.platform);
+        let zone = plan.zones().into_iter().next()?;
+        let r = match prof.zone_place(&zone)? {
+            ZonePlace::Region(r) | ZonePlace::Extended(r) => r,
+            _ => return None,
+        };
+        (prof.region.as_deref() != Some(r)).then(|| r.to_string())
     }
 
     pub fn instance(&self, p: Platform, name: &str) -> Option<&InstanceType> {

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{Arch, Medium, Platform, Tooling};
+use super::InstanceType;
+use crate::plan::{Medium, Platform, Tooling};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -252,6 +253,9 @@ pub struct PlatformProfile {
     pub prices: Option<PriceInfo>,
     #[serde(default)]
     pub instances: Vec<InstanceType>,
+    /// The instances the file itself lists (over a generated catalog).
+    #[serde(skip)]
+    pub own_instances: Vec<InstanceType>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -437,44 +441,7 @@ pub struct PriceInfo {
     pub date: String,
     pub region: String,
     pub currency: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct InstanceType {
-    pub name: String,
-    pub cpu: f64,
-    #[serde(rename = "memoryGiB")]
-    pub memory_gib: f64,
-    pub arch: Arch,
-    pub family: String,
-    #[serde(default)]
-    pub enis: Option<u32>,
-    #[serde(default)]
-    pub ips_per_eni: Option<u32>,
-    #[serde(default)]
-    pub price_per_hour: Option<f64>,
-    /// Burstable types: the share of each vCPU the type sustains.
-    #[serde(default)]
-    pub baseline_cpu: Option<f64>,
-}
-
-impl InstanceType {
-    /// Max pods the platform derives from the instance (EKS ENI formula:
-    /// ENIs x (IPv4 per ENI - 1) + 2), if it does.
-    pub fn eni_max_pods(&self) -> Option<u32> {
-        match (self.enis, self.ips_per_eni) {
-            (Some(e), Some(i)) if i > 0 => Some(e * (i - 1) + 2),
-            _ => None,
-        }
-    }
-
-    /// The same with VPC CNI prefix delegation: each secondary address slot
-    /// carries a /28 prefix of 16 addresses: ENIs x ((IPv4 per ENI - 1) x 16) + 2.
-    pub fn eni_prefix_max_pods(&self) -> Option<u32> {
-        match (self.enis, self.ips_per_eni) {
-            (Some(e), Some(i)) if i > 0 => Some(e * ((i - 1) * 16) + 2),
-            _ => None,
-        }
-    }
+    /// The upstream table the prices come from (repository, path, commit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }

@@ -9,14 +9,14 @@ pub struct SizeArgs {
     /// Where the cluster runs
     #[arg(long, value_parser = parse_platform)]
     pub platform: crate::plan::Platform,
-    /// Pods at peak
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Pods at peak (default 100, the questionnaire's)
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub pods: u64,
-    /// Average CPU request per pod, in cores (e.g. 0.25)
-    #[arg(long, value_parser = parse_positive)]
+    /// Average CPU request per pod, in cores (default 0.25, a web pod's)
+    #[arg(long, default_value_t = 0.25, value_parser = parse_positive)]
     pub pod_cpu: f64,
-    /// Average memory request per pod, in GiB (e.g. 0.5)
-    #[arg(long, value_parser = parse_positive)]
+    /// Average memory request per pod, in GiB (default 0.5, a web pod's)
+    #[arg(long, default_value_t = 0.5, value_parser = parse_positive)]
     pub pod_memory: f64,
     /// Failure domains the workers spread over
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
@@ -27,6 +27,12 @@ pub struct SizeArgs {
     /// Size only this instance type
     #[arg(long)]
     pub instance_type: Option<String>,
+    /// The region whose prices rank the types (default: the platform's, as `design` uses)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Which instance types to rank
+    #[command(flatten)]
+    pub types: TypeArgs,
     /// EKS: size for VPC CNI prefix delegation (a /28 per address slot) instead of secondary IPs
     #[arg(long)]
     pub prefix_delegation: bool,
@@ -39,9 +45,9 @@ pub struct SizeArgs {
     /// Self-managed control plane (upstream limits) instead of the provider's
     #[arg(long)]
     pub self_managed: bool,
-    /// How many choices to show
-    #[arg(long, default_value_t = 10)]
-    pub top: usize,
+    /// How many choices to show (default: 10 in the table, every one in JSON)
+    #[arg(long)]
+    pub top: Option<usize>,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
@@ -99,6 +105,117 @@ pub struct DesignArgs {
     /// Overwrite the files of -o, --report and --save-answers if they exist
     #[arg(long)]
     pub force: bool,
+    /// Which instance types the workers are ranked from
+    #[command(flatten)]
+    pub types: TypeArgs,
+    /// Pin the workers' instance type (TYPE), or one pool's (POOL=TYPE, e.g. system=Standard_D4s_v5); repeatable
+    #[arg(long, value_name = "[POOL=]TYPE", help_heading = "Instance types")]
+    pub instance_type: Vec<String>,
+    /// Your own machines: size the workers on servers of CPU vCPUs and GiB memory (e.g. 24,96)
+    #[arg(long, value_name = "CPU,GIB", value_parser = parse_server, help_heading = "Instance types")]
+    pub server: Option<(f64, f64)>,
+}
+
+/// Which instance types a ranking takes (`size`, `design`).
+#[derive(Debug, Clone, Args)]
+pub struct TypeArgs {
+    /// Only these classes (general, compute, memory, burstable, entry, storage, accelerated, hpc, other) or series (m7g, Dsv5, n2); default general, compute and memory (and burstable for learning and development)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "FAMILY,...",
+        help_heading = "Instance types"
+    )]
+    pub family: Vec<String>,
+    /// Leave out these classes or series
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "FAMILY,...",
+        help_heading = "Instance types"
+    )]
+    pub exclude_family: Vec<String>,
+    /// current: the provider's current generation only; any: previous-generation series too
+    #[arg(long, value_enum, default_value_t = Generation::Current, help_heading = "Instance types")]
+    pub generation: Generation,
+    /// Types with at least this many vCPUs
+    #[arg(long, value_name = "N", value_parser = parse_vcpu, help_heading = "Instance types")]
+    pub min_vcpu: Option<f64>,
+    /// Types with at most this many vCPUs
+    #[arg(long, value_name = "N", value_parser = parse_vcpu, help_heading = "Instance types")]
+    pub max_vcpu: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generation {
+    Current,
+    Any,
+}
+
+impl TypeArgs {
+    /// The filter these flags ask for (burstable types by default where
+    /// `burstable`).
+    pub fn filter(&self, burstable: bool) -> crate::sizing::TypeFilter {
+        crate::sizing::TypeFilter {
+            families: self.family.clone(),
+            exclude: self.exclude_family.clone(),
+            any_generation: self.generation == Generation::Any,
+            min_vcpu: self.min_vcpu,
+            max_vcpu: self.max_vcpu,
+            burstable,
+        }
+    }
+
+    /// Every name of --family and --exclude-family must be a class or a
+    /// series of the catalog.
+    pub fn check(&self, types: &[crate::catalog::InstanceType]) -> Result<(), String> {
+        let mut known: Vec<&str> = crate::sizing::CLASSES.to_vec();
+        known.extend(types.iter().filter_map(|t| t.series.as_deref()));
+        known.sort_unstable();
+        known.dedup();
+        for f in self.family.iter().chain(&self.exclude_family) {
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(f)) {
+                let near = crate::prose::nearest(f, known.iter().copied());
+                let hint = match near.as_slice() {
+                    [] => format!(
+                        "a class ({}) or a series such as {}",
+                        crate::sizing::CLASSES.join(", "),
+                        known
+                            .iter()
+                            .rev()
+                            .take(3)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    n => format!("did you mean {}?", n.join(" or ")),
+                };
+                return Err(format!(
+                    "--family `{f}` is no class or series of the catalog; {hint}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_vcpu(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v >= 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("`{s}` is not a vCPU count")),
+    }
+}
+
+fn parse_server(s: &str) -> Result<(f64, f64), String> {
+    let (cpu, mem) = s
+        .split_once(',')
+        .ok_or_else(|| format!("`{s}`: give CPU,GiB, e.g. 24,96"))?;
+    match (parse_positive(cpu.trim()), mem.trim().parse::<f64>()) {
+        (Ok(c), Ok(m)) if m > 0.0 && m.is_finite() => Ok((c, m)),
+        _ => Err(format!(
+            "`{s}`: give CPU,GiB as two numbers above 0, e.g. 24,96"
+        )),
+    }
 }
 
 fn parse_platform(s: &str) -> Result<crate::plan::Platform, String> {

@@ -8,7 +8,7 @@ use anyhow::bail;
 
 use super::{emit, exit, write_atomic, Env};
 use crate::cli::{DesignArgs, DesignFormat};
-use crate::design::{default_name, recommend};
+use crate::design::default_name;
 use crate::questionnaire::resolve::{file_layer, flags_layer, preset_layer};
 use crate::questionnaire::{resolve, Open, PartialAnswers, PromptError, ResolveError};
 use crate::report::design as out;
@@ -116,7 +116,8 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     }
 
     let name = args.name.clone().unwrap_or_else(|| default_name(&answers));
-    let design = recommend(c, &answers, &name)?;
+    let machines = machine_options(args, c, &answers)?;
+    let design = crate::design::recommend_with(c, &answers, &name, &machines)?;
     let boms: Vec<_> = design
         .plans
         .iter()
@@ -164,4 +165,50 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     };
     emit(&text)?;
     Ok(exit::OK)
+}
+
+/// The ranking's filter and the pinned machines of `--family`,
+/// `--instance-type` and `--server`.
+fn machine_options(
+    args: &DesignArgs,
+    c: &crate::catalog::Catalog,
+    a: &crate::design::Answers,
+) -> anyhow::Result<crate::design::MachineOptions> {
+    let prof = c.platform(a.platform);
+    args.types
+        .check(&prof.instances)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    if args.server.is_some() && a.platform.cloud() {
+        bail!(
+            "--server sizes your own machines; on {} pin a type with --instance-type",
+            prof.title
+        );
+    }
+    if !args.instance_type.is_empty() && !a.platform.cloud() {
+        bail!("--instance-type names a cloud's type; on your own machines give --server CPU,GiB");
+    }
+    // The application workers' pool is named after the workload; the
+    // provider's system pool (AKS) by its own name.
+    let system = prof.system_pool.as_ref().map(|s| s.name.as_str());
+    let mut pins = Vec::new();
+    for p in &args.instance_type {
+        pins.push(match p.split_once('=') {
+            Some((pool, t)) if pool.trim() == a.workload.as_str() => (None, t.trim().to_string()),
+            Some((pool, t)) if Some(pool.trim()) == system => {
+                (Some(pool.trim().to_string()), t.trim().to_string())
+            }
+            Some((pool, _)) => bail!(
+                "--instance-type {p}: the design has no pool `{}`; its pools are `{}`{}",
+                pool.trim(),
+                a.workload,
+                system.map_or(String::new(), |s| format!(" and `{s}`"))
+            ),
+            None => (None, p.trim().to_string()),
+        });
+    }
+    Ok(crate::design::MachineOptions {
+        types: args.types.filter(false),
+        pins,
+        server: args.server,
+    })
 }

@@ -8,6 +8,20 @@ use crate::sizing::{rank_instances, size_instance, Choice, Demand};
 
 pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
+    let regional;
+    let c = match &args.region {
+        Some(r) => match crate::design::region(c, args.platform, r)? {
+            Some(r) => {
+                regional = c.in_region(args.platform, &r);
+                &regional
+            }
+            None => c,
+        },
+        None => c,
+    };
+    args.types
+        .check(&c.platform(args.platform).instances)
+        .map_err(|e| anyhow::anyhow!(e))?;
     let managed = args.platform.service().is_some() && !args.self_managed;
     let demand = Demand {
         pods: args.pods,
@@ -21,6 +35,10 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
         managed,
         arch: args.arch,
         prefix_delegation: args.prefix_delegation,
+        types: args.types.filter(matches!(
+            args.purpose,
+            crate::plan::Purpose::Learning | crate::plan::Purpose::Development
+        )),
     };
     let choices = match &args.instance_type {
         Some(name) => vec![one_type(c, args, &demand, name)?],
@@ -34,7 +52,11 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
             args.pod_memory
         );
     }
-    let shown: Vec<_> = choices.into_iter().take(args.top.max(1)).collect();
+    let top = args.top.unwrap_or(match args.format {
+        TableFormat::Json => usize::MAX,
+        TableFormat::Table => 10,
+    });
+    let shown: Vec<_> = choices.into_iter().take(top.max(1)).collect();
     let sized = crate::report::size::Sized {
         platform: args.platform,
         max_pods_note: if args.prefix_delegation {

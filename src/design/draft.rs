@@ -50,6 +50,8 @@ pub struct Reason {
 pub struct Design {
     pub plans: Vec<ClusterPlan>,
     pub reasons: Vec<Reason>,
+    /// The next choices of the workers' ranking, after the chosen type.
+    pub runners_up: Vec<super::RunnerUp>,
 }
 
 /// Answers the engine cannot design for.
@@ -68,6 +70,21 @@ pub enum DesignError {
     },
     #[error("{0}")]
     Network(String),
+    #[error("no instance type `{name}` in the {platform} catalog{}", match near.as_slice() { [] => String::new(), n => format!("; did you mean {}?", crate::prose::or_list(n)) })]
+    UnknownType {
+        platform: Platform,
+        name: String,
+        near: Vec<String>,
+    },
+    #[error("{name} cannot hold one pod of {cpu} CPU / {memory} GiB once its reservations and DaemonSets are taken; pin a larger machine")]
+    PinTooSmall { name: String, cpu: f64, memory: f64 },
+    #[error("{}", region_error(title, asked, near, regions))]
+    Region {
+        title: String,
+        asked: String,
+        near: Vec<String>,
+        regions: Vec<String>,
+    },
     #[error("{title} region {region} has {} ({}): --zones {asked} asks for more; answer {} or fewer", crate::prose::plural(zones.len() as u64, "availability zone", "availability zones"), zones.join(", "), zones.len())]
     Zones {
         title: String,
@@ -85,16 +102,44 @@ pub struct Input<'a> {
     pub a: &'a Answers,
     pub prof: &'a PlatformProfile,
     pub name: &'a str,
+    /// The ranking's filter and pinned machines.
+    pub machines: &'a super::MachineOptions,
 }
 
 impl<'a> Input<'a> {
-    pub fn new(c: &'a Catalog, a: &'a Answers, name: &'a str) -> Input<'a> {
+    pub fn new(
+        c: &'a Catalog,
+        a: &'a Answers,
+        name: &'a str,
+        machines: &'a super::MachineOptions,
+    ) -> Input<'a> {
         Input {
             c,
             a,
             prof: c.platform(a.platform),
             name,
+            machines,
         }
+    }
+
+    /// The instance types a stage may choose from: the ranking's filter
+    /// (burstable ones where `burstable`), the answered architecture, and
+    /// where the region has prices, the priced ones.
+    pub fn candidates(
+        &self,
+        burstable: bool,
+    ) -> impl Iterator<Item = &'a crate::catalog::InstanceType> + '_ {
+        let filter = crate::sizing::TypeFilter {
+            burstable,
+            ..self.machines.types.clone()
+        };
+        let all = &self.prof.instances;
+        let priced = all.iter().any(|t| t.price_per_hour.is_some());
+        all.iter().filter(move |t| {
+            filter.allows(t)
+                && self.a.arch.allows(t.arch)
+                && (!priced || t.price_per_hour.is_some())
+        })
     }
 
     pub fn production(&self) -> bool {
@@ -167,6 +212,8 @@ pub struct Draft {
     pub members: u32,
     /// The worker instance type (development, testing, production).
     pub choice: Option<Choice>,
+    /// The ranking's next choices.
+    pub runners_up: Vec<super::RunnerUp>,
     /// Clusters the workload is split over, and each one's share of the pods.
     pub clusters: u64,
     pub share: u64,
@@ -199,6 +246,7 @@ impl Draft {
             ha: false,
             members: 1,
             choice: None,
+            runners_up: Vec::new(),
             clusters: 1,
             share: i.a.pods,
             workers: 0,
@@ -227,6 +275,23 @@ impl Draft {
         Design {
             plans: self.plans,
             reasons: self.reasons,
+            runners_up: self.runners_up,
         }
     }
+}
+
+fn region_error(title: &str, asked: &str, near: &[String], regions: &[String]) -> String {
+    let near = match near {
+        [] if regions.is_empty() => {
+            return format!(
+            "--region {asked}: {title} has no regions (your own machines are placed by --zones)"
+        )
+        }
+        [] => ".".to_string(),
+        _ => format!("; did you mean {}?", crate::prose::or_list(near)),
+    };
+    format!(
+        "--region {asked}: {title} has no region `{asked}`{near} Regions: {}",
+        regions.join(", ")
+    )
 }

@@ -51,10 +51,7 @@ fn candidates(i: &Input, managed: bool) -> Vec<OneNode> {
     };
     if managed {
         return i
-            .prof
-            .instances
-            .iter()
-            .filter(|t| a.arch.allows(t.arch))
+            .candidates(true)
             .map(|t| {
                 let max_pods = instance_max_pods(c, a.platform, true, t);
                 let cost = t.price_per_hour.unwrap_or(t.cpu);

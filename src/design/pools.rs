@@ -155,12 +155,16 @@ fn workers_reason(i: &Input, d: &mut Draft, choice: &Choice) {
             choice.max_pods
         ),
     );
+    super::options::runners_up_reason(d, choice);
 }
 
 /// How the worker type was ranked: by price or by the cost model, over
 /// which architectures.
 fn rank_text(i: &Input, d: &Draft, choice: &Choice) -> String {
     let a = i.a;
+    if let Some(pinned) = super::options::pinned_text(i, d, choice) {
+        return pinned;
+    }
     let priced = i.prof.instances.iter().any(|t| t.price_per_hour.is_some());
     let weigh = i.prof.cost_model.as_ref().map_or(String::new(), |m| {
         format!(
@@ -168,8 +172,9 @@ fn rank_text(i: &Input, d: &Draft, choice: &Choice) -> String {
             decimal(m.per_gib)
         )
     });
+    let of = i.machines.types.describe_for(a.purpose);
     let rank = match (priced, d.clusters > 1) {
-        (true, false) => "the cheapest per month of the catalog".to_string(),
+        (true, false) => format!("the cheapest per month of the catalog's {of}"),
         (true, true) => {
             "of the types needing the fewest clusters, the cheapest per month".to_string()
         }

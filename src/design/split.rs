@@ -2,9 +2,9 @@
 //! as the platform's limits allow, each a copy of the same plan.
 
 use super::{etcd, DesignError, Draft, Input, Topic};
-use crate::plan::Traffic;
+use crate::plan::{Purpose, Traffic};
 use crate::prose::{num, plural};
-use crate::sizing::{effective_pods, rank_instances, workers_for, Demand};
+use crate::sizing::{effective_pods, rank_instances, workers_for, Choice, Demand};
 
 pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     if i.learning() {
@@ -22,12 +22,12 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         managed: d.managed.is_some(),
         arch: a.arch,
         prefix_delegation: false,
+        types: crate::sizing::TypeFilter {
+            burstable: matches!(a.purpose, Purpose::Learning | Purpose::Development),
+            ..i.machines.types.clone()
+        },
     };
-    // Fewest clusters first (each is one more control plane to run), then cost.
-    let choice = rank_instances(c, a.platform, &demand)
-        .into_iter()
-        .min_by_key(|c| c.clusters)
-        .ok_or_else(|| i.nothing_fits())?;
+    let choice = choose(i, d, &demand)?;
     let limits = c.limits(a.platform, d.managed.is_some());
     // The sizing engine's count already respects the limits; a topology with
     // more control-plane nodes than it assumed may need one cluster more.
@@ -60,6 +60,32 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     d.plan.spec.workload = Some(i.workload(share, a.apps.div_ceil(count)));
     d.choice = Some(choice);
     Ok(())
+}
+
+/// The workers' type: the pinned one, or the ranking's first (fewest
+/// clusters first, each one more control plane to run, then cost); the
+/// next three are kept as runners-up.
+fn choose(i: &Input, d: &mut Draft, demand: &Demand) -> Result<Choice, DesignError> {
+    let mut ranked = rank_instances(i.c, i.a.platform, demand);
+    ranked.sort_by_key(|c| c.clusters); // stable: cost order within a count
+    let best = ranked.first().cloned();
+    let pin = i.machines.pinned(None).or(i.machines.server.map(|_| ""));
+    let choice = match pin {
+        Some(name) => super::pinned::size(i, demand, name)?,
+        None => best.ok_or_else(|| i.nothing_fits())?,
+    };
+    d.runners_up = ranked
+        .iter()
+        .filter(|c| c.instance_type != choice.instance_type)
+        .take(3)
+        .map(|c| super::RunnerUp {
+            instance_type: c.instance_type.clone(),
+            nodes: c.nodes,
+            monthly_cost: c.monthly_cost,
+            why_not: super::options::why_not(&choice, c),
+        })
+        .collect();
+    Ok(choice)
 }
 
 /// The smallest count in `first..=last` that `at` accepts: a count that fits

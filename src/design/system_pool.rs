@@ -28,11 +28,8 @@ fn pick<'c>(i: &Input<'c>, sp: &SystemPool, large: bool) -> Option<(f64, f64, &'
         (false, false) => [sp.min_cpu; 3],
     };
     let cheapest = |min_cpu: f64| {
-        i.prof
-            .instances
-            .iter()
+        i.candidates(false)
             .filter(|t| t.cpu >= min_cpu && t.memory_gib >= sp.min_memory_gib)
-            .filter(|t| i.a.arch.allows(t.arch) && t.family != "burstable")
             .min_by(|a, b| {
                 let key = |t: &InstanceType| t.price_per_hour.unwrap_or(t.cpu);
                 key(a).total_cmp(&key(b))
@@ -53,6 +50,12 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     let large = d.workers > sp.large_above_nodes;
     let Some((min_cpu, wanted, t)) = pick(i, sp, large) else {
         return Err(i.nothing_fits());
+    };
+    // `--instance-type system=TYPE` pins it; the reason keeps the size
+    // recommended.
+    let t = match i.machines.pinned(Some(sp.name.as_str())) {
+        Some(name) => super::pinned::find(i, name)?,
+        None => t,
     };
     let nodes = self::nodes(i, d);
     let max_pods = crate::sizing::instance_max_pods(i.c, i.a.platform, true, t);

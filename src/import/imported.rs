@@ -165,8 +165,20 @@ impl Imported {
         if !self.unknown.contains(&Fact::Machines) {
             self.unknown.push(Fact::Machines);
         }
-        if !self.types.iter().any(|t| t == type_name) {
-            self.types.push(type_name.to_string());
+        let platform = self.plan.spec.platform;
+        let near = crate::prose::nearest(
+            type_name,
+            c.platform(platform)
+                .instances
+                .iter()
+                .map(|i| i.name.as_str()),
+        );
+        let named = match near.as_slice() {
+            [] => type_name.to_string(),
+            n => format!("{type_name} (did you mean {}?)", n.join(" or ")),
+        };
+        if !self.types.contains(&named) {
+            self.types.push(named);
         }
         None
     }

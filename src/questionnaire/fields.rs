@@ -129,6 +129,9 @@ answers! {
     /// Network traffic pattern: steady, burst
     traffic: Traffic => Traffic = same, key "traffic", flag "--traffic" Option<Traffic> = Option::clone,
         [#[arg(long, value_parser = words::<Traffic>(), hide_possible_values = true, help_heading = "Answers")]];
+    /// Cloud only: the region (auto: the platform's, us-east-1 / us-central1 / eastus)
+    region: String => String = same, key "region", flag "--region" Option<String> = Option::clone,
+        [#[arg(long, value_name = "REGION", help_heading = "Answers")]];
     /// Failure domains (zones, racks, rooms) available
     zones: u32 => u32 = same, key "zones", flag "--zones" Option<u32> = Option::clone,
         [#[arg(long, value_name = "N", help_heading = "Answers")]];

@@ -94,8 +94,14 @@ fn footer(b: &Bom) -> String {
     ));
     match &b.prices {
         Some(p) => out.push_str(&format!(
-            "Prices: on-demand list prices in {}, region {}, as of {} (730 hours a month; storage and traffic not included). `~` marks an instance type matched to the machine size.\n",
-            p.currency, p.region, p.date
+            "Prices: on-demand list prices in {}, region {}, {} (730 hours a month; storage and traffic not included). `~` marks an instance type matched to the machine size.\n",
+            p.currency,
+            p.region,
+            match &p.source {
+                Some(s) => format!("source {s}, dated {}", p.date),
+                None if p.date == "-" => "none in the catalog for this region".to_string(),
+                None => format!("as of {}", p.date),
+            }
         )),
         None => out.push_str("Prices: none in the catalog for this platform.\n"),
     }

@@ -249,6 +249,7 @@ pub fn document(a: &Answers, d: &Design, boms: &[Bom]) -> serde_json::Result<ser
         answers,
         plans: d.plans.clone(),
         reasons: d.reasons.clone(),
+        runners_up: d.runners_up.clone(),
         bom: super::schemas::DesignBom {
             clusters: boms.to_vec(),
             totals: crate::bom::sum_totals(boms),

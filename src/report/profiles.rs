@@ -111,22 +111,39 @@ pub fn platform(p: &PlatformProfile, width: Option<u16>) -> String {
         out.push_str(&format!("  zones: {}\n", p.design_zones().join(", ")));
     }
     if let Some(pr) = &p.prices {
+        let source = pr
+            .source
+            .as_ref()
+            .map_or(String::new(), |s| format!(" ({s})"));
         out.push_str(&format!(
-            "  prices: {} on-demand, {}, as of {}\n",
+            "  prices: {} on-demand, {}, as of {}{source}\n",
             pr.currency, pr.region, pr.date
         ));
     }
     let mut t = super::table(
-        vec!["instance", "vCPU", "memory GiB", "arch", "family", "$/hour"],
+        vec![
+            "instance",
+            "vCPU",
+            "memory GiB",
+            "arch",
+            "class",
+            "series",
+            "$/hour",
+        ],
         width,
     );
     for i in &p.instances {
+        let series = i.series.clone().unwrap_or_default();
         t.add_row(vec![
             i.name.clone(),
             format!("{}", i.cpu),
-            format!("{}", i.memory_gib),
+            crate::prose::decimal(i.memory_gib),
             i.arch.to_string(),
             i.family.clone(),
+            match i.previous_generation {
+                true => format!("{series} (previous)"),
+                false => series,
+            },
             i.price_per_hour.map_or("-".into(), |x| format!("{x:.4}")),
         ]);
     }

@@ -53,6 +53,9 @@ pub struct DesignReport {
     pub answers: serde_json::Map<String, serde_json::Value>,
     pub plans: Vec<ClusterPlan>,
     pub reasons: Vec<Reason>,
+    /// The workers' next choices after the chosen type, and why it won.
+    #[serde(rename = "runnersUp")]
+    pub runners_up: Vec<crate::design::RunnerUp>,
     pub bom: DesignBom,
 }
 

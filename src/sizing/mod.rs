@@ -7,7 +7,9 @@ use crate::catalog::{
 };
 use crate::plan::{spread, view::merge_zones, ClusterPlan, Platform, PodRequests, WorkerPool};
 
+mod filter;
 mod rank;
+pub use filter::*;
 pub use rank::*;
 
 /// What a machine offers to pods after the platform's reservation.

@@ -20,6 +20,8 @@ pub struct Demand {
     pub arch: crate::plan::ArchChoice,
     /// EKS: the VPC CNI assigns /28 prefixes instead of single addresses.
     pub prefix_delegation: bool,
+    /// The types a ranking considers.
+    pub types: super::TypeFilter,
 }
 
 /// Pods to size for: the peak, plus the burst headroom for bursty traffic.
@@ -304,14 +306,16 @@ pub fn rank_cost(c: &Catalog, platform: Platform, x: &Choice) -> f64 {
         .unwrap_or(x.nodes as f64 * (x.cpu + per_gib * x.memory_gib))
 }
 
-/// Every catalog instance sized for a demand, cheapest first
-/// ([`rank_cost`]; ties go to less memory, then fewer nodes), burstable
-/// types left out of production.
+/// Every catalog instance the demand's filter keeps, sized for it, cheapest
+/// first ([`rank_cost`]; ties go to less memory, then fewer nodes). Where
+/// the region has prices, a type without one is left out: it cannot be
+/// ranked by cost.
 pub fn rank_instances(c: &Catalog, platform: Platform, d: &Demand) -> Vec<Choice> {
-    let mut out: Vec<Choice> = c
-        .platform(platform)
-        .instances
+    let all = &c.platform(platform).instances;
+    let priced = all.iter().any(|i| i.price_per_hour.is_some());
+    let mut out: Vec<Choice> = all
         .iter()
+        .filter(|i| d.types.allows(i) && (!priced || i.price_per_hour.is_some()))
         .filter(|i| !(d.production && i.family == "burstable"))
         .filter(|i| d.arch.allows(i.arch))
         .filter_map(|i| size_instance(c, platform, d, i))

@@ -294,10 +294,17 @@ fn burstable_baselines_are_the_sources() {
             }
         }
     }
-    assert_eq!(checked, 3, "t3.medium, t3.large and Standard_B2s");
-    // No burstable type of the catalog without its baseline.
+    // The catalogs list most of the credit tables' types (t2, t3, t3a,
+    // t4g; the B-series).
+    assert!(checked >= 30, "{checked} burstable types checked");
+    // No current burstable type of the catalog without its baseline (t1.micro,
+    // previous generation and never ranked unless asked, has none published).
     for (_, p) in c.platforms() {
-        for i in p.instances.iter().filter(|i| i.family == "burstable") {
+        for i in p
+            .instances
+            .iter()
+            .filter(|i| i.family == "burstable" && !i.previous_generation)
+        {
             assert!(i.baseline_cpu.is_some(), "{}", i.name);
         }
     }

@@ -50,6 +50,7 @@ pub(crate) fn answer_space() -> Vec<Answers> {
                                             service_cidr: CidrAnswer::Auto,
                                             host_cpu: 8,
                                             host_memory_gib: 16.0,
+                                            region: "auto".into(),
                                         });
                                     }
                                 }
@@ -279,7 +280,7 @@ mod random_answers {
             let a = Answers {
                 purpose, platform, managed: managed && platform != Platform::OnPrem,
                 workload, apps: 3, pods, traffic, zones, tolerate, storage, pod_cpu, pod_memory_gib, arch,
-                pod_cidr: CidrAnswer::Auto, service_cidr: CidrAnswer::Auto, host_cpu: 8, host_memory_gib: 16.0,
+                pod_cidr: CidrAnswer::Auto, service_cidr: CidrAnswer::Auto, host_cpu: 8, host_memory_gib: 16.0, region: "auto".into(),
             };
             let c = Catalog::builtin();
             // A cloud region has the zones its catalog lists: asking for
@@ -351,6 +352,7 @@ pub(crate) fn answers(purpose: Purpose, platform: Platform, pods: u64, tolerate:
         service_cidr: CidrAnswer::Auto,
         host_cpu: 8,
         host_memory_gib: 16.0,
+        region: "auto".into(),
     }
 }
 

@@ -171,7 +171,15 @@ fn bad_flags_and_unknown_profiles_exit_2() {
             "not a valid cluster name",
         ),
         (
-            vec!["--yes", "--pod-cpu", "200", "--platform", "aws"],
+            vec![
+                "--yes",
+                "--pod-cpu",
+                "250",
+                "--platform",
+                "aws",
+                "--max-vcpu",
+                "64",
+            ],
             "no aws machine fits one pod",
         ),
     ] {

@@ -103,10 +103,15 @@ fn hostile_profile_numbers_are_refused_or_harmless() {
         serde_json::to_value(&builtin.kubernetes).unwrap(),
     )];
     for (name, p) in builtin.platforms() {
-        files.push((
-            format!("platforms/{name}.yaml"),
-            serde_json::to_value(p).unwrap(),
-        ));
+        let mut doc = serde_json::to_value(p).unwrap();
+        // A cloud's generated catalog (a thousand types) is checked by the
+        // catalog tests; its numbers here would only multiply the runs. The
+        // instances a user's file lists are: on-prem keeps its own.
+        if p.cloud {
+            doc.as_object_mut().unwrap().remove("instances");
+            doc.as_object_mut().unwrap().remove("prices");
+        }
+        files.push((format!("platforms/{name}.yaml"), doc));
     }
     let mut checked = 0;
     for (file, doc) in &files {

@@ -1,5 +1,6 @@
 //! The integration tests: one crate (one link) with a module per area.
 
+mod catalog;
 mod cli;
 mod common;
 mod constraints;

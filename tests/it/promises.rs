@@ -463,14 +463,26 @@ fn kops_always_has_its_api_load_balancer() {
 }
 
 /// AKS's system pool grows with the cluster: 3 nodes of 8 vCPUs for
-/// production, 16 past 1,000 nodes.
+/// production, 16 past 1,000 nodes (workers of at most 16 vCPUs make 120,000
+/// pods more than 1,000 nodes).
 #[test]
 fn aks_system_pool_grows_with_the_cluster() {
+    let small = kubeplan::design::MachineOptions {
+        types: kubeplan::sizing::TypeFilter {
+            max_vcpu: Some(16.0),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     for (pods, cpu) in [(3_000, 8.0), (120_000, 16.0)] {
-        let p = one(&managed(Platform::Azure, pods));
+        let a = managed(Platform::Azure, pods);
+        let d = kubeplan::design::recommend_with(Catalog::builtin(), &a, "p", &small).unwrap();
+        let p = &d.plans[0];
         let sys = &p.spec.workers[0];
         assert_eq!(sys.name, "system");
         assert_eq!(sys.nodes, 3);
+        let workers: u32 = p.spec.workers[1..].iter().map(|w| w.nodes).sum();
+        assert_eq!(workers > 1_000, pods > 3_000, "{pods}: {workers} workers");
         assert!(sys.machine.cpu >= cpu, "{pods}: {}", sys.machine.cpu);
     }
 }

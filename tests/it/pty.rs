@@ -50,6 +50,7 @@ fn answering_every_question_writes_the_plan() {
     ask(&mut s, "How many applications?", "12\r");
     ask(&mut s, "How many pods at peak", "3000\r");
     ask(&mut s, "steady or bursty", "burst\r");
+    ask(&mut s, "Which region?", "eu-west-1\r");
     ask(&mut s, "How many failure domains", "3\r");
     // EKS runs etcd: "failures must it survive" is not asked.
     // Nothing is ticked (none): tick fast and shared.
@@ -76,6 +77,7 @@ fn answering_every_question_writes_the_plan() {
         "traffic: burst",
         "efs-shared",
         "gp3-ssd",
+        "eu-west-1a",
     ] {
         assert!(plan.contains(want), "{want} missing from\n{plan}");
     }

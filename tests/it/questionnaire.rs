@@ -56,14 +56,14 @@ fn only_open_questions_are_asked_and_no_goes_round_again() {
     assert_eq!(a.pod_cpu, Some(0.25), "web's default request");
 
     // Complete answers go straight to the summary; "no" there asks every
-    // question that applies again (on-prem production: all but `managed`
-    // and the learning host's CPUs and memory).
+    // question that applies again (on-prem production: all but `managed`,
+    // the cloud's region and the learning host's CPUs and memory).
     let mut again = Scripted::default();
     again.answers.extend(std::iter::repeat_n(Value::Null, 20));
     again.confirms.extend([false, true]);
     let same = ask_all(&a, qs, &mut again).unwrap();
-    assert_eq!(again.asked.len(), FIELDS.len() - 3, "{:?}", again.asked);
-    for skipped in ["managed", "hostCpu", "hostMemoryGiB"] {
+    assert_eq!(again.asked.len(), FIELDS.len() - 4, "{:?}", again.asked);
+    for skipped in ["managed", "region", "hostCpu", "hostMemoryGiB"] {
         assert!(!again.asked.contains(&skipped.to_string()));
     }
     assert_eq!(same, a, "Enter keeps every answer");
@@ -144,6 +144,7 @@ fn storage_answer_is_normalized_and_managed_is_false_on_prem() {
         host_memory_gib: Some(16.0),
         pod_cidr: Some(kubeplan::questionnaire::fields::CidrAnswer::Auto),
         service_cidr: Some(kubeplan::questionnaire::fields::CidrAnswer::Auto),
+        region: Some("auto".into()),
     };
     let done = a.complete().unwrap();
     assert_eq!(done.storage, vec![StorageNeed::Fast, StorageNeed::Shared]);

@@ -234,6 +234,8 @@ fn size_quorum_profiles() {
             "size-gcp-json",
             &[
                 "size",
+                "--top",
+                "5",
                 "--platform",
                 "gcp",
                 "--pods",
