@@ -11,6 +11,9 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+#[path = "build/catalog.rs"]
+mod catalog;
+
 #[path = "src/catalog/validate.rs"]
 #[allow(dead_code)]
 mod validate;
@@ -136,6 +139,7 @@ fn main() {
     .unwrap();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("profiles.rs"), out).unwrap();
+    catalog::write(&root, &out_dir);
     std::fs::write(out_dir.join("platform.rs"), platform_enum(&root)).unwrap();
 }
 

@@ -71,6 +71,33 @@ pub struct Prices {
     /// The upstream table the instance prices come from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Why the region is not the plan's own (zones of no known region).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A cloud plan whose zones are in no region of the catalog (a test
+/// fixture's `us-test-1a`) is priced in the platform's region: say so.
+fn region_note(c: &Catalog, plan: &ClusterPlan) -> Option<String> {
+    use crate::catalog::ZonePlace;
+    let prof = c.platform(plan.spec.platform);
+    let default = prof.region.as_deref().unwrap_or("the default region");
+    if let Some(r) = plan.spec.region.as_deref() {
+        return (!prof.regions.contains_key(r)).then(|| {
+            format!(
+                "{r} is no {} region kubeplan knows, so the prices are {default}'s",
+                prof.short
+            )
+        });
+    }
+    let zone = plan.zones().into_iter().next()?;
+    match prof.zone_place(&zone)? {
+        ZonePlace::Unknown => Some(format!(
+            "zone {zone} is in no {} region kubeplan knows, so the prices are {default}'s",
+            prof.short
+        )),
+        _ => None,
+    }
 }
 
 fn join_note(note: String, more: String) -> String {
@@ -128,7 +155,7 @@ impl Builder<'_> {
         let note = match (named, inst, price) {
             (Some(n), None, _) if platform.cloud() => {
                 let prof = self.c.platform(platform);
-                let near = crate::prose::nearest(n, prof.instances.iter().map(|i| i.name.as_str()));
+                let near = crate::prose::nearest(n, prof.instances.iter().map(|i| i.name.as_ref()));
                 let near = match near.as_slice() {
                     [] => String::new(),
                     n => format!("; did you mean {}?", n.join(" or ")),
@@ -154,7 +181,7 @@ impl Builder<'_> {
             zones,
             instance_type: named
                 .map(String::from)
-                .or_else(|| inst.map(|i| i.name.clone())),
+                .or_else(|| inst.map(|i| i.name.to_string())),
             instance_matched: matched && inst.is_some(),
             machines: true,
             price_per_hour: price,
@@ -370,6 +397,7 @@ fn storage_classes(plan: &ClusterPlan) -> Vec<BomStorageClass> {
 
 /// Builds the bill of materials of a plan.
 pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
+    let region_note = region_note(c, plan);
     // A plan in another region than the platform's is priced there.
     let regional;
     let c = match c.plan_region(plan) {
@@ -405,6 +433,7 @@ pub fn build(c: &Catalog, plan: &ClusterPlan) -> Bom {
             region: p.region.clone(),
             currency: p.currency.clone(),
             source: p.source.clone(),
+            note: region_note,
         }),
     }
 }

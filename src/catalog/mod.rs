@@ -357,10 +357,18 @@ impl Catalog {
     /// region (a cloud plan elsewhere is priced and exported there).
     pub fn plan_region(&self, plan: &crate::plan::ClusterPlan) -> Option<String> {
         let prof = self.platform(plan.spec.platform);
+        if let Some(r) = plan
+            .spec
+            .region
+            .as_deref()
+            .filter(|r| prof.regions.contains_key(*r))
+        {
+            return (prof.region.as_deref() != Some(r)).then(|| r.to_string());
+        }
         let zone = plan.zones().into_iter().next()?;
         let r = match prof.zone_place(&zone)? {
-            ZonePlace::Region(r) | ZonePlace::Extended(r) => r,
-            _ => return None,
+            ZonePlace::Region(r) | ZonePlace::Extended(r) | ZonePlace::NotIn(r) => r,
+            ZonePlace::Unknown => return None,
         };
         (prof.region.as_deref() != Some(r)).then(|| r.to_string())
     }

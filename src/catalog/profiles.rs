@@ -252,7 +252,7 @@ pub struct PlatformProfile {
     #[serde(default)]
     pub prices: Option<PriceInfo>,
     #[serde(default)]
-    pub instances: Vec<InstanceType>,
+    pub instances: super::instances::Instances,
     /// The instances the file itself lists (over a generated catalog).
     #[serde(skip)]
     pub own_instances: Vec<InstanceType>,

@@ -6,10 +6,7 @@ use crate::report::bom as out;
 
 pub fn run(args: &BomArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
-    let plans = super::read_plans(&args.plan, &args.facts, env)?;
-    for p in &plans {
-        super::checked(&args.plan, p, super::MACHINES, "bom")?;
-    }
+    let plans = super::read_checked(&args.plan, &args.facts, env, super::MACHINES, "bom")?;
     let boms: Vec<_> = plans
         .iter()
         .map(|plan| crate::bom::build(c, plan))

@@ -34,7 +34,13 @@ pub fn run(args: &DiagramArgs, env: &Env) -> anyhow::Result<u8> {
                 args.plan
             );
         };
-        super::checked(&d.source.name, plan, super::COUNTS, "diagram")?;
+        super::checked(
+            &d.source.name,
+            plan,
+            Some(&d.locs),
+            super::COUNTS,
+            "diagram",
+        )?;
         let findings = match args.no_findings {
             true => Vec::new(),
             false => report.findings,

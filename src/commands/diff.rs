@@ -6,8 +6,7 @@ use super::{emit, exit, Env};
 pub fn run(args: &crate::cli::DiffArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
     let load = |path: &str| -> anyhow::Result<_> {
-        let plan = super::read_plans(path, &args.facts, env)?.remove(0);
-        super::checked(path, &plan, super::MACHINES, "diff")?;
+        let plan = super::read_checked(path, &args.facts, env, super::MACHINES, "diff")?.remove(0);
         let findings = crate::lint::lint_plan(&plan, c);
         Ok((plan, findings))
     };

@@ -46,7 +46,7 @@ fn plans(
             }
         }
         if let Some(p) = &d.plan {
-            super::checked(&d.source.name, p, super::MACHINES, "export")?;
+            super::checked(&d.source.name, p, Some(&d.locs), super::MACHINES, "export")?;
             out.push(p.clone());
         }
     }

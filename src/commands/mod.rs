@@ -180,17 +180,39 @@ pub(crate) const MACHINES: &[crate::plan::Fact] = &[
 pub(crate) fn checked(
     file: &str,
     plan: &crate::plan::ClusterPlan,
+    locs: Option<&crate::plan::schema::Locations>,
     needs: &[crate::plan::Fact],
     command: &str,
 ) -> anyhow::Result<()> {
-    require(file, plan, needs, command)?;
+    require(file, plan, locs, needs, command)?;
     note_unknown(file, plan);
     Ok(())
+}
+
+/// The plans of a file, each [`checked`] for the facts `command` needs
+/// (the error says why a fact is missing where the importer knows).
+pub(crate) fn read_checked(
+    path: &str,
+    facts: &crate::cli::FactArgs,
+    env: &Env,
+    needs: &[crate::plan::Fact],
+    command: &str,
+) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
+    let docs = read_documents(path, facts, env)?;
+    if docs.iter().all(|d| d.plan.is_some()) {
+        for d in &docs {
+            if let Some(p) = &d.plan {
+                checked(path, p, Some(&d.locs), needs, command)?;
+            }
+        }
+    }
+    plans_of(path, docs)
 }
 
 fn require(
     file: &str,
     plan: &crate::plan::ClusterPlan,
+    locs: Option<&crate::plan::schema::Locations>,
     needs: &[crate::plan::Fact],
     command: &str,
 ) -> anyhow::Result<()> {
@@ -207,7 +229,13 @@ fn require(
         .map_or_else(|| "the plan".to_string(), |f| crate::prose::a(f));
     let list: Vec<String> = missing
         .iter()
-        .map(|f| format!("{} — {}", f.describe(), f.supply()))
+        .map(|f| {
+            let why = locs
+                .and_then(|l| l.origins())
+                .and_then(|o| o.reason(*f))
+                .map_or(String::new(), |r| format!(" ({r})"));
+            format!("{}{why} — {}", f.describe(), f.supply())
+        })
         .collect();
     anyhow::bail!(
         "`kubeplan {command}` needs what {file} ({what}) does not say: {}",

@@ -89,7 +89,7 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
 /// `--instance-type NAME`: that type alone, or why it cannot be sized.
 fn one_type(c: &Catalog, args: &SizeArgs, demand: &Demand, name: &str) -> anyhow::Result<Choice> {
     let inst = c.instance(args.platform, name).ok_or_else(|| {
-        let names = c.platform(args.platform).instances.iter().map(|i| i.name.as_str());
+        let names = c.platform(args.platform).instances.iter().map(|i| i.name.as_ref());
         match crate::plan::schema::closest(name, names) {
             Some(best) => anyhow::anyhow!("no instance type `{name}` in the {} catalog; did you mean `{best}`?", args.platform),
             None => anyhow::anyhow!("no instance type `{name}` in the {} catalog (`kubeplan size` without --instance-type ranks them all)", args.platform),

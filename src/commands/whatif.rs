@@ -11,10 +11,7 @@ use crate::whatif::{scenario, Verdict};
 
 pub fn run(args: &WhatifArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
-    let plans = super::read_plans(&args.plan, &args.facts, env)?;
-    for p in &plans {
-        super::checked(&args.plan, p, super::MACHINES, "whatif")?;
-    }
+    let plans = super::read_checked(&args.plan, &args.facts, env, super::MACHINES, "whatif")?;
     let mut reports: Vec<Report> = Vec::new();
     for plan in &plans {
         let layout = Layout::of(c, plan);

@@ -56,7 +56,7 @@ fn candidates(i: &Input, managed: bool) -> Vec<OneNode> {
                 let max_pods = instance_max_pods(c, a.platform, true, t);
                 let cost = t.price_per_hour.unwrap_or(t.cpu);
                 node(
-                    Some(t.name.clone()),
+                    Some(t.name.to_string()),
                     t.arch,
                     t.cpu,
                     t.memory_gib,

@@ -16,7 +16,7 @@ pub fn find<'c>(i: &Input<'c>, name: &str) -> Result<&'c InstanceType, DesignErr
         .ok_or_else(|| DesignError::UnknownType {
             platform: i.a.platform,
             name: name.to_string(),
-            near: crate::prose::nearest(name, i.prof.instances.iter().map(|t| t.name.as_str()))
+            near: crate::prose::nearest(name, i.prof.instances.iter().map(|t| t.name.as_ref()))
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
@@ -30,7 +30,8 @@ pub fn server(cpu: f64, memory_gib: f64) -> InstanceType {
             "{}x{}",
             crate::prose::decimal(cpu),
             crate::prose::decimal(memory_gib)
-        ),
+        )
+        .into(),
         cpu,
         memory_gib,
         arch: Arch::Amd64,
@@ -56,7 +57,7 @@ pub fn size(i: &Input, demand: &Demand, name: &str) -> Result<Choice, DesignErro
         _ => find(i, name)?,
     };
     size_instance(i.c, i.a.platform, demand, inst).ok_or_else(|| DesignError::PinTooSmall {
-        name: inst.name.clone(),
+        name: inst.name.to_string(),
         cpu: i.a.pod_cpu,
         memory: i.a.pod_memory_gib,
     })

@@ -9,6 +9,9 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
     d.ha = !i.learning() && d.managed.is_none() && (i.production() || a.tolerate >= 1);
     let want = if i.learning() { 1 } else { a.zones };
     d.plan.spec.zones = i.zone_names(want);
+    if !i.learning() && a.platform.cloud() {
+        d.plan.spec.region = i.prof.region.clone();
+    }
     if d.plan.spec.zones.len() < want as usize {
         return Err(DesignError::Zones {
             title: i.prof.title.clone(),

@@ -71,7 +71,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
                 disk_gib: Some(i.c.kubernetes.design.worker_disk_gib),
                 disk: Some(Medium::Ssd),
             },
-            instance_type: Some(t.name.clone()),
+            instance_type: Some(t.name.to_string()),
             max_pods: Some(max_pods),
             os: Os::Linux,
             arch: t.arch,

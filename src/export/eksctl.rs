@@ -175,7 +175,10 @@ pub fn config(plan: &ClusterPlan, c: &Catalog) -> String {
         "eksctl-cluster.yaml (eksctl create cluster -f eksctl-cluster.yaml)",
     );
     let zones = named_zones(c, plan);
-    let region = zones.first().map_or("", |z| region(z)).to_string();
+    let region = match &plan.spec.region {
+        Some(r) => r.clone(),
+        None => zones.first().map_or("", |z| region(z)).to_string(),
+    };
     let _ = writeln!(
         out,
         "apiVersion: {API_VERSION}\nkind: ClusterConfig\nmetadata:\n  name: {}\n  region: {}",

@@ -454,7 +454,7 @@ pub(crate) fn instance_type(
         .map(str::to_string)
         .or_else(|| {
             c.match_instance(plan.spec.platform, m)
-                .map(|i| i.name.clone())
+                .map(|i| i.name.to_string())
         })
         .unwrap_or_else(|| "PLACEHOLDER-instance-type".to_string())
 }

@@ -38,7 +38,7 @@ const ABOUT: About = About {
     detected: "`apiVersion: eksctl.io/v1alpha5` and `kind: ClusterConfig` (other versions are refused: eksctl reads only v1alpha5)",
     reads: &[
         "the platform (AWS) and the tool (EKS): the control plane is AWS's, so there are no control-plane nodes, etcd or API load balancer to size",
-        "`metadata.name`; the zones from `availabilityZones`, else the zones of `vpc.subnets`, and `localZones`",
+        "`metadata.name` and `metadata.region`; the zones from `availabilityZones`, else the zones of `vpc.subnets`, and `localZones`",
         "one worker pool per entry of `managedNodeGroups` and `nodeGroups`, in file order: its `instanceType` (or the first of `instancesDistribution.instanceTypes`) sized from kubeplan's AWS catalog, its node count (`desiredCapacity`, else `minSize`, else eksctl's default of 2), its `availabilityZones`, `volumeSize`/`volumeType`, `taints`, Windows `amiFamily`, and its `maxPodsPerNode` (else the VPC CNI's figure for the instance type: ENIs × (IPv4 addresses per ENI − 1) + 2; with the `vpc-cni` add-on's `ENABLE_PREFIX_DELEGATION`, ENIs × ((IPv4 addresses per ENI − 1) × 16) + 2, at most 110 up to 30 vCPUs and 250 above)",
         "the network: `vpc.cidr` (eksctl's default 192.168.0.0/16), `kubernetesNetworkConfig.serviceIPv4CIDR` (else EKS's default, 10.100.0.0/16, or 172.20.0.0/16 when the VPC is in 10.0.0.0/8), and the subnets; an IPv6 `ipFamily` leaves the ranges unchecked",
         "eksctl's own check, cited: fewer than 2 availability zones (`eksctl-too-few-zones`)",
@@ -76,6 +76,10 @@ fn cluster(root: &At, c: &Catalog) -> Imported {
         Fact::Storage,
         "an eksctl ClusterConfig installs CSI drivers as add-ons, not storage classes",
     );
+    if let Some(r) = root.at("metadata.region") {
+        imp.plan.spec.region = r.text();
+        imp.from("spec.region", r.spot());
+    }
     zones(root, &mut imp);
     if let Some(o) = root.get("outpost") {
         imp.note(

@@ -171,7 +171,7 @@ impl Imported {
             c.platform(platform)
                 .instances
                 .iter()
-                .map(|i| i.name.as_str()),
+                .map(|i| i.name.as_ref()),
         );
         let named = match near.as_slice() {
             [] => type_name.to_string(),

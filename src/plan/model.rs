@@ -65,6 +65,10 @@ pub struct Spec {
     pub platform: Platform,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tooling: Option<Tooling>,
+    /// The cloud region (`us-east-1`, `europe-west1`, `eastus`); absent, the
+    /// region of the zones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Failure domains available to the cluster (default: one zone named `default`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,

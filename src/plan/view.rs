@@ -104,6 +104,7 @@ impl Spec {
             purpose,
             platform,
             tooling: None,
+            region: None,
             zones: Vec::new(),
             control_plane: ControlPlane::default(),
             etcd: None,

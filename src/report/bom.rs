@@ -105,6 +105,9 @@ fn footer(b: &Bom) -> String {
         )),
         None => out.push_str("Prices: none in the catalog for this platform.\n"),
     }
+    if let Some(note) = b.prices.as_ref().and_then(|p| p.note.as_ref()) {
+        out.push_str(&format!("Region: {note}.\n"));
+    }
     out
 }
 

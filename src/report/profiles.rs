@@ -132,14 +132,14 @@ pub fn platform(p: &PlatformProfile, width: Option<u16>) -> String {
         ],
         width,
     );
-    for i in &p.instances {
-        let series = i.series.clone().unwrap_or_default();
+    for i in p.instances.iter() {
+        let series = i.series.as_deref().unwrap_or_default().to_string();
         t.add_row(vec![
-            i.name.clone(),
+            i.name.to_string(),
             format!("{}", i.cpu),
             crate::prose::decimal(i.memory_gib),
             i.arch.to_string(),
-            i.family.clone(),
+            i.family.to_string(),
             match i.previous_generation {
                 true => format!("{series} (previous)"),
                 false => series,

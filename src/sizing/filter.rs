@@ -47,7 +47,7 @@ fn names(t: &InstanceType, key: &str) -> bool {
 impl TypeFilter {
     pub fn allows(&self, t: &InstanceType) -> bool {
         let family = if self.families.is_empty() {
-            DEFAULT_CLASSES.contains(&t.family.as_str())
+            DEFAULT_CLASSES.contains(&t.family.as_ref())
                 || (self.burstable && t.family == "burstable")
         } else {
             self.families.iter().any(|f| names(t, f))
@@ -106,7 +106,13 @@ mod tests {
     use super::*;
     use crate::plan::Arch;
 
-    fn t(name: &str, family: &str, series: &str, previous: bool, cpu: f64) -> InstanceType {
+    fn t(
+        name: &'static str,
+        family: &'static str,
+        series: &'static str,
+        previous: bool,
+        cpu: f64,
+    ) -> InstanceType {
         InstanceType {
             name: name.into(),
             cpu,

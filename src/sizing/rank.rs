@@ -259,8 +259,8 @@ pub fn size_instance(
         .price_per_hour
         .map(|p| p * c.kubernetes.sizing.hours_per_month * nodes as f64);
     Some(Choice {
-        instance_type: inst.name.clone(),
-        family: inst.family.clone(),
+        instance_type: inst.name.to_string(),
+        family: inst.family.to_string(),
         arch: inst.arch,
         cpu: inst.cpu,
         memory_gib: inst.memory_gib,

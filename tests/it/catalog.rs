@@ -56,7 +56,7 @@ fn types(p: Platform, region: &str) -> BTreeMap<String, InstanceType> {
         .unwrap()
         .in_region(region)
         .iter()
-        .map(|t| (t.name.clone(), t.clone()))
+        .map(|t| (t.name.to_string(), t.clone()))
         .collect()
 }
 
@@ -151,7 +151,7 @@ fn aws_prices_are_karpenters_and_the_2020_table() {
     let mut checked = 0;
     for t in eu.values() {
         let then = monthly("us-east-1", &t.name);
-        let same = matches!((then, today.get(&t.name)), (Some(a), Some(b)) if (a - b).abs() < 1e-4);
+        let same = matches!((then, today.get(t.name.as_ref())), (Some(a), Some(b)) if (a - b).abs() < 1e-4);
         match (same, t.price_per_hour) {
             (true, Some(p)) => {
                 let want = monthly("eu-west-1", &t.name).unwrap();
@@ -167,7 +167,8 @@ fn aws_prices_are_karpenters_and_the_2020_table() {
     assert_eq!(eu["m5.large"].price_per_hour, Some(0.107));
 }
 
-/// Azure's and GCP's prices are Karpenter's tables of each region.
+/// Azure's and GCP's prices are Karpenter's tables of each region (to the
+/// micro-dollar an hour).
 #[test]
 fn azure_and_gcp_prices_are_their_karpenter_tables() {
     for (p, region, file) in [
@@ -179,8 +180,9 @@ fn azure_and_gcp_prices_are_their_karpenter_tables() {
         for r in table(file) {
             if let Some(t) = ours.get(&r["instanceType"]) {
                 let want: f64 = r["usdPerHour"].parse().unwrap();
+                // Kept to the micro-dollar an hour (build.rs's unit).
                 assert!(
-                    (t.price_per_hour.unwrap() - want).abs() < 1e-9,
+                    (t.price_per_hour.unwrap() - want).abs() < 1e-6,
                     "{}",
                     t.name
                 );
@@ -252,8 +254,84 @@ fn size_ranks_hundreds_of_types() {
         let c = Catalog::builtin();
         for x in choices {
             let t = c.instance(p, x["instanceType"].as_str().unwrap()).unwrap();
-            assert!(["general", "compute", "memory"].contains(&t.family.as_str()));
+            assert!(["general", "compute", "memory"].contains(&t.family.as_ref()));
             assert!(!t.previous_generation, "{}", t.name);
         }
     }
+}
+
+/// `bom` reads every vendored upstream example whose machines are sized by
+/// an instance type: none is refused for a type the catalog lacks, and
+/// each is priced in its own region (an eksctl file's `metadata.region`).
+#[test]
+fn bom_prices_every_upstream_example_in_its_region() {
+    let mut files = Vec::new();
+    crate::import::walk(&crate::import::upstream().join("examples"), &mut files);
+    let (mut priced, mut elsewhere) = (0, 0);
+    for f in files
+        .iter()
+        .filter(|f| f.ends_with(".yaml") || f.ends_with(".yml"))
+    {
+        let path = crate::import::upstream().join(f);
+        let out = crate::common::kubeplan()
+            .args(["bom", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        // A type the catalog lacks must be one its source lacks too (a
+        // retired type such as p2.xlarge).
+        if let Some(missing) = err.split("catalog has no ").nth(1) {
+            let name = missing.split([' ', ')', ',']).next().unwrap();
+            if let Some(shapes) = reference("catalog/aws-instance-types.tsv") {
+                let known = rows(&shapes).iter().any(|r| r["instanceType"] == name);
+                assert!(!known, "{f}: {name} is in the source: {err}");
+            }
+            continue;
+        }
+        if !out.status.success() {
+            continue; // a file that does not size its machines (kubeadm, Kubespray)
+        }
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let bom = if v.is_array() { v[0].clone() } else { v };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let region = text
+            .lines()
+            .find_map(|l| l.strip_prefix("  region: "))
+            .map(|r| r.trim().to_string());
+        if let (Some(r), true) = (region, f.starts_with("examples/eksctl/")) {
+            assert_eq!(bom["prices"]["region"], r.as_str(), "{f}");
+            if r != "us-east-1" {
+                elsewhere += 1;
+            }
+        }
+        priced += 1;
+    }
+    assert!(priced >= 40, "{priced} examples priced");
+    assert!(
+        elsewhere >= 10,
+        "{elsewhere} eksctl examples outside us-east-1"
+    );
+}
+
+/// kOps' own `ha.yaml` (m3.medium control planes, t2.medium nodes) is
+/// priced: its types are in the catalog; its zones (`us-test-1a`, kOps'
+/// test region) are in no AWS region, and the bill says so.
+#[test]
+fn bom_reads_kops_ha_example() {
+    let Some(path) = reference("import-corpus/kops/upstream/ha.yaml") else {
+        return;
+    };
+    let out = crate::common::kubeplan()
+        .arg("bom")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains("t2.medium"), "{text}");
+    assert!(
+        text.contains("us-test-1a is in no AWS region kubeplan knows"),
+        "{text}"
+    );
 }

@@ -23,7 +23,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn upstream() -> PathBuf {
+pub(crate) fn upstream() -> PathBuf {
     root().join("tests/fixtures/upstream")
 }
 
@@ -53,7 +53,7 @@ fn sources() -> Vec<Row> {
         .collect()
 }
 
-fn walk(dir: &Path, out: &mut Vec<String>) {
+pub(crate) fn walk(dir: &Path, out: &mut Vec<String>) {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -1094,9 +1094,12 @@ fn commands_that_count_machines_ask_for_what_the_file_does_not_say() {
             )),
             "{err}"
         );
-        // The one thing the inventory lacks for them: the machines' sizes.
+        // The one thing the inventory lacks for them: the machines' sizes
+        // (and why: an inventory names hosts).
         assert!(
-            err.contains("the machines' sizes — pass --machine ROLE=CPU,GiB"),
+            err.contains(
+                "the machines' sizes (an inventory names hosts, not their sizes) — pass --machine ROLE=CPU,GiB"
+            ),
             "{err}"
         );
         assert!(!err.contains("--control-plane-nodes"), "{err}");

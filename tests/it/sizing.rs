@@ -503,7 +503,7 @@ fn eks_max_pods_and_reservation_re_derived_from_upstream() {
     let mut checked = 0;
     for i in aws.instances.iter().filter(|i| i.enis.is_some()) {
         checked += 1;
-        let (enis, ips) = upstream[&i.name];
+        let (enis, ips) = upstream[i.name.as_ref()];
         assert_eq!(
             (i.enis, i.ips_per_eni),
             (Some(enis), Some(ips)),

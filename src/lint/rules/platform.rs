@@ -13,7 +13,7 @@ rule! {
     ZONE_NOT_IN_REGION: "zone-not-in-region", Always(Error), Some(zone_not_in_region),
     needs: [Zones],
     summary: "A zone the cloud region does not have, or zones of two regions.",
-    what: "Every zone a cloud plan names (the cluster's, the control plane's, etcd's, each pool's and each subnet's) against the regions and zones of the platform's catalog; all of them in one region.",
+    what: "The plan's region and every zone a cloud plan names (the cluster's, the control plane's, etcd's, each pool's and each subnet's) against the regions and zones of the platform's catalog; all of them in one region, the plan's `region` where it names one.",
     why: "The installers take the zone names as they are: eksctl, kOps, gcloud and az refuse a zone the region does not have (an Azure region's are {platform.azureZones}), and a cluster lives in one region. A plan that counts on a fourth zone counts on capacity that will not exist when a zone fails.",
     fix: "Use zones of one region (`kubeplan profiles aws` lists them), or fewer zones.",
     near_miss: [("eastus-4]", "eastus-2]")],
@@ -63,6 +63,27 @@ fn zone_not_in_region(ctx: &Ctx) -> Vec<Hit> {
     let mut first: Option<&str> = None;
     let mut hits = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
+    let named = ctx.plan.spec.region.as_deref();
+    match named {
+        Some(r) if prof.regions.contains_key(r) => first = Some(r),
+        Some(r) if !prof.regions.is_empty() => {
+            let near = crate::prose::nearest(r, prof.regions.keys().map(String::as_str));
+            let help = match near.as_slice() {
+                [] => format!("use a region of `kubeplan profiles {}`", prof.name),
+                n => format!("did you mean {}?", n.join(" or ")),
+            };
+            hits.push(Hit::new(
+                "spec.region",
+                format!("`{r}` is not a {} region kubeplan knows", prof.title),
+                help,
+            ));
+        }
+        _ => {}
+    }
+    let first_is = |f: &str| match named == Some(f) {
+        true => format!("the plan's region is {f}"),
+        false => format!("the plan's first zone is in {f}"),
+    };
     for (field, zone) in named_zones(ctx.plan) {
         // Each name once, where the plan first names it.
         if seen.contains(&zone) {
@@ -75,15 +96,44 @@ fn zone_not_in_region(ctx: &Ctx) -> Vec<Hit> {
         let help = |r: &str| format!("use zones of {r}: {}", prof.regions[r].join(", "));
         let hit = match place {
             ZonePlace::Region(r) | ZonePlace::Extended(r) => match first {
-                Some(f) if f != r => Some(Hit::new(&field, format!("zone `{zone}` is in {r}, but the plan's first zone is in {f}: a cluster lives in one region"), help(f))),
+                Some(f) if f != r => Some(Hit::new(
+                    &field,
+                    format!(
+                        "zone `{zone}` is in {r}, but {}: a cluster lives in one region",
+                        first_is(f)
+                    ),
+                    help(f),
+                )),
                 _ => {
                     first = Some(r);
                     None
                 }
             },
-            ZonePlace::NotIn(r) if prof.regions[r].is_empty() => Some(Hit::new(&field, format!("{} region {r} has no availability zones: `{zone}` does not exist", prof.title), "use a region with availability zones, or one zone")),
-            ZonePlace::NotIn(r) => Some(Hit::new(&field, format!("`{zone}` is not a zone of {} region {r}, which has {}", prof.title, prof.regions[r].len()), help(r))),
-            ZonePlace::Unknown => Some(Hit::new(&field, format!("`{zone}` is not a zone of any {} region kubeplan knows", prof.title), help(prof.region.as_deref().unwrap_or_default()))),
+            ZonePlace::NotIn(r) if prof.regions[r].is_empty() => Some(Hit::new(
+                &field,
+                format!(
+                    "{} region {r} has no availability zones: `{zone}` does not exist",
+                    prof.title
+                ),
+                "use a region with availability zones, or one zone",
+            )),
+            ZonePlace::NotIn(r) => Some(Hit::new(
+                &field,
+                format!(
+                    "`{zone}` is not a zone of {} region {r}, which has {}",
+                    prof.title,
+                    prof.regions[r].len()
+                ),
+                help(r),
+            )),
+            ZonePlace::Unknown => Some(Hit::new(
+                &field,
+                format!(
+                    "`{zone}` is not a zone of any {} region kubeplan knows",
+                    prof.title
+                ),
+                help(prof.region.as_deref().unwrap_or_default()),
+            )),
         };
         hits.extend(hit);
     }
