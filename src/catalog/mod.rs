@@ -344,35 +344,6 @@ impl Catalog {
         }
     }
 
-    /// The catalog with `p` in another region: its zones and its prices.
-    pub fn in_region(&self, p: Platform, region: &str) -> Catalog {
-        let mut c = self.clone();
-        let moved = self.platform(p).in_region(region);
-        c.platforms
-            .insert(p.as_str().to_string(), Part::loaded(moved));
-        c
-    }
-
-    /// The region of a plan's zones, where it is not the platform's design
-    /// region (a cloud plan elsewhere is priced and exported there).
-    pub fn plan_region(&self, plan: &crate::plan::ClusterPlan) -> Option<String> {
-        let prof = self.platform(plan.spec.platform);
-        if let Some(r) = plan
-            .spec
-            .region
-            .as_deref()
-            .filter(|r| prof.regions.contains_key(*r))
-        {
-            return (prof.region.as_deref() != Some(r)).then(|| r.to_string());
-        }
-        let zone = plan.zones().into_iter().next()?;
-        let r = match prof.zone_place(&zone)? {
-            ZonePlace::Region(r) | ZonePlace::Extended(r) | ZonePlace::NotIn(r) => r,
-            ZonePlace::Unknown => return None,
-        };
-        (prof.region.as_deref() != Some(r)).then(|| r.to_string())
-    }
-
     pub fn instance(&self, p: Platform, name: &str) -> Option<&InstanceType> {
         self.platform(p).instances.iter().find(|i| i.name == name)
     }

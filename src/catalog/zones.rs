@@ -1,7 +1,9 @@
 //! Regions and zones: where a zone name is in a platform's catalog, and
 //! the zones `design` names.
 
-use super::PlatformProfile;
+use super::lazy::Part;
+use super::{Catalog, PlatformProfile};
+use crate::plan::Platform;
 
 /// Where a zone name is, by a platform's catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +81,37 @@ pub fn is_aws_zone(s: &str) -> bool {
         })
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl Catalog {
+    /// The catalog with `p` in another region: its zones and its prices.
+    pub fn in_region(&self, p: Platform, region: &str) -> Catalog {
+        let mut c = self.clone();
+        let moved = self.platform(p).in_region(region);
+        c.platforms
+            .insert(p.as_str().to_string(), Part::loaded(moved));
+        c
+    }
+
+    /// The region of a plan's zones, where it is not the platform's design
+    /// region (a cloud plan elsewhere is priced and exported there).
+    pub fn plan_region(&self, plan: &crate::plan::ClusterPlan) -> Option<String> {
+        let prof = self.platform(plan.spec.platform);
+        if let Some(r) = plan
+            .spec
+            .region
+            .as_deref()
+            .filter(|r| prof.regions.contains_key(*r))
+        {
+            return (prof.region.as_deref() != Some(r)).then(|| r.to_string());
+        }
+        let zone = plan.zones().into_iter().next()?;
+        let r = match prof.zone_place(&zone)? {
+            ZonePlace::Region(r) | ZonePlace::Extended(r) | ZonePlace::NotIn(r) => r,
+            ZonePlace::Unknown => return None,
+        };
+        (prof.region.as_deref() != Some(r)).then(|| r.to_string())
+    }
 }
 
 #[cfg(test)]

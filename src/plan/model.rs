@@ -358,16 +358,6 @@ pub struct WorkerPool {
     pub taints: Vec<String>,
 }
 
-impl WorkerPool {
-    /// Whether ordinary pods schedule on the pool (no NoSchedule/NoExecute taint).
-    pub fn runs_workload(&self) -> bool {
-        !self
-            .taints
-            .iter()
-            .any(|t| t.ends_with(":NoSchedule") || t.ends_with(":NoExecute"))
-    }
-}
-
 fn default_os() -> Os {
     Os::Linux
 }

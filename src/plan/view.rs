@@ -97,6 +97,16 @@ impl LeaderElection {
     }
 }
 
+impl WorkerPool {
+    /// Whether ordinary pods schedule on the pool (no NoSchedule/NoExecute taint).
+    pub fn runs_workload(&self) -> bool {
+        !self
+            .taints
+            .iter()
+            .any(|t| t.ends_with(":NoSchedule") || t.ends_with(":NoExecute"))
+    }
+}
+
 impl Spec {
     /// A spec that says only what the cluster is for and where it runs.
     pub fn new(purpose: Purpose, platform: Platform) -> Spec {

@@ -335,3 +335,41 @@ fn bom_reads_kops_ha_example() {
         "{text}"
     );
 }
+
+/// A plan's `region` the platform does not have is an error at
+/// `spec.region`, with the nearest regions; zones of another region than
+/// the plan's are too.
+#[test]
+fn lint_checks_the_plan_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("p.yaml");
+    let out = crate::common::kubeplan()
+        .args(["design", "--profile", "prod-aws", "--yes", "-o"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let doc = std::fs::read_to_string(&plan).unwrap();
+    assert!(doc.contains("region: us-east-1"), "{doc}");
+    for (region, want) in [
+        ("us-east-1", None),
+        ("us-east-l", Some("did you mean us-east-1")),
+        ("eu-west-1", Some("but the plan's region is eu-west-1")),
+    ] {
+        let edited = doc.replace("region: us-east-1", &format!("region: {region}"));
+        std::fs::write(&plan, edited).unwrap();
+        let out = crate::common::kubeplan()
+            .arg("lint")
+            .arg(&plan)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        match want {
+            None => assert!(!text.contains("zone-not-in-region"), "{text}"),
+            Some(w) => assert!(
+                text.contains("zone-not-in-region") && text.contains(w),
+                "{region}: {text}"
+            ),
+        }
+    }
+}

@@ -19,6 +19,23 @@ rule! {
     near_miss: [("eastus-4]", "eastus-2]")],
 }
 
+/// The plan's `region` where the platform has regions and not this one.
+fn unknown_region(prof: &PlatformProfile, r: &str) -> Option<Hit> {
+    if prof.regions.is_empty() {
+        return None;
+    }
+    let near = crate::prose::nearest(r, prof.regions.keys().map(String::as_str));
+    let help = match near.as_slice() {
+        [] => format!("use a region of `kubeplan profiles {}`", prof.name),
+        n => format!("did you mean {}?", n.join(" or ")),
+    };
+    Some(Hit::new(
+        "spec.region",
+        format!("`{r}` is not a {} region kubeplan knows", prof.title),
+        help,
+    ))
+}
+
 /// Every zone the plan names, with its field.
 fn named_zones(p: &ClusterPlan) -> Vec<(String, &str)> {
     fn add<'a>(out: &mut Vec<(String, &'a str)>, prefix: String, zones: &'a [String]) {
@@ -64,21 +81,10 @@ fn zone_not_in_region(ctx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     let named = ctx.plan.spec.region.as_deref();
-    match named {
-        Some(r) if prof.regions.contains_key(r) => first = Some(r),
-        Some(r) if !prof.regions.is_empty() => {
-            let near = crate::prose::nearest(r, prof.regions.keys().map(String::as_str));
-            let help = match near.as_slice() {
-                [] => format!("use a region of `kubeplan profiles {}`", prof.name),
-                n => format!("did you mean {}?", n.join(" or ")),
-            };
-            hits.push(Hit::new(
-                "spec.region",
-                format!("`{r}` is not a {} region kubeplan knows", prof.title),
-                help,
-            ));
-        }
-        _ => {}
+    match named.map(|r| (r, prof.regions.contains_key(r))) {
+        Some((r, true)) => first = Some(r),
+        Some((r, false)) => hits.extend(unknown_region(prof, r)),
+        None => {}
     }
     let first_is = |f: &str| match named == Some(f) {
         true => format!("the plan's region is {f}"),
