@@ -63,6 +63,7 @@ fn table(out: &mut String, root: &Path, dir: &str) {
 
 fn main() {
     println!("cargo:rerun-if-changed=src/catalog/validate.rs");
+    println!("cargo:rerun-if-changed=build/catalog.rs");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("profiles");
     let mut out = String::new();
     writeln!(

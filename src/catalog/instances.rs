@@ -30,15 +30,16 @@ pub struct CatalogSource {
 
 type SourceRow = CatalogSource;
 
-/// A type as build.rs writes it.
+/// A type as build.rs writes it: its name and series as (offset, length)
+/// in the catalog's `text`, its class an index of `CLASS_NAMES`.
 struct TypeRow {
-    name: &'static str,
+    name: (u32, u8),
     cpu: f64,
     memory_mib: f64,
     gpus: u32,
     arm: bool,
-    class: &'static str,
-    series: &'static str,
+    class: u8,
+    series: (u32, u8),
     previous: bool,
     baseline_percent: Option<f64>,
     enis: Option<u32>,
@@ -53,6 +54,7 @@ const NONE: u32 = u32::MAX;
 struct CatalogData {
     platform: &'static str,
     sources: &'static [SourceRow],
+    text: &'static str,
     types: &'static [TypeRow],
     prices: &'static [(&'static str, &'static str, &'static [u32])],
 }
@@ -87,15 +89,16 @@ pub fn catalog(platform: &str) -> Option<&'static InstanceCatalog> {
 }
 
 impl TypeRow {
-    fn instance(&self, micro: u32) -> InstanceType {
+    fn instance(&self, text: &'static str, micro: u32) -> InstanceType {
+        let at = |(start, len): (u32, u8)| &text[start as usize..start as usize + len as usize];
         InstanceType {
-            name: Cow::Borrowed(self.name),
+            name: Cow::Borrowed(at(self.name)),
             cpu: self.cpu,
             memory_gib: self.memory_mib / 1024.0,
             gpus: self.gpus,
             arch: if self.arm { Arch::Arm64 } else { Arch::Amd64 },
-            family: Cow::Borrowed(self.class),
-            series: Some(Cow::Borrowed(self.series)),
+            family: Cow::Borrowed(CLASS_NAMES[usize::from(self.class)]),
+            series: Some(Cow::Borrowed(at(self.series))),
             previous_generation: self.previous,
             baseline_cpu: self.baseline_percent.map(|p| p / 100.0),
             enis: self.enis,
@@ -121,7 +124,12 @@ impl InstanceCatalog {
 
     /// Every type, unpriced.
     pub fn types(&self) -> Vec<InstanceType> {
-        self.data.types.iter().map(|t| t.instance(NONE)).collect()
+        let text = self.data.text;
+        self.data
+            .types
+            .iter()
+            .map(|t| t.instance(text, NONE))
+            .collect()
     }
 
     /// The regions with prices, sorted.
@@ -148,24 +156,29 @@ impl InstanceCatalog {
         }
     }
 
+    /// A region's prices (micro-dollars an hour, in the order of the
+    /// types), if the source has them.
+    fn prices_of(&self, region: &str) -> Option<&'static [u32]> {
+        self.data
+            .prices
+            .iter()
+            .find(|(r, _, _)| *r == region)
+            .map(|(_, _, p)| *p)
+    }
+
     /// Every type, with its price in `region` where the source has one.
     pub fn in_region(&self, region: &str) -> Arc<Vec<InstanceType>> {
         let mut cache = self.priced.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(v) = cache.get(region) {
             return v.clone();
         }
-        let prices = self
-            .data
-            .prices
-            .iter()
-            .find(|(r, _, _)| *r == region)
-            .map(|(_, _, p)| *p);
+        let prices = self.prices_of(region);
         let types: Vec<InstanceType> = self
             .data
             .types
             .iter()
             .enumerate()
-            .map(|(i, t)| t.instance(prices.map_or(NONE, |p| p[i])))
+            .map(|(i, t)| t.instance(self.data.text, prices.map_or(NONE, |p| p[i])))
             .collect();
         let types = Arc::new(types);
         cache.insert(region.to_string(), types.clone());
@@ -173,11 +186,7 @@ impl InstanceCatalog {
     }
 
     pub fn find(&self, name: &str) -> Option<InstanceType> {
-        self.data
-            .types
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| t.instance(NONE))
+        self.types().into_iter().find(|t| t.name == name)
     }
 }
 
@@ -306,6 +315,39 @@ impl Instances {
             }
         }
         Arc::new(all)
+    }
+}
+
+impl Instances {
+    /// Each type in turn, without building the list where it is a
+    /// generated catalog not looked at yet (a ranking that keeps a few
+    /// types needs neither the list nor its memory).
+    pub fn each(&self) -> Box<dyn Iterator<Item = Cow<'_, InstanceType>> + '_> {
+        match (&self.from, self.cell.get()) {
+            (Some((c, region, own)), None) if own.is_empty() => {
+                let prices = c.prices_of(region);
+                let text = c.data.text;
+                Box::new(
+                    c.data.types.iter().enumerate().map(move |(i, t)| {
+                        Cow::Owned(t.instance(text, prices.map_or(NONE, |p| p[i])))
+                    }),
+                )
+            }
+            _ => Box::new(self.iter().map(Cow::Borrowed)),
+        }
+    }
+
+    /// The `i`-th type of [`Instances::each`].
+    pub fn at(&self, i: usize) -> Option<Cow<'_, InstanceType>> {
+        match (&self.from, self.cell.get()) {
+            (Some((c, region, own)), None) if own.is_empty() => {
+                let price = c.prices_of(region).map_or(NONE, |p| p[i]);
+                Some(Cow::Owned(
+                    c.data.types.get(i)?.instance(c.data.text, price),
+                ))
+            }
+            _ => self.get(i).map(Cow::Borrowed),
+        }
     }
 }
 

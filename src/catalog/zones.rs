@@ -88,8 +88,9 @@ impl Catalog {
     pub fn in_region(&self, p: Platform, region: &str) -> Catalog {
         let mut c = self.clone();
         let moved = self.platform(p).in_region(region);
-        c.platforms
-            .insert(p.as_str().to_string(), Part::loaded(moved));
+        if let Some((_, part)) = c.platforms.iter_mut().find(|(n, _)| n == p.as_str()) {
+            *part = Part::loaded(moved);
+        }
         c
     }
 

@@ -168,12 +168,16 @@ impl TypeArgs {
 
     /// Every name of --family and --exclude-family must be a class or a
     /// series of the catalog.
-    pub fn check(&self, types: &[crate::catalog::InstanceType]) -> Result<(), String> {
+    pub fn check(&self, types: &crate::catalog::instances::Instances) -> Result<(), String> {
         if self.family.is_empty() && self.exclude_family.is_empty() {
             return Ok(());
         }
+        let series: Vec<String> = types
+            .each()
+            .filter_map(|t| t.series.as_deref().map(str::to_string))
+            .collect();
         let mut known: Vec<&str> = crate::sizing::CLASSES.to_vec();
-        known.extend(types.iter().filter_map(|t| t.series.as_deref()));
+        known.extend(series.iter().map(String::as_str));
         known.sort_unstable();
         known.dedup();
         for f in self.family.iter().chain(&self.exclude_family) {

@@ -40,9 +40,14 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
             crate::plan::Purpose::Learning | crate::plan::Purpose::Development
         )),
     };
-    let choices = match &args.instance_type {
-        Some(name) => vec![one_type(c, args, &demand, name)?],
-        None => rank_instances(c, args.platform, &demand),
+    let top = args.top.unwrap_or(match args.format {
+        TableFormat::Json => usize::MAX,
+        TableFormat::Table => 10,
+    });
+    let choices = match (&args.instance_type, top) {
+        (Some(name), _) => vec![one_type(c, args, &demand, name)?],
+        (None, usize::MAX) => rank_instances(c, args.platform, &demand),
+        (None, k) => crate::sizing::rank_instances_top(c, args.platform, &demand, k.max(1)),
     };
     if choices.is_empty() {
         anyhow::bail!(
@@ -52,10 +57,6 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
             args.pod_memory
         );
     }
-    let top = args.top.unwrap_or(match args.format {
-        TableFormat::Json => usize::MAX,
-        TableFormat::Table => 10,
-    });
     let shown: Vec<_> = choices.into_iter().take(top.max(1)).collect();
     let sized = crate::report::size::Sized {
         platform: args.platform,

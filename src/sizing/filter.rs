@@ -7,18 +7,8 @@ use crate::catalog::InstanceType;
 /// The classes a ranking takes when no `--family` is given.
 pub const DEFAULT_CLASSES: [&str; 3] = ["general", "compute", "memory"];
 
-/// Every class the catalogs give a type.
-pub const CLASSES: [&str; 9] = [
-    "general",
-    "compute",
-    "memory",
-    "burstable",
-    "entry",
-    "storage",
-    "accelerated",
-    "hpc",
-    "other",
-];
+/// Every class the catalogs give a type (build/catalog.rs lists them).
+pub const CLASSES: [&str; 9] = crate::catalog::instances::CLASS_NAMES;
 
 /// What narrows a ranking (`size` and `design` flags).
 #[derive(Debug, Clone, Default, PartialEq)]

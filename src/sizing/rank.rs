@@ -2,6 +2,8 @@
 //! the worst failure, and every instance type of a catalog ranked by cost.
 
 use super::{allocatable, eni_max_pods, node_pod_limit_for, pods_per_node, reserved_for_pods};
+use std::borrow::Cow;
+
 use crate::catalog::{Catalog, InstanceType};
 use crate::plan::{Platform, PodRequests};
 
@@ -311,22 +313,103 @@ pub fn rank_cost(c: &Catalog, platform: Platform, x: &Choice) -> f64 {
 /// the region has prices, a type without one is left out: it cannot be
 /// ranked by cost.
 pub fn rank_instances(c: &Catalog, platform: Platform, d: &Demand) -> Vec<Choice> {
-    let all = &c.platform(platform).instances;
-    let priced = all.iter().any(|i| i.price_per_hour.is_some());
-    let mut out: Vec<Choice> = all
-        .iter()
-        .filter(|i| d.types.allows(i) && (!priced || i.price_per_hour.is_some()))
-        .filter(|i| !(d.production && i.family == "burstable"))
-        .filter(|i| d.arch.allows(i.arch))
-        .filter_map(|i| size_instance(c, platform, d, i))
+    let out: Vec<Choice> = candidates(c, platform, d)
+        .filter_map(|(_, i)| size_instance(c, platform, d, &i))
         .collect();
-    out.sort_by(|a, b| {
-        let memory = |x: &Choice| x.nodes as f64 * x.memory_gib;
-        rank_cost(c, platform, a)
-            .total_cmp(&rank_cost(c, platform, b))
-            .then(memory(a).total_cmp(&memory(b)))
-            .then(a.nodes.cmp(&b.nodes))
-            .then(a.instance_type.cmp(&b.instance_type))
+    ranked(c, platform, out)
+}
+
+/// The first `k` of [`rank_instances`], sizing only the types that can
+/// still be among them: each type's cost has a floor (its nominal vCPUs and
+/// memory hold at most so many pods, so it needs at least so many nodes),
+/// and types are sized cheapest floor first until the next floor is above
+/// the k-th cost found. The same answer, without sizing a thousand types
+/// for a table of ten.
+pub fn rank_instances_top(c: &Catalog, platform: Platform, d: &Demand, k: usize) -> Vec<Choice> {
+    let pods = effective_pods(c, d.pods, d.burst);
+    let per_gib = c
+        .platform(platform)
+        .cost_model
+        .as_ref()
+        .map_or(0.0, |m| m.per_gib);
+    let hours = c.kubernetes.sizing.hours_per_month;
+    let floor = |i: &InstanceType| {
+        let fit = |have: f64, each: f64| {
+            if each > 0.0 {
+                (have / each).floor()
+            } else {
+                f64::INFINITY
+            }
+        };
+        let per_node = fit(i.cpu, d.requests.cpu).min(fit(i.memory_gib, d.requests.memory_gib));
+        let nodes = (pods as f64 / per_node).ceil();
+        nodes
+            * i.price_per_hour
+                .map_or(i.cpu + per_gib * i.memory_gib, |p| p * hours)
+    };
+    // Only the floors are kept, not the types: a few are built again and
+    // sized.
+    let all = &c.platform(platform).instances;
+    let mut order: Vec<(f64, usize)> = candidates(c, platform, d)
+        .map(|(n, i)| (floor(&i), n))
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut costs: Vec<f64> = Vec::new();
+    let mut out = Vec::new();
+    for (lb, n) in order {
+        if costs.len() >= k && lb > costs[k - 1] {
+            break;
+        }
+        let Some(i) = all.at(n) else { continue };
+        if let Some(x) = size_instance(c, platform, d, &i) {
+            let cost = rank_cost(c, platform, &x);
+            costs.insert(costs.partition_point(|c| *c <= cost), cost);
+            out.push(x);
+        }
+    }
+    let mut all = ranked(c, platform, out);
+    all.truncate(k);
+    all
+}
+
+/// The types a demand's filter keeps; where the region has prices, only
+/// priced ones (a type without one cannot be ranked by cost).
+fn candidates<'a>(
+    c: &'a Catalog,
+    platform: Platform,
+    d: &'a Demand,
+) -> impl Iterator<Item = (usize, Cow<'a, InstanceType>)> {
+    let all = &c.platform(platform).instances;
+    let priced = all.each().any(|i| i.price_per_hour.is_some());
+    all.each()
+        .enumerate()
+        .filter(move |(_, i)| d.types.allows(i) && (!priced || i.price_per_hour.is_some()))
+        .filter(move |(_, i)| !(d.production && i.family == "burstable"))
+        .filter(move |(_, i)| d.arch.allows(i.arch))
+}
+
+/// Choices cheapest first ([`rank_cost`]; ties to less memory, fewer
+/// nodes, then the name). The keys are computed once (the cost reads the
+/// platform's cost model) and the order sorted, not the large choices.
+fn ranked(c: &Catalog, platform: Platform, out: Vec<Choice>) -> Vec<Choice> {
+    let mut order: Vec<(f64, f64, u64, usize)> = out
+        .iter()
+        .enumerate()
+        .map(|(n, x)| {
+            (
+                rank_cost(c, platform, x),
+                x.nodes as f64 * x.memory_gib,
+                x.nodes,
+                n,
+            )
+        })
+        .collect();
+    order.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+            .then(out[a.3].instance_type.cmp(&out[b.3].instance_type))
     });
-    out
+    let mut slots: Vec<Option<Choice>> = out.into_iter().map(Some).collect();
+    order.iter().filter_map(|o| slots[o.3].take()).collect()
 }

@@ -694,3 +694,54 @@ fn eks_prefix_delegation_is_a_stated_option() {
             .contains("prefix delegation"));
     }
 }
+
+/// `size`'s table sizes only the types that can be among its first k: the
+/// same first k as ranking every type, for every platform, purpose, arch
+/// and a spread of workloads.
+#[test]
+fn top_k_ranking_is_the_full_ranking_cut() {
+    use kubeplan::sizing::{rank_instances, rank_instances_top, TypeFilter};
+    let c = Catalog::builtin();
+    for &platform in Platform::ALL {
+        for (pods, cpu, mem) in [
+            (10, 0.1, 0.1),
+            (3_000, 0.25, 0.5),
+            (500, 2.0, 8.0),
+            (60_000, 0.5, 1.0),
+            (40, 8.0, 1.0),
+        ] {
+            for (production, arch, burstable) in [
+                (true, ArchChoice::Amd64, false),
+                (false, ArchChoice::Any, true),
+            ] {
+                let d = Demand {
+                    pods,
+                    requests: PodRequests {
+                        cpu,
+                        memory_gib: mem,
+                    },
+                    zones: 3,
+                    burst: false,
+                    production,
+                    managed: platform.cloud(),
+                    arch,
+                    prefix_delegation: false,
+                    types: TypeFilter {
+                        burstable,
+                        ..Default::default()
+                    },
+                };
+                let all = rank_instances(c, platform, &d);
+                for k in [1, 3, 10] {
+                    let top = rank_instances_top(c, platform, &d, k);
+                    let want: Vec<_> = all.iter().take(k).collect();
+                    assert_eq!(
+                        top.iter().collect::<Vec<_>>(),
+                        want,
+                        "{platform} {pods} x {cpu}/{mem} k={k}"
+                    );
+                }
+            }
+        }
+    }
+}
