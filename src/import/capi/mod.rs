@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde_saphyr::Spanned;
 
+mod region;
 mod workers;
 
 use super::kubeadm::{extra_arg, leader_election_from, schedulable_from};
@@ -45,7 +46,7 @@ const ABOUT: About = About {
     detected: "`apiVersion: cluster.x-k8s.io/v1beta1` or `v1beta2` (and the other `*.cluster.x-k8s.io` groups); one plan per `kind: Cluster`; ClusterClasses and templates without a Cluster describe no cluster, and say so",
     reads: &[
         "clusterctl's `${VAR}`, `${VAR:=default}` and `${VAR:-default}`: `--var NAME=VALUE` renders them as clusterctl would; a value left unrendered is reported where it stands (`input-unrendered-variable`) and the fact it held is unknown",
-        "the platform from the infrastructure kind (`AWSCluster`, `AzureCluster`, `GCPCluster`; others are your own machines) and its failure domains (the zones; the control plane's are those marked `controlPlane: true`)",
+        "the platform from the infrastructure kind (`AWSCluster`, `AzureCluster`, `GCPCluster`; others are your own machines), its region (`spec.region`; Azure's `spec.location`) and its failure domains (the zones; the control plane's are those marked `controlPlane: true`)",
         "the control plane from the KubeadmControlPlane (or `topology.controlPlane`): `replicas` (default 1), stacked etcd unless `etcd.external.endpoints` is set, the machine template's `instanceType` or `vmSize`, taints and leader election; a managed control plane (`AWSManagedControlPlane`, …) is the provider's. Cluster API's own check, cited: an even stacked control plane (`cluster-api-even-stacked-control-plane`)",
         "one worker pool per MachineDeployment or MachinePool of the cluster (or `topology.workers`): `replicas` (default 1, or the autoscaler's minimum), `failureDomain`, instance type",
         "the network: `clusterNetwork.pods` and `services` (the first block of each; the service default 10.96.0.0/12)",
@@ -161,6 +162,7 @@ fn cluster(cl: Option<&At>, docs: &Docs, c: &Catalog) -> Imported {
     let spec = cl.and_then(|x| x.get("spec"));
     let infra = platform(spec.as_ref(), &mut imp);
     let cp_domains = failure_domains(&mut imp, infra.as_ref(), docs);
+    region::read(&mut imp, infra.as_ref(), docs);
     let cp_ref = reference(spec.as_ref().and_then(|s| s.get("controlPlaneRef")));
     let mut mask = None;
     match cp_ref.as_ref().filter(|(k, _)| k.contains("Managed")) {
