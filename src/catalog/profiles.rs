@@ -216,6 +216,9 @@ pub struct PlatformProfile {
     /// The managed service's network defaults and constraints.
     #[serde(default)]
     pub network: Option<super::PlatformNetwork>,
+    /// Series the platform's plans cannot use, and why.
+    #[serde(default)]
+    pub unsupported_series: Option<UnsupportedSeries>,
     /// The CNI's node agent, which every node runs.
     pub cni_agent: DaemonSet,
     /// What the max-pods figures assume (stated by `size`).
@@ -392,6 +395,26 @@ impl PricedItem {
             (Some(np), false) => np,
             _ => self,
         }
+    }
+}
+
+/// Series a platform's plans cannot use (GCE's Hyperdisk-only series).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UnsupportedSeries {
+    pub series: Vec<String>,
+    pub why: String,
+}
+
+impl PlatformProfile {
+    /// Why a plan of this platform cannot use the type, if it cannot.
+    pub fn unusable(&self, t: &InstanceType) -> Option<&str> {
+        let u = self.unsupported_series.as_ref()?;
+        let series = t.series.as_deref()?;
+        u.series
+            .iter()
+            .any(|s| s == series)
+            .then_some(u.why.as_str())
     }
 }
 

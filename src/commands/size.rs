@@ -96,6 +96,9 @@ fn one_type(c: &Catalog, args: &SizeArgs, demand: &Demand, name: &str) -> anyhow
             None => anyhow::anyhow!("no instance type `{name}` in the {} catalog (`kubeplan size` without --instance-type ranks them all)", args.platform),
         }
     })?;
+    if let Some(why) = c.platform(args.platform).unusable(inst) {
+        anyhow::bail!("--instance-type {name}: its series {why}");
+    }
     size_instance(c, args.platform, demand, inst).ok_or_else(|| {
         let burst = inst.baseline_cpu.map_or(String::new(), |b| {
             format!(

@@ -76,6 +76,8 @@ pub enum DesignError {
         name: String,
         near: Vec<String>,
     },
+    #[error("--instance-type {name}: its series {why}")]
+    Unusable { name: String, why: String },
     #[error("{name} cannot hold one pod of {cpu} CPU / {memory} GiB once its reservations and DaemonSets are taken; pin a larger machine")]
     PinTooSmall { name: String, cpu: f64, memory: f64 },
     #[error("{}", region_error(title, asked, near, regions))]
@@ -136,7 +138,8 @@ impl<'a> Input<'a> {
         let all = &self.prof.instances;
         let priced = all.iter().any(|t| t.price_per_hour.is_some());
         all.iter().filter(move |t| {
-            filter.allows(t)
+            self.prof.unusable(t).is_none()
+                && filter.allows(t)
                 && self.a.arch.allows(t.arch)
                 && (!priced || t.price_per_hour.is_some())
         })

@@ -9,18 +9,21 @@ use crate::sizing::{size_instance, Choice, Demand};
 
 /// The catalog type named `name`, or the error naming the nearest ones.
 pub fn find<'c>(i: &Input<'c>, name: &str) -> Result<&'c InstanceType, DesignError> {
-    i.prof
-        .instances
-        .iter()
-        .find(|t| t.name == name)
-        .ok_or_else(|| DesignError::UnknownType {
-            platform: i.a.platform,
+    let found = i.prof.instances.iter().find(|t| t.name == name);
+    if let Some(why) = found.and_then(|t| i.prof.unusable(t)) {
+        return Err(DesignError::Unusable {
             name: name.to_string(),
-            near: crate::prose::nearest(name, i.prof.instances.iter().map(|t| t.name.as_ref()))
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-        })
+            why: why.to_string(),
+        });
+    }
+    found.ok_or_else(|| DesignError::UnknownType {
+        platform: i.a.platform,
+        name: name.to_string(),
+        near: crate::prose::nearest(name, i.prof.instances.iter().map(|t| t.name.as_ref()))
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    })
 }
 
 /// A server shape of your own (`--server 24,96`).

@@ -379,10 +379,12 @@ fn candidates<'a>(
     platform: Platform,
     d: &'a Demand,
 ) -> impl Iterator<Item = (usize, Cow<'a, InstanceType>)> {
-    let all = &c.platform(platform).instances;
+    let prof = c.platform(platform);
+    let all = &prof.instances;
     let priced = all.each().any(|i| i.price_per_hour.is_some());
     all.each()
         .enumerate()
+        .filter(move |(_, i)| prof.unusable(i).is_none())
         .filter(move |(_, i)| d.types.allows(i) && (!priced || i.price_per_hour.is_some()))
         .filter(move |(_, i)| !(d.production && i.family == "burstable"))
         .filter(move |(_, i)| d.arch.allows(i.arch))
