@@ -155,11 +155,9 @@ impl Builder<'_> {
         let note = match (named, inst, price) {
             (Some(n), None, _) if platform.cloud() => {
                 let prof = self.c.platform(platform);
-                let near = crate::prose::nearest(n, prof.instances.iter().map(|i| i.name.as_ref()));
-                let near = match near.as_slice() {
-                    [] => String::new(),
-                    n => format!("; did you mean {}?", n.join(" or ")),
-                };
+                let near =
+                    crate::prose::did_you_mean(n, prof.instances.iter().map(|i| i.name.as_ref()))
+                        .map_or(String::new(), |d| format!("; {d}"));
                 join_note(
                     note,
                     format!("{n}: no such type in the {platform} catalog{near}"),

@@ -85,6 +85,16 @@ pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Vec
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
+/// "did you mean A, B or C?" for the candidates nearest a misspelt name,
+/// or None when none is near.
+pub fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
+    let near: Vec<String> = nearest(word, candidates)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    (!near.is_empty()).then(|| format!("did you mean {}?", or_list(&near)))
+}
+
 /// US dollars with cents and thousands separators: `$1,234.50`.
 pub fn usd(v: f64) -> String {
     let cents = (v * 100.0).round() as u64;

@@ -184,10 +184,6 @@ impl InstanceCatalog {
         cache.insert(region.to_string(), types.clone());
         types
     }
-
-    pub fn find(&self, name: &str) -> Option<InstanceType> {
-        self.types().into_iter().find(|t| t.name == name)
-    }
 }
 
 fn short(commit: &str) -> &str {

@@ -153,16 +153,16 @@ pub enum Generation {
 }
 
 impl TypeArgs {
-    /// The filter these flags ask for (burstable types by default where
-    /// `burstable`).
-    pub fn filter(&self, burstable: bool) -> crate::sizing::TypeFilter {
+    /// The filter these flags ask for (burstable types by purpose:
+    /// [`crate::sizing::TypeFilter::for_purpose`]).
+    pub fn filter(&self) -> crate::sizing::TypeFilter {
         crate::sizing::TypeFilter {
             families: self.family.clone(),
             exclude: self.exclude_family.clone(),
             any_generation: self.generation == Generation::Any,
             min_vcpu: self.min_vcpu,
             max_vcpu: self.max_vcpu,
-            burstable,
+            burstable: false,
         }
     }
 
@@ -182,21 +182,20 @@ impl TypeArgs {
         known.dedup();
         for f in self.family.iter().chain(&self.exclude_family) {
             if !known.iter().any(|k| k.eq_ignore_ascii_case(f)) {
-                let near = crate::prose::nearest(f, known.iter().copied());
-                let hint = match near.as_slice() {
-                    [] => format!(
-                        "a class ({}) or a series such as {}",
-                        crate::sizing::CLASSES.join(", "),
-                        known
-                            .iter()
-                            .rev()
-                            .take(3)
-                            .copied()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    n => format!("did you mean {}?", n.join(" or ")),
-                };
+                let hint =
+                    crate::prose::did_you_mean(f, known.iter().copied()).unwrap_or_else(|| {
+                        format!(
+                            "a class ({}) or a series such as {}",
+                            crate::sizing::CLASSES.join(", "),
+                            known
+                                .iter()
+                                .rev()
+                                .take(3)
+                                .copied()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
                 return Err(format!(
                     "--family `{f}` is no class or series of the catalog; {hint}"
                 ));

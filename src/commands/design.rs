@@ -207,7 +207,7 @@ fn machine_options(
         });
     }
     Ok(crate::design::MachineOptions {
-        types: args.types.filter(false),
+        types: args.types.filter(),
         pins,
         server: args.server,
     })

@@ -35,10 +35,7 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
         managed,
         arch: args.arch,
         prefix_delegation: args.prefix_delegation,
-        types: args.types.filter(matches!(
-            args.purpose,
-            crate::plan::Purpose::Learning | crate::plan::Purpose::Development
-        )),
+        types: args.types.filter().for_purpose(args.purpose),
     };
     let top = args.top.unwrap_or(match args.format {
         TableFormat::Json => usize::MAX,

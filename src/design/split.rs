@@ -2,7 +2,7 @@
 //! as the platform's limits allow, each a copy of the same plan.
 
 use super::{etcd, DesignError, Draft, Input, Topic};
-use crate::plan::{Purpose, Traffic};
+use crate::plan::Traffic;
 use crate::prose::{num, plural};
 use crate::sizing::{effective_pods, rank_instances, workers_for, Choice, Demand};
 
@@ -22,10 +22,7 @@ pub fn run(i: &Input, d: &mut Draft) -> Result<(), DesignError> {
         managed: d.managed.is_some(),
         arch: a.arch,
         prefix_delegation: false,
-        types: crate::sizing::TypeFilter {
-            burstable: matches!(a.purpose, Purpose::Learning | Purpose::Development),
-            ..i.machines.types.clone()
-        },
+        types: i.machines.types.for_purpose(a.purpose),
     };
     let choice = choose(i, d, &demand)?;
     let limits = c.limits(a.platform, d.managed.is_some());

@@ -166,16 +166,14 @@ impl Imported {
             self.unknown.push(Fact::Machines);
         }
         let platform = self.plan.spec.platform;
-        let near = crate::prose::nearest(
-            type_name,
-            c.platform(platform)
-                .instances
-                .iter()
-                .map(|i| i.name.as_ref()),
-        );
-        let named = match near.as_slice() {
-            [] => type_name.to_string(),
-            n => format!("{type_name} (did you mean {}?)", n.join(" or ")),
+        let names = c
+            .platform(platform)
+            .instances
+            .iter()
+            .map(|i| i.name.as_ref());
+        let named = match crate::prose::did_you_mean(type_name, names) {
+            Some(d) => format!("{type_name} ({d})"),
+            None => type_name.to_string(),
         };
         if !self.types.contains(&named) {
             self.types.push(named);

@@ -52,15 +52,19 @@ impl TypeFilter {
             && self.max_vcpu.is_none_or(|m| t.cpu <= m)
     }
 
-    /// What the filter keeps for a plan of `purpose` (burstable types for
-    /// learning and development), in words.
-    pub fn describe_for(&self, purpose: crate::plan::Purpose) -> String {
+    /// The filter for a plan of `purpose`: burstable types by default for
+    /// learning and development only.
+    pub fn for_purpose(&self, purpose: crate::plan::Purpose) -> TypeFilter {
         use crate::plan::Purpose::{Development, Learning};
         TypeFilter {
             burstable: matches!(purpose, Learning | Development),
             ..self.clone()
         }
-        .describe()
+    }
+
+    /// What the filter keeps for a plan of `purpose`, in words.
+    pub fn describe_for(&self, purpose: crate::plan::Purpose) -> String {
+        self.for_purpose(purpose).describe()
     }
 
     /// What the filter keeps, in words (for the reasons and `size`).

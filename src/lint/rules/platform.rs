@@ -24,11 +24,8 @@ fn unknown_region(prof: &PlatformProfile, r: &str) -> Option<Hit> {
     if prof.regions.is_empty() {
         return None;
     }
-    let near = crate::prose::nearest(r, prof.regions.keys().map(String::as_str));
-    let help = match near.as_slice() {
-        [] => format!("use a region of `kubeplan profiles {}`", prof.name),
-        n => format!("did you mean {}?", n.join(" or ")),
-    };
+    let help = crate::prose::did_you_mean(r, prof.regions.keys().map(String::as_str))
+        .unwrap_or_else(|| format!("use a region of `kubeplan profiles {}`", prof.name));
     Some(Hit::new(
         "spec.region",
         format!("`{r}` is not a {} region kubeplan knows", prof.title),
