@@ -22,3 +22,4 @@ pub mod report;
 pub mod sizing;
 pub mod units;
 pub mod whatif;
+pub mod workloads;

@@ -6,9 +6,26 @@ use super::{parse_positive, preset_names, Suggest, TableFormat};
 
 #[derive(Debug, Args)]
 pub struct SizeArgs {
-    /// Where the cluster runs
-    #[arg(long, value_parser = parse_platform)]
-    pub platform: crate::plan::Platform,
+    /// Where the cluster runs (with --node-template: optional)
+    #[arg(long, value_parser = parse_platform, required_unless_present = "node_template")]
+    pub platform: Option<crate::plan::Platform>,
+    /// Size for the workloads of Kubernetes manifests (a file, a folder, or -; repeatable):
+    /// Deployments, StatefulSets, DaemonSets, Jobs, … as `helm template` or `kustomize build` print them
+    #[arg(long, value_name = "PATH")]
+    pub workloads: Vec<String>,
+    /// With --workloads: a Kubernetes Node whose allocatable, labels and taints new nodes copy
+    /// ("how many nodes like this one?")
+    #[arg(
+        long,
+        value_name = "NODE.yaml",
+        requires = "workloads",
+        conflicts_with = "instance_type"
+    )]
+    pub node_template: Option<String>,
+    /// With --workloads: Node objects that already exist (a List, a NodeList or single Nodes);
+    /// pods go there first and the answer is the nodes to add
+    #[arg(long, value_name = "NODES", requires = "workloads")]
+    pub nodes: Vec<String>,
     /// Pods at peak (default 100, the questionnaire's)
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub pods: u64,

@@ -102,6 +102,10 @@ pub struct LintArgs {
     /// Print the effective settings (config file, rule levels, ignores, failOn) and exit
     #[arg(long)]
     pub print_config: bool,
+    /// Kubernetes manifests the plans' workers must hold (a file, a folder, or -; repeatable):
+    /// their pods are packed onto the workers as kube-scheduler places them
+    #[arg(long, value_name = "PATH")]
+    pub workloads: Vec<String>,
     #[command(flatten)]
     pub facts: FactArgs,
 }

@@ -14,7 +14,7 @@ use super::{exit, Env};
 use crate::catalog::Catalog;
 use crate::cli::{FailOn, LintArgs};
 use crate::diag::Finding;
-use crate::lint::lint_document;
+use crate::lint::lint_document_with;
 use crate::plan::load::{expand_paths, read_source, LoadError};
 use crate::report::lint::{Ctx, Emitter, FileReport, Format, Part, Run, Sink, Summary};
 use crate::report::Paint;
@@ -38,6 +38,8 @@ struct Settings {
     fail_on: FailOn,
     config: LintConfig,
     supply: crate::import::Supply,
+    /// `--workloads`, read once.
+    workloads: Option<crate::workloads::WorkloadSet>,
 }
 
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
@@ -51,6 +53,10 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         fail_on,
         config,
         supply: super::supply(&args.facts, env)?,
+        workloads: match args.workloads.is_empty() {
+            true => None,
+            false => Some(crate::workloads::read_paths(&args.workloads)?),
+        },
     };
     let files = expand_paths(&args.paths)?;
     let catalog = env.catalog()?;
@@ -122,7 +128,7 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
     // Each document is linted and rendered as it is parsed, then dropped.
     let parsed = crate::import::each_document(source, &s.supply, catalog, |doc| {
         docs += 1;
-        let mut report = lint_document(&doc, catalog);
+        let mut report = lint_document_with(&doc, catalog, s.workloads.as_ref());
         s.config.apply(&name, &mut report);
         let one = FileReport {
             file: name.clone(),

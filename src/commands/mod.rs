@@ -15,6 +15,7 @@ pub mod quorum;
 pub mod reference;
 pub mod rules;
 pub mod size;
+pub mod size_workloads;
 pub mod whatif;
 pub mod write;
 

@@ -7,22 +7,17 @@ use crate::plan::{PodRequests, Traffic};
 use crate::sizing::{rank_instances, size_instance, Choice, Demand};
 
 pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
-    let c = env.catalog()?;
-    let regional;
-    let c = match &args.region {
-        Some(r) => match crate::design::region(c, args.platform, r)? {
-            Some(r) => {
-                regional = c.in_region(args.platform, &r);
-                &regional
-            }
-            None => c,
-        },
-        None => c,
-    };
+    if !args.workloads.is_empty() {
+        return super::size_workloads::run(args, env);
+    }
+    let platform = args.platform.ok_or_else(|| {
+        anyhow::anyhow!("size needs --platform (or --workloads with --node-template)")
+    })?;
+    let c = &*regional_catalog(env, platform, args.region.as_deref())?;
     args.types
-        .check(&c.platform(args.platform).instances)
+        .check(&c.platform(platform).instances)
         .map_err(|e| anyhow::anyhow!(e))?;
-    let managed = args.platform.service().is_some() && !args.self_managed;
+    let managed = platform.service().is_some() && !args.self_managed;
     let demand = Demand {
         pods: args.pods,
         requests: PodRequests {
@@ -42,28 +37,28 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
         TableFormat::Table => 10,
     });
     let choices = match (&args.instance_type, top) {
-        (Some(name), _) => vec![one_type(c, args, &demand, name)?],
-        (None, usize::MAX) => rank_instances(c, args.platform, &demand),
-        (None, k) => crate::sizing::rank_instances_top(c, args.platform, &demand, k.max(1)),
+        (Some(name), _) => vec![one_type(c, args, platform, &demand, name)?],
+        (None, usize::MAX) => rank_instances(c, platform, &demand),
+        (None, k) => crate::sizing::rank_instances_top(c, platform, &demand, k.max(1)),
     };
     if choices.is_empty() {
         anyhow::bail!(
             "no instance type in the {} catalog fits a pod of {} CPU / {} GiB",
-            args.platform,
+            platform,
             args.pod_cpu,
             args.pod_memory
         );
     }
     let shown: Vec<_> = choices.into_iter().take(top.max(1)).collect();
     let sized = crate::report::size::Sized {
-        platform: args.platform,
+        platform,
         max_pods_note: if args.prefix_delegation {
-            c.platform(args.platform).max_pods_note_prefix.as_deref()
+            c.platform(platform).max_pods_note_prefix.as_deref()
         } else {
-            c.platform(args.platform).max_pods_note.as_deref()
+            c.platform(platform).max_pods_note.as_deref()
         }
         .filter(|_| managed),
-        overhead: crate::sizing::node_overhead(c, args.platform),
+        overhead: crate::sizing::node_overhead(c, platform),
         blast_radius: demand.production.then(|| {
             crate::sizing::blast_radius_cap(
                 c,
@@ -71,9 +66,9 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
             )
         }),
         demand: &demand,
-        cost_model: c.platform(args.platform).cost_model.as_ref(),
+        cost_model: c.platform(platform).cost_model.as_ref(),
         sized_for: crate::sizing::effective_pods(c, args.pods, demand.burst),
-        prices: c.platform(args.platform).prices.as_ref(),
+        prices: c.platform(platform).prices.as_ref(),
         choices: &shown,
     };
     let text = match args.format {
@@ -84,19 +79,44 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
+/// The catalog, narrowed to `--region` where one is given.
+pub fn regional_catalog<'e>(
+    env: &'e Env,
+    platform: crate::plan::Platform,
+    region: Option<&str>,
+) -> anyhow::Result<std::borrow::Cow<'e, Catalog>> {
+    let c = env.catalog()?;
+    Ok(
+        match region
+            .map(|r| crate::design::region(c, platform, r))
+            .transpose()?
+            .flatten()
+        {
+            Some(r) => std::borrow::Cow::Owned(c.in_region(platform, &r)),
+            None => std::borrow::Cow::Borrowed(c),
+        },
+    )
+}
+
 /// `--instance-type NAME`: that type alone, or why it cannot be sized.
-fn one_type(c: &Catalog, args: &SizeArgs, demand: &Demand, name: &str) -> anyhow::Result<Choice> {
-    let inst = c.instance(args.platform, name).ok_or_else(|| {
-        let names = c.platform(args.platform).instances.iter().map(|i| i.name.as_ref());
+fn one_type(
+    c: &Catalog,
+    args: &SizeArgs,
+    platform: crate::plan::Platform,
+    demand: &Demand,
+    name: &str,
+) -> anyhow::Result<Choice> {
+    let inst = c.instance(platform, name).ok_or_else(|| {
+        let names = c.platform(platform).instances.iter().map(|i| i.name.as_ref());
         match crate::plan::schema::closest(name, names) {
-            Some(best) => anyhow::anyhow!("no instance type `{name}` in the {} catalog; did you mean `{best}`?", args.platform),
-            None => anyhow::anyhow!("no instance type `{name}` in the {} catalog (`kubeplan size` without --instance-type ranks them all)", args.platform),
+            Some(best) => anyhow::anyhow!("no instance type `{name}` in the {} catalog; did you mean `{best}`?", platform),
+            None => anyhow::anyhow!("no instance type `{name}` in the {} catalog (`kubeplan size` without --instance-type ranks them all)", platform),
         }
     })?;
-    if let Some(why) = c.platform(args.platform).unusable(inst) {
+    if let Some(why) = c.platform(platform).unusable(inst) {
         anyhow::bail!("--instance-type {name}: its series {why}");
     }
-    size_instance(c, args.platform, demand, inst).ok_or_else(|| {
+    size_instance(c, platform, demand, inst).ok_or_else(|| {
         let burst = inst.baseline_cpu.map_or(String::new(), |b| {
             format!(
                 " (a burstable type, sized by the {} of its {} vCPUs it sustains: {}% baseline)",

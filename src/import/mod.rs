@@ -10,7 +10,7 @@
 //! another tool's file through its importer.
 
 pub mod supply;
-pub mod tree;
+pub use crate::plan::tree;
 
 mod ansible;
 mod detect;

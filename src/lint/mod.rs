@@ -27,6 +27,21 @@ pub type Hit = Problem;
 pub struct Ctx<'a> {
     pub plan: &'a ClusterPlan,
     pub catalog: &'a Catalog,
+    /// The workloads `--workloads` gave, for the rules about them.
+    pub workloads: Option<&'a crate::workloads::WorkloadSet>,
+    /// Those workloads packed onto the plan's workers, once.
+    fit: std::cell::OnceCell<crate::workloads::on_plan::OnPlan>,
+}
+
+impl Ctx<'_> {
+    /// The workloads packed onto the plan's workers (None without workloads).
+    pub fn fit(&self) -> Option<&crate::workloads::on_plan::OnPlan> {
+        let set = self.workloads?;
+        Some(
+            self.fit
+                .get_or_init(|| crate::workloads::on_plan::fit_plan(self.catalog, self.plan, set)),
+        )
+    }
 }
 
 /// The findings of one document.
@@ -59,10 +74,16 @@ fn schema_rule(kind: IssueKind) -> (&'static str, Severity) {
 pub fn check_plan(
     plan: &ClusterPlan,
     catalog: &Catalog,
+    workloads: Option<&crate::workloads::WorkloadSet>,
     locate: &dyn Fn(&str) -> Spot,
     reason: &dyn Fn(Fact) -> Option<String>,
 ) -> Vec<Finding> {
-    let ctx = Ctx { plan, catalog };
+    let ctx = Ctx {
+        plan,
+        catalog,
+        workloads,
+        fit: std::cell::OnceCell::new(),
+    };
     let unknown = plan.unknown_facts();
     let mut kept: Vec<(Fact, Vec<&'static str>)> = Vec::new();
     let mut out = Vec::new();
@@ -136,6 +157,15 @@ fn finding(
 
 /// Lints one document: schema findings, then (when the schema holds) every rule.
 pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
+    lint_document_with(doc, catalog, None)
+}
+
+/// Lints one document, with the workloads its pools must hold.
+pub fn lint_document_with(
+    doc: &Document,
+    catalog: &Catalog,
+    workloads: Option<&crate::workloads::WorkloadSet>,
+) -> DocReport {
     let mut report = DocReport::default();
     let locate = |field: &str| match doc.locs.spot(field) {
         Some(s) => s.clone(),
@@ -162,7 +192,7 @@ pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
         };
         report
             .findings
-            .extend(check_plan(plan, catalog, &locate, &reason));
+            .extend(check_plan(plan, catalog, workloads, &locate, &reason));
         let at = locate(&format!("metadata.annotations.{IGNORE_ANNOTATION}"));
         report
             .findings
@@ -212,6 +242,7 @@ pub fn lint_plan(plan: &ClusterPlan, catalog: &Catalog) -> Vec<Finding> {
     check_plan(
         plan,
         catalog,
+        None,
         &|field| Spot::new(Pos::default(), field),
         &|_| None,
     )

@@ -68,6 +68,9 @@ pub static RULES: &[&Rule] = &[
     &rules::installer::KUBESPRAY_CONTROL_PLANE_EMPTY,
     &rules::installer::KUBESPRAY_ETCD_EVEN,
     &rules::installer::CLUSTER_API_EVEN_STACKED_CONTROL_PLANE,
+    &rules::workloads::WORKLOAD_DOES_NOT_FIT,
+    &rules::workloads::WORKLOAD_HPA_MAX_DOES_NOT_FIT,
+    &rules::workloads::WORKLOAD_BEST_EFFORT,
 ];
 
 /// Looks a rule up by id.

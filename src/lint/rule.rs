@@ -81,6 +81,9 @@ pub struct Rule {
     pub fix: &'static str,
     /// A complete plan that fires the rule, its line marked `# <- fires here`.
     pub example: &'static str,
+    /// For a rule about a plan's workloads: the manifests (`--workloads`)
+    /// the example is linted with.
+    pub example_workloads: Option<&'static str>,
     /// The smallest edits (find, replace) that make the example right.
     pub near_miss: &'static [(&'static str, &'static str)],
     /// None for the schema rules, which the loader reports.

@@ -318,7 +318,7 @@ pub fn parse_yaml(source: &Source) -> Result<Vec<Spanned<Node>>, LoadError> {
         .map_err(|e| yaml_error(source, e))
 }
 
-pub(super) fn yaml_error(source: &Source, e: serde_saphyr::Error) -> LoadError {
+pub fn yaml_error(source: &Source, e: serde_saphyr::Error) -> LoadError {
     let reason = yaml_reason(&e.without_snippet().to_string());
     match e.location().map(Pos::at) {
         Some(p) if p.line > 0 => LoadError::Parse {

@@ -11,6 +11,7 @@ pub mod node;
 pub mod origin;
 pub mod rule_ref;
 pub mod schema;
+pub mod tree;
 pub mod view;
 pub mod yaml;
 

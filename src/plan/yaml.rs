@@ -31,7 +31,18 @@ pub(super) fn parse_options() -> serde_saphyr::Options {
     }
 }
 
-pub(super) fn yaml_reason(raw: &str) -> String {
+/// How Kubernetes manifests are read (`--workloads`): as plans, but as deep
+/// as a CustomResourceDefinition's OpenAPI schema nests (Argo CD's are ~40).
+pub fn manifest_options() -> serde_saphyr::Options {
+    let mut o = parse_options();
+    if let Some(b) = o.budget.as_mut() {
+        b.max_depth = 256;
+        b.flow_nesting_limit = 256;
+    }
+    o
+}
+
+pub fn yaml_reason(raw: &str) -> String {
     let mut text = raw.trim().to_string();
     if let Some(i) = text.rfind(" at line ") {
         text.truncate(i);

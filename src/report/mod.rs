@@ -12,6 +12,7 @@ pub mod schemas;
 pub mod size;
 pub mod stream;
 pub mod whatif;
+pub mod workloads;
 
 use anstyle::{AnsiColor, Style};
 

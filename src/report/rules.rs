@@ -35,6 +35,7 @@ pub fn rule_json(r: &Rule, c: &Catalog) -> Value {
         "whyItMatters": d.why,
         "fix": d.fix,
         "example": r.example,
+        "exampleWorkloads": r.example_workloads,
     })
 }
 
@@ -57,7 +58,9 @@ pub fn explain(r: &Rule, c: &Catalog, paint: Paint) -> String {
         d.fix,
         paint.bold("Example (a plan that fires it)"),
         r.example
-    )
+    ) + &r.example_workloads.map_or(String::new(), |w| {
+        format!("\n{}\n{w}", paint.bold("With the workloads (--workloads)"))
+    })
 }
 
 /// One rule's section, headings at `level`.
@@ -73,7 +76,9 @@ pub fn rule_markdown(r: &Rule, c: &Catalog, level: usize) -> String {
         why = d.why,
         fix = d.fix,
         example = r.example,
-    )
+    ) + &r.example_workloads.map_or(String::new(), |w| {
+        format!("\nWith the workloads (`--workloads`):\n\n```yaml\n{w}```\n")
+    })
 }
 
 /// The whole rule reference (`docs/rules.md`, from the built-in catalog).

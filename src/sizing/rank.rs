@@ -374,7 +374,7 @@ pub fn rank_instances_top(c: &Catalog, platform: Platform, d: &Demand, k: usize)
 
 /// The types a demand's filter keeps; where the region has prices, only
 /// priced ones (a type without one cannot be ranked by cost).
-fn candidates<'a>(
+pub fn candidates<'a>(
     c: &'a Catalog,
     platform: Platform,
     d: &'a Demand,

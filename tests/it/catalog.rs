@@ -14,23 +14,8 @@ use kubeplan::catalog::instances::catalog;
 use kubeplan::catalog::{Catalog, InstanceType};
 use kubeplan::plan::Platform;
 
+use crate::common::reference;
 use crate::constraints::table;
-
-/// A file of `../shared/reference/` beside the checkout, or None (and a
-/// loud line) where there is none.
-fn reference(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference")
-        .join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    eprintln!(
-        "\n*** SKIPPED: {} is not beside this checkout; the catalog was not held to it ***\n",
-        p.display()
-    );
-    None
-}
 
 /// A TSV file's rows by column name (comment lines skipped).
 fn rows(path: &PathBuf) -> Vec<BTreeMap<String, String>> {

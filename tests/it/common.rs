@@ -53,3 +53,19 @@ pub fn assert_current(rel: &str, generated: &str) {
         "{rel} is stale: run `KUBEPLAN_BLESS=1 cargo test` to rewrite it"
     );
 }
+
+/// A file of `../shared/reference/` beside the checkout, or None (and a
+/// loud line) where there is none.
+pub fn reference(rel: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference")
+        .join(rel);
+    if p.exists() {
+        return Some(p);
+    }
+    eprintln!(
+        "\n*** SKIPPED: {} is not beside this checkout; the checks that read it did not run ***\n",
+        p.display()
+    );
+    None
+}

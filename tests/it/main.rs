@@ -25,3 +25,4 @@ mod rules;
 mod sizing;
 mod snapshots;
 mod whatif;
+mod workloads_upstream;

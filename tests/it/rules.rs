@@ -3,12 +3,19 @@
 
 use kubeplan::catalog::Catalog;
 use kubeplan::diag::Finding;
-use kubeplan::lint::{lint_document, RULES};
+use kubeplan::lint::{lint_document_with, RULES};
 use kubeplan::plan::load::source_from_bytes;
 
 const MARK: &str = "# <- fires here";
 
 fn lint_text(text: &str) -> Vec<Finding> {
+    lint_with(text, None)
+}
+
+/// Lints a plan text with the workloads a rule's example names.
+fn lint_with(text: &str, workloads: Option<&str>) -> Vec<Finding> {
+    let workloads =
+        workloads.map(|w| kubeplan::workloads::read_text("example.workloads.yaml", w).unwrap());
     let source =
         source_from_bytes("example.yaml".into(), text.as_bytes().to_vec()).expect("readable");
     // A file that does not parse is one `input-unreadable` finding, as lint
@@ -17,7 +24,7 @@ fn lint_text(text: &str) -> Vec<Finding> {
     match kubeplan::import::documents(source, &supply, Catalog::builtin()) {
         Ok(docs) => docs
             .iter()
-            .flat_map(|d| lint_document(d, Catalog::builtin()).findings)
+            .flat_map(|d| lint_document_with(d, Catalog::builtin(), workloads.as_ref()).findings)
             .collect(),
         Err(e) => vec![kubeplan::lint::unreadable(&e)],
     }
@@ -131,7 +138,7 @@ fn every_rule_is_documented() {
 /// What is wrong with a rule's firing example, if anything.
 fn example_problem(r: &kubeplan::lint::Rule) -> Option<String> {
     let line = r.example.lines().position(|l| l.contains(MARK))? as u32 + 1;
-    let findings = lint_text(r.example);
+    let findings = lint_with(r.example, r.example_workloads);
     let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
     if hits.is_empty() {
         let got: Vec<&str> = findings.iter().map(|f| f.rule).collect();
@@ -170,7 +177,7 @@ fn near_miss_problem(r: &kubeplan::lint::Rule) -> Option<String> {
         }
         text = text.replacen(from, to, 1);
     }
-    let findings = lint_text(&text);
+    let findings = lint_with(&text, r.example_workloads);
     let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
     (!hits.is_empty()).then(|| format!("near miss still fires: {hits:?}"))
 }

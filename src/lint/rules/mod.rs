@@ -11,6 +11,7 @@
 macro_rules! rule {
     ($name:ident: $id:literal, $policy:expr, $check:expr,
      $(needs: [$($need:ident),* $(,)?],)?
+     $(workloads: $workloads:literal,)?
      summary: $summary:literal, what: $what:literal, why: $why:literal, fix: $fix:literal,
      near_miss: [$(($from:literal, $to:literal $(,)?)),* $(,)?] $(,)?) => {
         pub static $name: Rule = Rule {
@@ -24,8 +25,19 @@ macro_rules! rule {
             why: $why,
             fix: $fix,
             example: include_str!(concat!("examples/", $id, ".yaml")),
+            example_workloads: example_workloads!($($workloads)?),
             near_miss: &[$(($from, $to)),*],
         };
+    };
+}
+
+/// The manifests a workload rule's example is linted with.
+macro_rules! example_workloads {
+    () => {
+        None
+    };
+    ($file:literal) => {
+        Some(include_str!(concat!("examples/", $file)))
     };
 }
 
@@ -50,3 +62,4 @@ pub mod scale;
 pub mod schema;
 pub mod storage;
 pub mod tooling;
+pub mod workloads;
