@@ -219,6 +219,9 @@ pub struct PlatformProfile {
     /// Series the platform's plans cannot use, and why.
     #[serde(default)]
     pub unsupported_series: Option<UnsupportedSeries>,
+    /// The extended resource each type's accelerators are scheduled as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accelerators: Option<Accelerators>,
     /// The CNI's node agent, which every node runs.
     pub cni_agent: DaemonSet,
     /// What the max-pods figures assume (stated by `size`).
@@ -406,7 +409,30 @@ pub struct UnsupportedSeries {
     pub why: String,
 }
 
+/// The extended resource (the device plugin's name) a type's GPUs are
+/// requested as: `default`, unless its series is listed (`none`: no
+/// resource kubeplan knows of).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Accelerators {
+    pub default: String,
+    #[serde(default)]
+    pub series: BTreeMap<String, String>,
+    pub source: String,
+}
+
 impl PlatformProfile {
+    /// The extended resource a type's GPUs are requested as (None: the
+    /// type has none, or none kubeplan knows the name of).
+    pub fn gpu_resource(&self, t: &InstanceType) -> Option<&str> {
+        if t.gpus == 0 {
+            return None;
+        }
+        let a = self.accelerators.as_ref()?;
+        let named = t.series.as_deref().and_then(|s| a.series.get(s));
+        Some(named.unwrap_or(&a.default).as_str()).filter(|r| *r != "none")
+    }
+
     /// Why a plan of this platform cannot use the type, if it cannot.
     pub fn unusable(&self, t: &InstanceType) -> Option<&str> {
         let u = self.unsupported_series.as_ref()?;

@@ -30,6 +30,7 @@ pub fn daemon_load(groups: &[Group], m: &Machine) -> (super::model::Res, i64) {
             instance_type: None,
             price_per_hour: None,
             weight: 0.0,
+            live: Vec::new(),
         }],
         ..Cluster::default()
     };
@@ -171,6 +172,25 @@ pub fn machines(o: &Options, n: &Need) -> Vec<Machine> {
         .collect()
 }
 
+/// The machine of a need with the lowest cost floor: where a ranking of
+/// its pool starts before the pool is ranked.
+pub fn cheapest_floor(
+    o: &Options,
+    set: &WorkloadSet,
+    groups: &[Group],
+    n: &Need,
+) -> Option<Machine> {
+    let mine = members(o, set, groups, n);
+    machines(o, n)
+        .into_iter()
+        .filter_map(|m| {
+            let b = bound(groups, &mine, &m)?;
+            Some((b.nodes.max(1) as f64 * m.price.unwrap_or(m.weight), m))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.name.cmp(&b.1.name)))
+        .map(|x| x.1)
+}
+
 /// A candidate machine for one pool, packed with the others fixed.
 #[derive(Debug, Clone)]
 pub struct Ranked {
@@ -188,8 +208,30 @@ pub fn members(o: &Options, set: &WorkloadSet, groups: &[Group], n: &Need) -> Ve
         .collect()
 }
 
+/// A pool's own pending pods (its DaemonSet misfits too) and cost in an
+/// outcome: what ranks its machines (the other pools are the same for
+/// every candidate).
+fn own_key(o: &Options, outcome: &Outcome, pool: u32) -> (u64, f64) {
+    let pend: u64 = outcome
+        .pending
+        .iter()
+        .filter(|p| outcome.groups[p.group as usize].pool == Some(pool))
+        .map(|p| u64::from(p.pods))
+        .sum::<u64>()
+        + outcome
+            .daemon_misfits
+            .iter()
+            .filter(|(_, n)| outcome.cluster.nodes[*n].pool == pool)
+            .count() as u64;
+    (pend, super::size::cost_of(o, &outcome.cluster, Some(pool)))
+}
+
 /// Ranks machines for pool `which`, the other pools fixed: the best `k`,
-/// cheapest first (fewest pending pods before cost).
+/// fewest pending pods first, then cheapest. Candidates are packed in the
+/// order of their cost floor (the fluid bound, grown by the zone share a
+/// zone loss takes), first without the room for a zone loss, ranked by
+/// that packing grown by the same share, until no floor can beat the k-th;
+/// the best few are then sized to survive the loss and ranked by that.
 pub fn rank(
     o: &Options,
     set: &WorkloadSet,
@@ -206,51 +248,111 @@ pub fn rank(
     } else {
         1.0
     };
+    let hours = o.catalog.kubernetes.sizing.hours_per_month;
     let mut order: Vec<(f64, Machine, Bound)> = machines(o, &n)
         .into_iter()
         .filter(|m| !m.name.is_empty())
         .filter_map(|m| {
             let b = bound(groups, &mine, &m)?;
-            let unit = m.price.unwrap_or(m.weight);
+            let unit = m.price.map_or(m.weight, |p| p * hours);
             Some(((b.nodes as f64 * spare).ceil() * unit, m, b))
         })
         .collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.name.cmp(&b.1.name)));
-    let hours = o.catalog.kubernetes.sizing.hours_per_month;
-    let mut out: Vec<(u64, f64, Ranked)> = Vec::new();
-    for (floor, m, b) in order {
-        let floor = if m.price.is_some() {
-            floor * hours
-        } else {
-            floor
-        };
-        if out.len() >= k && out.iter().filter(|r| r.0 == 0).count() >= k && floor > out[k - 1].1 {
+    let keep = k.max(1) + 2;
+    let first = pack_without_loss(o, set, groups, fixed, which, &order, keep, spare);
+    let best: Vec<(Machine, Bound)> = first.into_iter().take(keep).map(|r| (r.2, r.3)).collect();
+    let mut out = with_loss(o, set, groups, fixed, which, &best);
+    out.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.machine.name.cmp(&b.2.machine.name))
+    });
+    out.into_iter().take(k).map(|r| r.2).collect()
+}
+
+/// Candidates packed without room for a zone loss, two at a time (one
+/// per core), in the order of their cost floor, until no floor can beat
+/// the `keep`-th: (pending, packed cost grown by `spare`, machine, bound).
+#[allow(clippy::too_many_arguments)]
+fn pack_without_loss(
+    o: &Options,
+    set: &WorkloadSet,
+    groups: &[Group],
+    fixed: &[(Need, Machine)],
+    which: usize,
+    order: &[(f64, Machine, Bound)],
+    keep: usize,
+    spare: f64,
+) -> Vec<(u64, f64, Machine, Bound)> {
+    let pool = (o.existing.len() + which) as u32;
+    let mut first: Vec<(u64, f64, Machine, Bound)> = Vec::new();
+    for pair in order.chunks(2) {
+        let settled = first.iter().filter(|r| r.0 == 0).count() >= keep;
+        if settled && pair[0].0 > first[keep - 1].1 {
             break;
         }
-        let mut pools = fixed.to_vec();
-        pools[which].1 = m.clone();
-        let outcome = evaluate(o, set, groups, &pools);
-        let pend: u64 = outcome
-            .pending
-            .iter()
-            .map(|p| u64::from(p.pods))
-            .sum::<u64>()
-            + outcome.daemon_misfits.len() as u64;
-        let key = (pend, outcome.cost);
-        let at = out.partition_point(|r| (r.0, r.1) <= key);
-        out.insert(
-            at,
-            (
-                pend,
-                outcome.cost,
-                Ranked {
-                    machine: m,
-                    bound: b,
-                    outcome,
-                },
-            ),
-        );
-        out.truncate(k.max(1) * 4);
+        let packed: Vec<(u64, f64)> = std::thread::scope(|s| {
+            let runs: Vec<_> = pair
+                .iter()
+                .map(|(_, m, _)| {
+                    s.spawn(move || {
+                        let mut pools = fixed.to_vec();
+                        pools[which].1 = m.clone();
+                        let outcome = evaluate(o, set, groups, &pools, false);
+                        own_key(o, &outcome, pool)
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|r| r.join().unwrap_or((u64::MAX, f64::MAX)))
+                .collect()
+        });
+        for ((_, m, b), (pend, own)) in pair.iter().zip(packed) {
+            let key = (pend, own * spare);
+            let at = first.partition_point(|r| (r.0, r.1) <= key);
+            first.insert(at, (key.0, key.1, m.clone(), b.clone()));
+        }
+        first.truncate(keep * 2);
     }
-    out.into_iter().take(k).map(|r| r.2).collect()
+    first
+}
+
+/// The best candidates sized to survive a zone loss, two at a time.
+fn with_loss(
+    o: &Options,
+    set: &WorkloadSet,
+    groups: &[Group],
+    fixed: &[(Need, Machine)],
+    which: usize,
+    best: &[(Machine, Bound)],
+) -> Vec<(u64, f64, Ranked)> {
+    let pool = (o.existing.len() + which) as u32;
+    let mut out: Vec<(u64, f64, Ranked)> = Vec::new();
+    for pair in best.chunks(2) {
+        std::thread::scope(|s| {
+            let runs: Vec<_> = pair
+                .iter()
+                .map(|(m, b)| {
+                    s.spawn(move || {
+                        let mut pools = fixed.to_vec();
+                        pools[which].1 = m.clone();
+                        let outcome = evaluate(o, set, groups, &pools, o.survive);
+                        let (pend, own) = own_key(o, &outcome, pool);
+                        (
+                            pend,
+                            own,
+                            Ranked {
+                                machine: m.clone(),
+                                bound: b.clone(),
+                                outcome,
+                            },
+                        )
+                    })
+                })
+                .collect();
+            out.extend(runs.into_iter().filter_map(|r| r.join().ok()));
+        });
+    }
+    out
 }

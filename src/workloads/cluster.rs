@@ -28,6 +28,8 @@ pub struct Pool {
     pub price_per_hour: Option<f64>,
     /// What a node weighs where there is no price (the platform's cost model).
     pub weight: f64,
+    /// Live nodes opened in each zone (index: zone + 1; 0 for no zone).
+    pub live: Vec<u32>,
 }
 
 /// One node.
@@ -107,6 +109,7 @@ impl Cluster {
 
     /// A new empty node of a pool in a zone; returns its index.
     pub fn open(&mut self, pool: u32, zone: Option<u32>) -> usize {
+        self.bump(pool, zone, 1);
         let p = &self.pools[pool as usize];
         let name = format!("{}-{}", p.name, self.nodes.len() + 1);
         self.nodes.push(Node {
@@ -121,6 +124,22 @@ impl Cluster {
             down: false,
         });
         self.nodes.len() - 1
+    }
+
+    /// Counts a node opened (1) or gone (-1) in a pool's zone.
+    pub fn bump(&mut self, pool: u32, zone: Option<u32>, by: i32) {
+        let at = zone.map_or(0, |z| z as usize + 1);
+        let live = &mut self.pools[pool as usize].live;
+        if live.len() <= at {
+            live.resize(at + 1, 0);
+        }
+        live[at] = live[at].saturating_add_signed(by);
+    }
+
+    /// Live nodes a pool opened in a zone.
+    pub fn live(&self, pool: u32, zone: Option<u32>) -> u32 {
+        let at = zone.map_or(0, |z| z as usize + 1);
+        self.pools[pool as usize].live.get(at).copied().unwrap_or(0)
     }
 
     /// Nodes per zone of a pool (live ones).

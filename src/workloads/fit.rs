@@ -4,8 +4,6 @@
 //! PodTopologySpread (`DoNotSchedule` constraints). Preferred terms and
 //! `ScheduleAnyway` constraints only score nodes: they never block a fit.
 
-use std::collections::BTreeMap;
-
 use super::cluster::{node_matches, untolerated, Cluster, Group, Node, HOSTNAME, ZONE, ZONE_BETA};
 use super::model::{PodTerm, Res};
 
@@ -150,27 +148,87 @@ pub fn domain_count(
     }
 }
 
+/// Why a pod does not fit a node, as kube-scheduler's filters say it
+/// (the text is made only for the pods that stay pending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfit {
+    Cpu,
+    Memory,
+    Ephemeral,
+    /// The pod's `n`th extended resource.
+    Ext(u16),
+    Pods,
+    /// The node pool's `n`th taint.
+    Taint(u16),
+    Selector,
+    Ports,
+    AntiAffinity,
+    ExistingAntiAffinity,
+    Affinity,
+    Spread,
+    Down,
+}
+
+impl Unfit {
+    /// The scheduler's words for it.
+    pub fn text(self, c: &Cluster, n: &Node, g: &Group) -> String {
+        match self {
+            Unfit::Cpu => "Insufficient cpu".into(),
+            Unfit::Memory => "Insufficient memory".into(),
+            Unfit::Ephemeral => "Insufficient ephemeral-storage".into(),
+            Unfit::Ext(i) => format!("Insufficient {}", g.pod.requests.ext[i as usize].0),
+            Unfit::Pods => "Too many pods".into(),
+            Unfit::Taint(i) => {
+                let t = &c.pools[n.pool as usize].taints[i as usize];
+                let v = if t.value.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", t.value)
+                };
+                format!("node(s) had untolerated taint {{{}{v}}}", t.key)
+            }
+            Unfit::Selector => "node(s) didn't match Pod's node affinity/selector".into(),
+            Unfit::Ports => "node(s) didn't have free ports for the requested pod ports".into(),
+            Unfit::AntiAffinity => "node(s) didn't match pod anti-affinity rules".into(),
+            Unfit::ExistingAntiAffinity => {
+                "node(s) didn't satisfy existing pods anti-affinity rules".into()
+            }
+            Unfit::Affinity => "node(s) didn't match pod affinity rules".into(),
+            Unfit::Spread => "node(s) didn't match pod topology spread constraints".into(),
+            Unfit::Down => "node(s) were unschedulable".into(),
+        }
+    }
+
+    /// Whether more nodes of the pool would hold the pod.
+    pub fn capacity(self) -> bool {
+        matches!(
+            self,
+            Unfit::Cpu | Unfit::Memory | Unfit::Ephemeral | Unfit::Ext(_) | Unfit::Pods
+        )
+    }
+}
+
 /// How many pods of a request a node's free resources hold, or the first
 /// resource short (`Insufficient cpu`, `Too many pods`).
-pub fn resource_room(free: &Res, free_pods: i64, req: &Res) -> Result<u32, String> {
+pub fn resource_room(free: &Res, free_pods: i64, req: &Res) -> Result<u32, Unfit> {
     if free_pods <= 0 {
-        return Err("Too many pods".into());
+        return Err(Unfit::Pods);
     }
     let mut room = free_pods;
-    let mut check = |name: &str, have: i64, want: i64| {
+    let mut check = |why: Unfit, have: i64, want: i64| {
         if want > 0 {
             if have < want {
-                return Err(format!("Insufficient {name}"));
+                return Err(why);
             }
             room = room.min(have / want);
         }
         Ok(())
     };
-    check("cpu", free.cpu, req.cpu)?;
-    check("memory", free.memory, req.memory)?;
-    check("ephemeral-storage", free.ephemeral, req.ephemeral)?;
-    for (name, want) in &req.ext {
-        check(name, free.ext(name), *want)?;
+    check(Unfit::Cpu, free.cpu, req.cpu)?;
+    check(Unfit::Memory, free.memory, req.memory)?;
+    check(Unfit::Ephemeral, free.ephemeral, req.ephemeral)?;
+    for (i, (name, want)) in req.ext.iter().enumerate() {
+        check(Unfit::Ext(i as u16), free.ext(name), *want)?;
     }
     Ok(u32::try_from(room).unwrap_or(u32::MAX))
 }
@@ -186,18 +244,14 @@ fn port_conflict(used: &[(String, String, u32)], want: &[(String, String, u32)])
 
 /// The fit of one group on one node that does not change as pods are
 /// placed: taints, selectors, node affinity.
-pub fn static_fit(c: &Cluster, n: &Node, g: &Group) -> Result<(), String> {
+pub fn static_fit(c: &Cluster, n: &Node, g: &Group) -> Result<(), Unfit> {
     let pool = &c.pools[n.pool as usize];
     if let Some(t) = untolerated(&g.pod, &pool.taints) {
-        let v = if t.value.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", t.value)
-        };
-        return Err(format!("node(s) had untolerated taint {{{}{v}}}", t.key));
+        let i = pool.taints.iter().position(|x| x == t).unwrap_or(0);
+        return Err(Unfit::Taint(i as u16));
     }
     if !node_matches(c, n, &g.pod) {
-        return Err("node(s) didn't match Pod's node affinity/selector".into());
+        return Err(Unfit::Selector);
     }
     Ok(())
 }
@@ -211,25 +265,25 @@ pub fn dynamic_room(
     groups: &[Group],
     g: u32,
     n: &Node,
-) -> Result<u32, String> {
+) -> Result<u32, Unfit> {
     let grp = &groups[g as usize];
     let mut room = resource_room(&n.free, n.free_pods, &grp.pod.requests)?;
     if !grp.pod.host_ports.is_empty() {
         if port_conflict(&n.ports, &grp.pod.host_ports) {
-            return Err("node(s) didn't have free ports for the requested pod ports".into());
+            return Err(Unfit::Ports);
         }
         room = room.min(1);
     }
     for t in &rel.anti[g as usize] {
         match domain_count(c, counts, n, &t.key, &t.groups) {
-            Some(k) if k > 0 => return Err("node(s) didn't match pod anti-affinity rules".into()),
+            Some(k) if k > 0 => return Err(Unfit::AntiAffinity),
             Some(_) if t.own => room = room.min(1),
             _ => {}
         }
     }
     for (h, key) in &rel.anti_of[g as usize] {
         if domain_count(c, counts, n, key, &[*h]).unwrap_or(0) > 0 {
-            return Err("node(s) didn't satisfy existing pods anti-affinity rules".into());
+            return Err(Unfit::ExistingAntiAffinity);
         }
     }
     let terms = &rel.affinity[g as usize];
@@ -241,7 +295,7 @@ pub fn dynamic_room(
         if !first {
             for t in terms {
                 if domain_count(c, counts, n, &t.key, &t.groups).unwrap_or(0) == 0 {
-                    return Err("node(s) didn't match pod affinity rules".into());
+                    return Err(Unfit::Affinity);
                 }
             }
         } else {
@@ -249,181 +303,4 @@ pub fn dynamic_room(
         }
     }
     Ok(room)
-}
-
-/// One `DoNotSchedule` constraint while a group is placed: matching pods
-/// per domain, and which domains count (those of nodes the pod's node
-/// affinity accepts under `nodeAffinityPolicy: Honor`, and whose taints it
-/// tolerates only under `nodeTaintsPolicy: Honor`).
-#[derive(Debug, Clone)]
-pub struct SpreadState {
-    pub key: String,
-    pub max_skew: u32,
-    pub min_domains: u32,
-    pub own: bool,
-    domain_of: Vec<Option<u32>>,
-    values: BTreeMap<String, u32>,
-    counts: Vec<u32>,
-    eligible: Vec<bool>,
-    /// count -> eligible domains with it.
-    hist: BTreeMap<u32, u32>,
-}
-
-impl SpreadState {
-    /// The constraints of group `g` over the cluster's nodes; with `grow`,
-    /// the zones its pool may open nodes in are domains too (empty until
-    /// then), as Karpenter counts the zones a NodePool can launch in.
-    pub fn new(
-        c: &Cluster,
-        rel: &Relations,
-        groups: &[Group],
-        g: u32,
-        grow: bool,
-    ) -> Vec<SpreadState> {
-        let grp = &groups[g as usize];
-        let mut out = Vec::new();
-        for (s, t) in grp.pod.spread.iter().zip(&rel.spread[g as usize]) {
-            let mut st = SpreadState {
-                key: s.topology_key.clone(),
-                max_skew: s.max_skew,
-                min_domains: s.min_domains.unwrap_or(1),
-                own: t.own,
-                domain_of: Vec::new(),
-                values: BTreeMap::new(),
-                counts: Vec::new(),
-                eligible: Vec::new(),
-                hist: BTreeMap::new(),
-            };
-            for i in 0..c.nodes.len() {
-                st.add_node(c, groups, g, i, &t.groups);
-            }
-            if let Some(pool) = grp
-                .pool
-                .filter(|_| grow && matches!(st.key.as_str(), ZONE | ZONE_BETA))
-            {
-                st.add_open_zones(c, grp, pool);
-            }
-            out.push(st);
-        }
-        out
-    }
-
-    /// Takes a node (new or existing) into the domains.
-    pub fn add_node(&mut self, c: &Cluster, groups: &[Group], g: u32, i: usize, matching: &[u32]) {
-        let n = &c.nodes[i];
-        let value = if n.down { None } else { c.label(n, &self.key) };
-        let Some(value) = value else {
-            self.domain_of.push(None);
-            return;
-        };
-        let next = self.values.len() as u32;
-        let d = *self.values.entry(value.to_string()).or_insert(next);
-        if d as usize == self.counts.len() {
-            self.counts.push(0);
-            self.eligible.push(false);
-        }
-        self.domain_of.push(Some(d));
-        let grp = &groups[g as usize];
-        let spread = grp.pod.spread.iter().find(|s| s.topology_key == self.key);
-        let honor_aff = spread.is_none_or(|s| s.honor_affinity);
-        let honor_taints = spread.is_some_and(|s| s.honor_taints);
-        // Counted: a node with every constraint's key that the policies admit.
-        let counted = grp
-            .pod
-            .spread
-            .iter()
-            .all(|s| c.label(n, &s.topology_key).is_some())
-            && (!honor_aff || node_matches(c, n, &grp.pod))
-            && (!honor_taints || untolerated(&grp.pod, &c.pools[n.pool as usize].taints).is_none());
-        if !counted {
-            return;
-        }
-        let d = d as usize;
-        if self.eligible[d] {
-            self.unhist(self.counts[d]);
-        }
-        self.counts[d] += matching.iter().map(|&h| n.count(h)).sum::<u32>();
-        self.eligible[d] = true;
-        *self.hist.entry(self.counts[d]).or_default() += 1;
-    }
-
-    /// The zones a pool may open a node in, as domains the pod's node
-    /// affinity accepts.
-    fn add_open_zones(&mut self, c: &Cluster, grp: &Group, pool: u32) {
-        for &z in &c.pools[pool as usize].open_zones {
-            let probe = Node {
-                name: String::new(),
-                pool,
-                zone: Some(z),
-                free: Res::default(),
-                free_pods: 0,
-                groups: Vec::new(),
-                ports: Vec::new(),
-                existing: false,
-                down: false,
-            };
-            if !node_matches(c, &probe, &grp.pod) {
-                continue;
-            }
-            let value = &c.zones[z as usize];
-            let next = self.values.len() as u32;
-            let d = *self.values.entry(value.clone()).or_insert(next) as usize;
-            if d == self.counts.len() {
-                self.counts.push(0);
-                self.eligible.push(false);
-            }
-            if !self.eligible[d] {
-                self.eligible[d] = true;
-                *self.hist.entry(self.counts[d]).or_default() += 1;
-            }
-        }
-    }
-
-    fn unhist(&mut self, k: u32) {
-        if let Some(v) = self.hist.get_mut(&k) {
-            *v -= 1;
-            if *v == 0 {
-                self.hist.remove(&k);
-            }
-        }
-    }
-
-    fn min(&self) -> u32 {
-        let domains: u32 = self.hist.values().sum();
-        if domains < self.min_domains {
-            return 0;
-        }
-        self.hist.keys().next().copied().unwrap_or(0)
-    }
-
-    /// Whether one more pod on node `i` keeps the skew.
-    pub fn allows(&self, i: usize) -> bool {
-        let Some(Some(d)) = self.domain_of.get(i) else {
-            return false;
-        };
-        let after = self.counts[*d as usize] + u32::from(self.own);
-        after.saturating_sub(self.min()) <= self.max_skew
-    }
-
-    /// A pod placed on node `i`.
-    pub fn placed(&mut self, i: usize) {
-        if !self.own {
-            return;
-        }
-        if let Some(Some(d)) = self.domain_of.get(i).copied() {
-            let d = d as usize;
-            if self.eligible[d] {
-                self.unhist(self.counts[d]);
-                *self.hist.entry(self.counts[d] + 1).or_default() += 1;
-            }
-            self.counts[d] += 1;
-        }
-    }
-
-    /// The matching pods of a zone domain (to choose where a new node opens).
-    pub fn count_of(&self, value: &str) -> u32 {
-        self.values
-            .get(value)
-            .map_or(0, |&d| self.counts[d as usize])
-    }
 }

@@ -4,6 +4,7 @@
 pub mod choose;
 pub mod cluster;
 pub mod fit;
+pub mod free;
 pub mod model;
 pub mod nodes;
 pub mod on_plan;
@@ -16,6 +17,7 @@ pub mod requests;
 pub mod result;
 pub mod result_build;
 pub mod size;
+pub mod spread;
 pub mod survive;
 
 pub use model::*;

@@ -33,8 +33,10 @@ fn pool(c: &Catalog, plan: &ClusterPlan, w: &WorkerPool) -> Pool {
         memory: (a.memory_gib * 1_073_741_824.0).floor() as i64,
         ..Res::default()
     };
-    if let Some(g) = inst.map(|i| i.gpus).filter(|g| *g > 0) {
-        alloc.set("nvidia.com/gpu", i64::from(g));
+    if let Some(i) = inst {
+        if let Some(r) = c.platform(platform).gpu_resource(i) {
+            alloc.set(r, i64::from(i.gpus));
+        }
     }
     let (arch, os) = (w.arch.to_string(), w.os.to_string());
     let mut labels = BTreeMap::from([
@@ -56,6 +58,7 @@ fn pool(c: &Catalog, plan: &ClusterPlan, w: &WorkerPool) -> Pool {
         instance_type: w.instance_type.clone(),
         price_per_hour: inst.and_then(|i| i.price_per_hour),
         weight: 0.0,
+        live: Vec::new(),
     }
 }
 

@@ -2,8 +2,12 @@
 //! as Cluster Autoscaler's binpacking estimator orders them), with the full
 //! fit of `fit.rs`; new nodes open in a group's pool when none fits.
 
-use super::cluster::{Cluster, Group, HOSTNAME, ZONE, ZONE_BETA};
-use super::fit::{dynamic_room, static_fit, Counts, Relations, SpreadState};
+use super::cluster::{Cluster, Group, ZONE, ZONE_BETA};
+use super::fit::{dynamic_room, static_fit, Counts, Relations, Unfit};
+use super::spread::SpreadState;
+
+/// The group whose static fits are cached, and the fits per pool and zone.
+type Statics = (u32, Vec<Option<Result<(), Unfit>>>);
 
 /// Pods of a group that found no node, and the scheduler's reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +29,10 @@ pub struct Packer<'a> {
     pub daemon_misfits: Vec<(u32, usize)>,
     /// Whether new nodes may open.
     pub grow: bool,
+    /// The static fit of the group being placed, per pool and zone.
+    statics: std::cell::RefCell<Statics>,
+    /// Every node's free CPU, memory and pod slots, for first-fit.
+    free: super::free::FreeTree,
 }
 
 impl<'a> Packer<'a> {
@@ -39,7 +47,12 @@ impl<'a> Packer<'a> {
             pending: Vec::new(),
             daemon_misfits: Vec::new(),
             grow: true,
+            statics: std::cell::RefCell::new((u32::MAX, Vec::new())),
+            free: Default::default(),
         };
+        for i in 0..p.c.nodes.len() {
+            p.sync(i);
+        }
         for i in 0..p.c.nodes.len() {
             p.run_daemons(i);
         }
@@ -86,11 +99,23 @@ impl<'a> Packer<'a> {
         n.add(g, k);
         let z = n.zone;
         self.counts.change(g, z, k64);
+        self.sync(i);
+    }
+
+    /// Node `i`'s free resources into the first-fit tree (none when down).
+    pub fn sync(&mut self, i: usize) {
+        let n = &self.c.nodes[i];
+        let v = match n.down {
+            true => [-1, -1, -1],
+            false => [n.free.cpu, n.free.memory, n.free_pods],
+        };
+        self.free.set(i, v);
     }
 
     /// Opens a node of `pool` in `zone` with its DaemonSet pods.
     pub fn open(&mut self, pool: u32, zone: Option<u32>) -> usize {
         let i = self.c.open(pool, zone);
+        self.sync(i);
         self.run_daemons(i);
         i
     }
@@ -98,6 +123,8 @@ impl<'a> Packer<'a> {
     /// Removes the node just opened (a probe that did not fit).
     fn close_last(&mut self) {
         if let Some(n) = self.c.nodes.pop() {
+            self.free.set(self.c.nodes.len(), [-1, -1, -1]);
+            self.c.bump(n.pool, n.zone, -1);
             for (g, k) in n.groups {
                 self.counts.change(g, n.zone, -i64::from(k));
             }
@@ -115,12 +142,11 @@ impl<'a> Packer<'a> {
                 Vec::new()
             };
         }
-        let mut per: Vec<(u32, u32)> = p.open_zones.iter().map(|&z| (0, z)).collect();
-        for n in self.c.nodes.iter().filter(|n| n.pool == pool && !n.down) {
-            if let Some(e) = per.iter_mut().find(|e| Some(e.1) == n.zone) {
-                e.0 += 1;
-            }
-        }
+        let mut per: Vec<(u32, u32)> = p
+            .open_zones
+            .iter()
+            .map(|&z| (self.c.live(pool, Some(z)), z))
+            .collect();
         per.sort();
         per.into_iter().map(|e| Some(e.1)).collect()
     }
@@ -162,22 +188,42 @@ impl<'a> Packer<'a> {
         placed
     }
 
-    fn fits_now(&self, g: u32, i: usize) -> Result<u32, String> {
+    fn fits_now(&self, g: u32, i: usize) -> Result<u32, Unfit> {
         let n = &self.c.nodes[i];
         if n.down {
-            return Err("node(s) were unschedulable".into());
+            return Err(Unfit::Down);
         }
-        static_fit(&self.c, n, &self.groups[g as usize])?;
+        self.static_fit_cached(g, n)?;
         dynamic_room(&self.c, &self.counts, self.rel, self.groups, g, n)
+    }
+
+    /// Taints, selectors and node affinity: the same for every node of a
+    /// pool in a zone (unless the pod selects nodes by name), so computed
+    /// once per pool and zone for the group being placed.
+    fn static_fit_cached(&self, g: u32, n: &super::cluster::Node) -> Result<(), Unfit> {
+        let grp = &self.groups[g as usize];
+        if super::spread::by_name(&grp.pod) {
+            return static_fit(&self.c, n, grp);
+        }
+        let zones = self.c.zones.len() + 1;
+        let at = n.pool as usize * zones + n.zone.map_or(0, |z| z as usize + 1);
+        let mut cache = self.statics.borrow_mut();
+        if cache.0 != g {
+            *cache = (g, vec![None; self.c.pools.len() * zones]);
+        }
+        *cache.1[at].get_or_insert_with(|| static_fit(&self.c, n, grp))
     }
 
     /// Pods without spread or pod (anti-)affinity: as many per node as fit.
     fn in_bulk(&mut self, g: u32, k: u32) -> u32 {
         let mut left = k;
-        for i in 0..self.c.nodes.len() {
-            if left == 0 {
+        let r = &self.groups[g as usize].pod.requests;
+        let need = [r.cpu, r.memory, 1];
+        let mut from = 0;
+        while left > 0 {
+            let Some(i) = self.free.first_from(from, &need) else {
                 break;
-            }
+            };
             if let Ok(room) = self.fits_now(g, i) {
                 let n = room.min(left);
                 if n > 0 {
@@ -185,6 +231,7 @@ impl<'a> Packer<'a> {
                     left -= n;
                 }
             }
+            from = i + 1;
         }
         while left > 0 {
             let Some(i) = self.probe(g, &[]) else { break };
@@ -222,48 +269,59 @@ impl<'a> Packer<'a> {
         None
     }
 
-    /// Pods with constraints that change as they are placed: one at a time.
+    /// Pods with constraints that change as they are placed: one at a
+    /// time. Nodes are tried per zone, the zone with the fewest matching
+    /// pods first when the pod spreads over zones; a node a pod of the
+    /// group no longer fits (resources, ports, anti-affinity only grow)
+    /// is not tried again.
     fn one_by_one(&mut self, g: u32, k: u32) -> u32 {
-        let mut spreads = SpreadState::new(&self.c, self.rel, self.groups, g, self.grow);
+        let mut spreads = SpreadState::new(
+            &self.c,
+            self.rel,
+            self.groups,
+            g,
+            self.grow,
+            Some(&self.counts),
+        );
         let terms: Vec<Vec<u32>> = self.rel.spread[g as usize]
             .iter()
             .map(|t| t.groups.clone())
             .collect();
-        let mut dead = vec![false; self.c.nodes.len()];
-        let mut first = 0;
         let by_zone = spreads
             .iter()
             .position(|s| matches!(s.key.as_str(), ZONE | ZONE_BETA));
-        let _ = HOSTNAME;
+        let lane_of = |n: &super::cluster::Node| match by_zone {
+            Some(_) => n.zone.map_or(0, |z| z as usize + 1),
+            None => 0,
+        };
+        let mut lanes: Vec<(Vec<usize>, ())> = vec![(Vec::new(), ()); self.c.zones.len() + 1];
+        for (i, n) in self.c.nodes.iter().enumerate() {
+            lanes[lane_of(n)].0.push(i);
+        }
+        let mut dead = vec![false; self.c.nodes.len()];
         for done in 0..k {
-            let mut target = None;
-            let mut candidates: Vec<usize> =
-                (first..self.c.nodes.len()).filter(|&i| !dead[i]).collect();
+            let mut order: Vec<usize> = (0..lanes.len()).collect();
             if let Some(z) = by_zone {
                 let s = &spreads[z];
-                candidates.sort_by_key(|&i| {
-                    self.c.nodes[i]
-                        .zone
-                        .map_or(u32::MAX, |zz| s.count_of(&self.c.zones[zz as usize]))
-                });
+                let count = |l: usize| match l {
+                    0 => u32::MAX,
+                    l => s.count_of(&self.c.zones[l - 1]),
+                };
+                order.sort_by_key(|&l| count(l));
             }
-            for i in candidates {
-                if !spreads.iter().all(|s| s.allows(i)) {
-                    continue;
+            let mut target = None;
+            for l in order {
+                target = self.scan_lane(g, &spreads, by_zone, l, &mut lanes[l].0, &mut dead);
+                if target.is_some() {
+                    break;
                 }
-                match self.fits_now(g, i) {
-                    Ok(r) if r > 0 => {
-                        target = Some(i);
-                        break;
-                    }
-                    _ => dead[i] = true,
-                }
-            }
-            while first < dead.len() && dead[first] {
-                first += 1;
             }
             if target.is_none() {
+                let before = self.c.nodes.len();
                 target = self.probe_spread(g, &mut spreads, &terms);
+                for i in before..self.c.nodes.len() {
+                    lanes[lane_of(&self.c.nodes[i])].0.push(i);
+                }
                 dead.resize(self.c.nodes.len(), false);
             }
             let Some(i) = target else { return done };
@@ -273,6 +331,55 @@ impl<'a> Packer<'a> {
             }
         }
         k
+    }
+
+    /// The first node of a lane (the nodes of one zone, or all) where one
+    /// more pod of `g` fits and keeps every spread; nodes it no longer fits
+    /// are marked dead and, once many, dropped from the lane.
+    fn scan_lane(
+        &self,
+        g: u32,
+        spreads: &[SpreadState],
+        by_zone: Option<usize>,
+        l: usize,
+        nodes: &mut Vec<usize>,
+        dead: &mut [bool],
+    ) -> Option<usize> {
+        // A zone spread allows a whole lane or none of it.
+        if let Some(z) = by_zone.filter(|_| l > 0) {
+            if !spreads[z].allows_value(&self.c.zones[l - 1]) {
+                return None;
+            }
+        }
+        let mut dropped = 0;
+        let mut target = None;
+        for &i in nodes.iter() {
+            if dead[i] {
+                dropped += 1;
+                continue;
+            }
+            let mut others = spreads
+                .iter()
+                .enumerate()
+                .filter(|(x, _)| Some(*x) != by_zone);
+            if !others.all(|(_, s)| s.allows(i)) {
+                continue;
+            }
+            match self.fits_now(g, i) {
+                Ok(r) if r > 0 => {
+                    target = Some(i);
+                    break;
+                }
+                _ => {
+                    dead[i] = true;
+                    dropped += 1;
+                }
+            }
+        }
+        if dropped > 16 {
+            nodes.retain(|&i| !dead[i]);
+        }
+        target
     }
 
     fn probe_spread(
@@ -298,7 +405,9 @@ impl<'a> Packer<'a> {
             let zones = self.zones_to_open(pool);
             for z in zones.into_iter().take(1) {
                 let i = self.open(pool, z);
-                let r = self.fits_now(g, i);
+                let r = self
+                    .fits_now(g, i)
+                    .map_err(|e| e.text(&self.c, &self.c.nodes[i], &self.groups[g as usize]));
                 self.close_last();
                 if let Err(e) = r {
                     return e;
@@ -316,10 +425,11 @@ impl<'a> Packer<'a> {
                 continue;
             }
             let r = match self.fits_now(g, i) {
-                Ok(0) => "Too many pods".to_string(),
-                Ok(_) => "node(s) didn't match pod topology spread constraints".to_string(),
+                Ok(0) => Unfit::Pods,
+                Ok(_) => Unfit::Spread,
                 Err(e) => e,
-            };
+            }
+            .text(&self.c, &self.c.nodes[i], &self.groups[g as usize]);
             *reasons.entry(r).or_default() += 1;
         }
         let mut list: Vec<(u32, String)> = reasons.into_iter().map(|(r, n)| (n, r)).collect();

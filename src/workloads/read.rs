@@ -329,6 +329,7 @@ impl Reader {
             let pod = Arc::make_mut(&mut w.pod);
             apply_defaults(pod, by_ns.get(w.namespace.as_str()).copied());
             finish(pod);
+            tolerate_extended(pod);
             let hpa = self
                 .hpas
                 .iter()
@@ -340,6 +341,26 @@ impl Reader {
             }
         }
         self.set
+    }
+}
+
+/// A pod that requests an extended resource (`nvidia.com/gpu`) tolerates
+/// a NoSchedule taint of that name, as the ExtendedResourceToleration
+/// admission plugin adds (GKE and AKS enable it).
+fn tolerate_extended(pod: &mut super::model::PodSpec) {
+    for (name, v) in pod.requests.ext.clone() {
+        let has = pod
+            .tolerations
+            .iter()
+            .any(|t| t.key.as_deref() == Some(name.as_str()));
+        if v > 0 && !has {
+            pod.tolerations.push(super::model::Toleration {
+                key: Some(name),
+                exists: true,
+                value: String::new(),
+                effect: Some("NoSchedule".into()),
+            });
+        }
     }
 }
 

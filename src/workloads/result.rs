@@ -179,12 +179,7 @@ pub fn size(o: &Options, set: &WorkloadSet) -> WorkloadReport {
         all.push(Need::default());
     }
     for n in all {
-        let ms = super::choose::machines(o, &n);
-        match ms.into_iter().min_by(|a, b| {
-            a.price
-                .unwrap_or(a.weight)
-                .total_cmp(&b.price.unwrap_or(b.weight))
-        }) {
+        match super::choose::cheapest_floor(o, set, &groups, &n) {
             Some(m) => fixed.push((n, m)),
             None => unmet.push(format!(
                 "pool {}: no instance type of the {} catalog matches",
@@ -193,6 +188,9 @@ pub fn size(o: &Options, set: &WorkloadSet) -> WorkloadReport {
             )),
         }
     }
+    // The general pool first (the special pools at their cheapest
+    // Each special pool beside the general one at its cheapest floor, then
+    // the general pool's choices beside them.
     for i in 1..fixed.len() {
         if let Some(best) = rank(o, set, &groups, &fixed, i, 1).into_iter().next() {
             fixed[i].1 = best.machine;

@@ -119,8 +119,8 @@ pub fn machine(o: &Options, i: &InstanceType) -> Machine {
         memory: (a.memory_gib * 1_073_741_824.0).floor() as i64,
         ..Res::default()
     };
-    if i.gpus > 0 {
-        alloc.set("nvidia.com/gpu", i64::from(i.gpus));
+    if let Some(r) = c.platform(o.platform).gpu_resource(i) {
+        alloc.set(r, i64::from(i.gpus));
     }
     let arch = i.arch.to_string();
     let labels = BTreeMap::from([
@@ -149,6 +149,16 @@ pub fn machine(o: &Options, i: &InstanceType) -> Machine {
         weight: i.cpu + per_gib * i.memory_gib,
         gpus: i64::from(i.gpus),
         arch,
+    }
+}
+
+/// What a GPU pool's nodes carry, as GKE taints its GPU node pools: only
+/// pods that request GPUs (and so tolerate it, see `read::finish`) go there.
+pub fn gpu_taint() -> super::model::Taint {
+    super::model::Taint {
+        key: "nvidia.com/gpu".into(),
+        value: "present".into(),
+        effect: "NoSchedule".into(),
     }
 }
 
@@ -223,28 +233,35 @@ pub fn cluster(o: &Options, pools: &[(Need, Machine)]) -> Cluster {
 fn pool_of(m: &Machine, need: &Need, name: String, open_zones: Vec<u32>) -> Pool {
     let mut labels = m.labels.clone();
     labels.extend(need.labels.clone());
+    let mut taints = m.taints.clone();
+    if need.gpus > 0 {
+        taints.push(gpu_taint());
+    }
     Pool {
         name,
         alloc: m.alloc.clone(),
         max_pods: m.max_pods,
         labels,
-        taints: m.taints.clone(),
+        taints,
         open_zones,
         instance_type: Some(m.name.clone()),
         price_per_hour: m.price,
         weight: m.weight,
+        live: Vec::new(),
     }
 }
 
-/// The order pods are packed in: each pool's pods apart, special pools
-/// first, and within them the largest first (CPU and memory relative to
-/// the pool's machine, as Cluster Autoscaler's estimator scores them).
+/// The order pods are packed in: each pool's pods apart, the general
+/// pool's first (so that they open general nodes, not fill the room a GPU
+/// node has beside its GPU pods), and within a pool the largest first (CPU
+/// and memory relative to the pool's machine, as Cluster Autoscaler's
+/// estimator scores them; the first pool's machine for pods of none).
 pub fn order(groups: &[Group], pools: &[Pool]) -> Vec<u32> {
     let mut idx: Vec<u32> = (0..groups.len() as u32)
         .filter(|&g| !groups[g as usize].daemon)
         .collect();
     let score = |g: &Group| {
-        let Some(p) = g.pool.map(|p| &pools[p as usize]) else {
+        let Some(p) = g.pool.map(|p| &pools[p as usize]).or(pools.first()) else {
             return 0.0;
         };
         let r = &g.pod.requests;
@@ -252,8 +269,8 @@ pub fn order(groups: &[Group], pools: &[Pool]) -> Vec<u32> {
     };
     idx.sort_by(|&a, &b| {
         let (ga, gb) = (&groups[a as usize], &groups[b as usize]);
-        gb.pool
-            .cmp(&ga.pool)
+        ga.pool
+            .cmp(&gb.pool)
             .then(score(gb).total_cmp(&score(ga)))
             .then(a.cmp(&b))
     });
@@ -280,6 +297,7 @@ pub fn evaluate(
     set: &WorkloadSet,
     groups: &[Group],
     pools: &[(Need, Machine)],
+    lose_a_zone: bool,
 ) -> Outcome {
     let c = cluster(o, pools);
     let base = c.pools.len() - pools.len();
@@ -305,14 +323,14 @@ pub fn evaluate(
                     .count() as u32
             })
             .collect();
-        let stranded = if o.survive {
+        let stranded = if lose_a_zone {
             survive(&mut p, &order)
         } else {
             Vec::new()
         };
         (p.c, p.counts, p.pending, stranded, p.daemon_misfits, packed)
     };
-    let cost = cost_of(o, &cluster);
+    let cost = cost_of(o, &cluster, None);
     Outcome {
         cluster,
         counts,
@@ -325,12 +343,13 @@ pub fn evaluate(
     }
 }
 
-/// The monthly cost of the new nodes (or their cost-model weight unpriced).
-fn cost_of(o: &Options, c: &Cluster) -> f64 {
+/// The monthly cost of the new nodes (or their cost-model weight
+/// unpriced), of one pool or of all.
+pub fn cost_of(o: &Options, c: &Cluster, pool: Option<u32>) -> f64 {
     let hours = o.catalog.kubernetes.sizing.hours_per_month;
     c.nodes
         .iter()
-        .filter(|n| !n.existing)
+        .filter(|n| !n.existing && pool.is_none_or(|p| n.pool == p))
         .map(|n| {
             let p = &c.pools[n.pool as usize];
             p.price_per_hour.map_or(p.weight, |x| x * hours)

@@ -16,11 +16,6 @@ pub struct Stranded {
 /// Nodes opened per (pool, zone).
 pub type Opened = BTreeMap<(u32, Option<u32>), u32>;
 
-/// Whether a pending reason is one more nodes would cure.
-pub fn capacity_reason(reason: &str) -> bool {
-    reason.starts_with("Insufficient") || reason == "Too many pods"
-}
-
 /// The failure domains: zones where there are two or more, else each node.
 fn domains(p: &Packer) -> Vec<(String, Vec<usize>)> {
     if p.c.zones.len() >= 2 {
@@ -51,9 +46,11 @@ pub fn lose(p: &Packer, nodes: &[usize], grow: bool, order: &[u32]) -> (Opened, 
     let mut evicted = vec![0u32; sim.groups.len()];
     let lost_zones: Vec<u32> = nodes.iter().filter_map(|&i| sim.c.nodes[i].zone).collect();
     for &i in nodes {
+        let (pool, zone) = (sim.c.nodes[i].pool, sim.c.nodes[i].zone);
+        sim.c.bump(pool, zone, -1);
+        sim.c.nodes[i].down = true;
+        sim.sync(i);
         let n = &mut sim.c.nodes[i];
-        n.down = true;
-        let zone = n.zone;
         for (g, k) in std::mem::take(&mut n.groups) {
             if !p.groups[g as usize].daemon {
                 evicted[g as usize] += k;

@@ -12,13 +12,14 @@ use serde_json::Value;
 use kubeplan::catalog::Catalog;
 use kubeplan::plan::Platform;
 use kubeplan::workloads::cluster::{Cluster, Group, Node, Pool};
-use kubeplan::workloads::fit::{Relations, SpreadState};
+use kubeplan::workloads::fit::Relations;
 use kubeplan::workloads::nodes::NodeObject;
 use kubeplan::workloads::pack::Packer;
 use kubeplan::workloads::quantity;
 use kubeplan::workloads::read::{raw_pod, read_text};
 use kubeplan::workloads::result::{size, WorkloadReport};
 use kubeplan::workloads::size::{Machine, Options};
+use kubeplan::workloads::spread::SpreadState;
 use kubeplan::workloads::{Res, WorkloadSet};
 
 fn fixture(name: &str) -> Value {
@@ -107,6 +108,17 @@ fn spread_cluster(case: &Value) -> Cluster {
                 })
                 .collect()
         });
+        let zone = labels
+            .get(ZONE)
+            .map(|z| match c.zones.iter().position(|x| x == z) {
+                Some(i) => i as u32,
+                None => {
+                    c.zones.push(z.clone());
+                    c.zones.len() as u32 - 1
+                }
+            });
+        let labels: BTreeMap<String, String> =
+            labels.into_iter().filter(|(k, _)| k != ZONE).collect();
         c.pools.push(Pool {
             name: s(&n["name"]),
             alloc: Res {
@@ -121,11 +133,12 @@ fn spread_cluster(case: &Value) -> Cluster {
             instance_type: None,
             price_per_hour: None,
             weight: 0.0,
+            live: Vec::new(),
         });
         c.nodes.push(Node {
             name: s(&n["name"]),
             pool: c.pools.len() as u32 - 1,
-            zone: None,
+            zone,
             free: Res {
                 cpu: 1 << 40,
                 memory: 1 << 50,
@@ -154,9 +167,20 @@ fn group(name: &str, pod: kubeplan::workloads::PodSpec) -> Group {
 
 /// PodTopologySpread's Filter, node by node (only that plugin runs upstream:
 /// the fit of node affinity and taints is not part of these expectations).
+const ZONE: &str = "topology.kubernetes.io/zone";
+
+/// The table as written (its key `zone` is a label like any other), and
+/// again with `zone` renamed to the well-known zone key, which kubeplan
+/// keeps per node and counts per zone.
 #[test]
 fn topology_spread_filter_is_kube_scheduler_table() {
     let f = fixture("topology-spread-filter.yaml");
+    spread_table(&f);
+    let renamed = f.to_string().replace("\"zone\"", &format!("\"{ZONE}\""));
+    spread_table(&serde_json::from_str(&renamed).unwrap());
+}
+
+fn spread_table(f: &Value) {
     let cases = f["cases"].as_array().unwrap();
     assert!(cases.len() >= 30);
     for case in cases {
@@ -194,11 +218,18 @@ fn topology_spread_filter_is_kube_scheduler_table() {
         for (g, i) in on {
             p.place(g, i, 1);
         }
-        let st = SpreadState::new(&p.c, &rel, &groups, 0, false);
+        let st = SpreadState::new(&p.c, &rel, &groups, 0, false, None);
+        // The per-zone counts give the same answer on zone constraints.
+        let fast = SpreadState::new(&p.c, &rel, &groups, 0, false, Some(&p.counts));
         for (node, want) in case["fits"].as_object().unwrap() {
             let i = p.c.nodes.iter().position(|n| n.name == *node).unwrap();
             let got = st.iter().all(|s| s.allows(i));
             assert_eq!(got, want.as_bool().unwrap(), "{name}: {node}");
+            assert_eq!(
+                fast.iter().all(|s| s.allows(i)),
+                got,
+                "{name}: {node} (from counts)"
+            );
         }
     }
 }
