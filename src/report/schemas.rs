@@ -40,6 +40,16 @@ pub struct SizeReport {
     pub choices: Vec<Choice>,
 }
 
+/// `kubeplan size --format json`: for an average pod, or (`--workloads`)
+/// for the pods of Kubernetes manifests.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, clippy::large_enum_variant)]
+pub enum SizeOutput {
+    Average(SizeReport),
+    Workloads(crate::workloads::result::WorkloadReport),
+}
+
 #[derive(Serialize, JsonSchema)]
 pub struct DesignBom {
     pub clusters: Vec<Bom>,
@@ -129,7 +139,7 @@ pub fn schema(output: Output) -> String {
         Output::Lint => g().into_root_schema_for::<super::lint::JsonReport>(),
         Output::Bom => g().into_root_schema_for::<OneOrMany<Bom>>(),
         Output::Design => g().into_root_schema_for::<DesignReport>(),
-        Output::Size => g().into_root_schema_for::<SizeReport>(),
+        Output::Size => g().into_root_schema_for::<SizeOutput>(),
         Output::Quorum => g().into_root_schema_for::<QuorumReport>(),
         Output::Whatif => g().into_root_schema_for::<OneOrMany<crate::whatif::run::Report>>(),
         Output::Diff => g().into_root_schema_for::<super::diff::Diff>(),

@@ -115,6 +115,20 @@ fn every_json_output_matches_its_schema() {
             "json",
         ],
     );
+    check(
+        &size,
+        &[
+            "size",
+            "--platform",
+            "aws",
+            "--zones",
+            "3",
+            "--workloads",
+            "docs/workloads-example/shop.yaml",
+            "-f",
+            "json",
+        ],
+    );
     let quorum = validator("quorum");
     check(&quorum, &["quorum", "-f", "json"]);
     check(&quorum, &["quorum", "--zones", "a=2,b=2,c=1", "-f", "json"]);

@@ -25,4 +25,5 @@ mod rules;
 mod sizing;
 mod snapshots;
 mod whatif;
+mod workloads;
 mod workloads_upstream;
