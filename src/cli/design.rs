@@ -62,7 +62,7 @@ pub struct SizeArgs {
     /// Self-managed control plane (upstream limits) instead of the provider's
     #[arg(long)]
     pub self_managed: bool,
-    /// How many choices to show (default: 10 in the table, every one in JSON)
+    /// How many choices to show (default: 10 in the table, every one in JSON; with --workloads, 5)
     #[arg(long)]
     pub top: Option<usize>,
     /// Output format
@@ -98,6 +98,10 @@ pub struct DesignArgs {
     /// Start from a preset of answers (`kubeplan profiles` lists them)
     #[arg(long, value_name = "NAME", value_parser = Suggest(preset_names), hide_possible_values = true)]
     pub profile: Option<String>,
+    /// Take applications, pods and their requests from Kubernetes manifests (a file, a
+    /// folder, or -; repeatable) and size the workers by packing their pods
+    #[arg(long, value_name = "PATH")]
+    pub workloads: Vec<String>,
     /// Write the resolved answers to FILE, to replay with --answers
     #[arg(long, value_name = "FILE")]
     pub save_answers: Option<std::path::PathBuf>,

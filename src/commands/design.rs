@@ -88,8 +88,11 @@ fn check_outputs(args: &DesignArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
-    let c = env.catalog()?;
+/// The answers of the flags, of `--answers FILE` and of `--profile NAME`.
+fn layers(
+    args: &DesignArgs,
+    c: &crate::catalog::Catalog,
+) -> anyhow::Result<(PartialAnswers, PartialAnswers, PartialAnswers)> {
     let qs = c.questions();
     let flags = flags_layer(args.given.layer(), qs)?;
     let file = match &args.answers {
@@ -100,8 +103,16 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         Some(name) => preset_layer(name, c.presets())?,
         None => PartialAnswers::default(),
     };
+    Ok((flags, file, preset))
+}
+
+fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
+    let c = env.catalog()?;
+    let qs = c.questions();
+    let (flags, file, preset) = layers(args, c)?;
     check_outputs(args)?;
-    let merged = flags.over(&file.over(&preset));
+    let workloads = super::design_workloads::read(&args.workloads)?;
+    let merged = super::design_workloads::over(workloads.as_ref(), flags.over(&file.over(&preset)));
     let mut terminal = super::prompt::Terminal;
     let open = if args.yes {
         Open::Defaults
@@ -117,7 +128,10 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
 
     let name = args.name.clone().unwrap_or_else(|| default_name(&answers));
     let machines = machine_options(args, c, &answers)?;
-    let design = crate::design::recommend_with(c, &answers, &name, &machines)?;
+    let mut design = crate::design::recommend_with(c, &answers, &name, &machines)?;
+    if let Some(set) = &workloads {
+        super::design_workloads::apply(c, &mut design, set);
+    }
     let boms: Vec<_> = design
         .plans
         .iter()

@@ -3,6 +3,7 @@
 pub mod bom;
 pub mod config;
 pub mod design;
+pub mod design_workloads;
 pub mod diagram;
 pub mod diff;
 pub mod export;

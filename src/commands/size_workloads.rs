@@ -104,10 +104,7 @@ pub fn run(args: &SizeArgs, env: &Env) -> anyhow::Result<u8> {
         template,
         existing,
         machines: None,
-        top: args.top.unwrap_or(match args.format {
-            TableFormat::Json => 10,
-            TableFormat::Table => 5,
-        }),
+        top: args.top.unwrap_or(5),
     };
     let report = crate::workloads::result::size(&o, &set);
     let text = match args.format {

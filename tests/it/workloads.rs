@@ -335,3 +335,52 @@ fn existing_nodes_take_pods_first() {
     assert_eq!(best["existingNodesUsed"], 1, "{best}");
     assert_eq!(best["nodes"], 0, "{best}");
 }
+
+/// `design --workloads`: the workload answers come from the manifests, the
+/// workers from the packing, and `lint --workloads` finds that plan holds
+/// them.
+#[test]
+fn design_from_workloads_makes_a_plan_lint_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.yaml");
+    let out = kubeplan()
+        .args([
+            "design",
+            "--profile",
+            "prod-aws",
+            "--yes",
+            "--workloads",
+            SHOP,
+            "-o",
+        ])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("come from --workloads"));
+    let text = std::fs::read_to_string(&plan).unwrap();
+    assert!(text.contains("pods: 33"), "{text}");
+    assert!(text.contains("nvidia.com/gpu=present:NoSchedule"), "{text}");
+    let out = kubeplan()
+        .arg("lint")
+        .arg(&plan)
+        .args(["--workloads", SHOP, "-f", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<String> = report
+        .to_string()
+        .match_indices("\"workload-")
+        .map(|(i, _)| report.to_string()[i + 1..i + 30].to_string())
+        .collect();
+    assert!(
+        rules
+            .iter()
+            .all(|r| !r.starts_with("workload-does-not-fit")),
+        "{rules:?}"
+    );
+}
