@@ -40,6 +40,8 @@ struct Settings {
     supply: crate::import::Supply,
     /// `--workloads`, read once.
     workloads: Option<crate::workloads::WorkloadSet>,
+    /// Workload files that could not be read, reported as lint reports plans.
+    workload_errors: Vec<(String, LoadError)>,
 }
 
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
@@ -49,14 +51,19 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         super::emit(&config.print(from.as_deref(), fail_on)?)?;
         return Ok(exit::OK);
     }
+    let (workloads, workload_errors) = match args.workloads.is_empty() {
+        true => (None, Vec::new()),
+        false => {
+            let (set, errors) = crate::workloads::read::read_paths_lenient(&args.workloads);
+            (Some(set), errors)
+        }
+    };
     let settings = Settings {
         fail_on,
         config,
         supply: super::supply(&args.facts, env)?,
-        workloads: match args.workloads.is_empty() {
-            true => None,
-            false => Some(crate::workloads::read_paths(&args.workloads)?),
-        },
+        workloads,
+        workload_errors,
     };
     let files = expand_paths(&args.paths)?;
     let catalog = env.catalog()?;
@@ -78,6 +85,12 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     let mut run = Run::default();
     let mut failing = false;
     let mut written = Ok(());
+    for p in workload_pieces(e, &settings) {
+        run.total.add(&p.summary);
+        failing |= p.failing;
+        run.unreadable.extend(p.unreadable);
+        written = sink.push(&p.part);
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     for_each_ordered(files.len(), cores, check, |p| {
         bar.inc(1);
@@ -104,6 +117,27 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     } else {
         exit::OK
     })
+}
+
+/// The `--workloads` files that could not be read, each an
+/// `input-unreadable` finding as an unreadable plan is.
+fn workload_pieces(e: &dyn Emitter, s: &Settings) -> Vec<Piece> {
+    s.workload_errors
+        .iter()
+        .map(|(name, err)| {
+            let mut p = Piece {
+                part: Part::default(),
+                summary: Summary {
+                    files: 1,
+                    ..Summary::default()
+                },
+                failing: false,
+                unreadable: None,
+            };
+            add_unreadable(&mut p, name, err, 0, e, s);
+            p
+        })
+        .collect()
 }
 
 fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {

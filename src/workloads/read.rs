@@ -107,6 +107,30 @@ pub fn read_paths(paths: &[String]) -> Result<WorkloadSet, LoadError> {
     Ok(r.finish())
 }
 
+/// Reads every path, carrying on past files that cannot be read or parsed
+/// (as `lint` does with plans): the set of what could be read, and each
+/// failed file with its error.
+pub fn read_paths_lenient(paths: &[String]) -> (WorkloadSet, Vec<(String, LoadError)>) {
+    let mut r = Reader::default();
+    let mut errors = Vec::new();
+    for arg in paths {
+        let files = match expand(arg) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push((arg.clone(), e));
+                continue;
+            }
+        };
+        for file in files {
+            let read = crate::plan::load::read_source(&file).and_then(|s| r.source(&s));
+            if let Err(e) = read {
+                errors.push((file, e));
+            }
+        }
+    }
+    (r.finish(), errors)
+}
+
 /// Reads one source's text (tests, `-`).
 pub fn read_text(name: &str, text: &str) -> Result<WorkloadSet, LoadError> {
     let mut r = Reader::default();

@@ -384,3 +384,22 @@ fn design_from_workloads_makes_a_plan_lint_accepts() {
         "{rules:?}"
     );
 }
+
+/// A folder of workloads with a broken file: lint reports that file as it
+/// reports an unreadable plan and carries on with the others.
+#[test]
+fn lint_carries_on_past_a_broken_workload_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(crate::common::path(SHOP), dir.path().join("shop.yaml")).unwrap();
+    std::fs::write(dir.path().join("broken.yaml"), "kind: Deployment\nspec: [oops\n").unwrap();
+    let out = kubeplan()
+        .args(["lint", "src/lint/rules/examples/workload-does-not-fit.yaml", "--workloads"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("broken.yaml:2:7: error[input-unreadable]"), "{text}");
+    assert!(text.contains("pods of Deployment/shop/web"), "{text}");
+    assert!(text.contains("1 file could not be read"), "{text}");
+}
