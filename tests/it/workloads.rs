@@ -391,15 +391,67 @@ fn design_from_workloads_makes_a_plan_lint_accepts() {
 fn lint_carries_on_past_a_broken_workload_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(crate::common::path(SHOP), dir.path().join("shop.yaml")).unwrap();
-    std::fs::write(dir.path().join("broken.yaml"), "kind: Deployment\nspec: [oops\n").unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "kind: Deployment\nspec: [oops\n",
+    )
+    .unwrap();
     let out = kubeplan()
-        .args(["lint", "src/lint/rules/examples/workload-does-not-fit.yaml", "--workloads"])
+        .args([
+            "lint",
+            "src/lint/rules/examples/workload-does-not-fit.yaml",
+            "--workloads",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("broken.yaml:2:7: error[input-unreadable]"), "{text}");
+    assert!(
+        text.contains("broken.yaml:2:7: error[input-unreadable]"),
+        "{text}"
+    );
     assert!(text.contains("pods of Deployment/shop/web"), "{text}");
     assert!(text.contains("1 file could not be read"), "{text}");
+}
+
+/// The extended resource a type's GPUs are requested as, as the platforms'
+/// device plugins name them (profiles/platforms/*.yaml `accelerators`).
+#[test]
+fn gpu_resources_are_the_device_plugins() {
+    use kubeplan::catalog::Catalog;
+    use kubeplan::plan::Platform;
+    let c = Catalog::builtin();
+    let of = |p: Platform, t: &str| {
+        let i = c.instance(p, t).unwrap_or_else(|| panic!("{t}"));
+        c.platform(p).gpu_resource(i).map(str::to_string)
+    };
+    assert_eq!(
+        of(Platform::Aws, "g4dn.xlarge").as_deref(),
+        Some("nvidia.com/gpu")
+    );
+    assert_eq!(
+        of(Platform::Aws, "g4ad.xlarge").as_deref(),
+        Some("amd.com/gpu"),
+        "Radeon Pro V520"
+    );
+    assert_eq!(
+        of(Platform::Aws, "dl1.24xlarge"),
+        None,
+        "Gaudi: no GPU resource"
+    );
+    assert_eq!(of(Platform::Aws, "m5.large"), None);
+    assert_eq!(
+        of(Platform::Azure, "Standard_NV4as_v4"),
+        None,
+        "NVv4 is not supported on AKS"
+    );
+    assert_eq!(
+        of(Platform::Azure, "Standard_ND96isr_MI300X_v5").as_deref(),
+        Some("amd.com/gpu")
+    );
+    assert_eq!(
+        of(Platform::Azure, "Standard_NV12s_v3").as_deref(),
+        Some("nvidia.com/gpu")
+    );
 }
