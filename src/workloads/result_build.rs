@@ -50,7 +50,7 @@ fn pool_results(o: &Options, set: &WorkloadSet, r: &Ranked) -> Vec<PoolResult> {
             nodes: nodes.len() as u32,
             nodes_per_zone: pz,
             packed_nodes: packed,
-            binding: binding(out, &mine, &b, packed, nodes.len() as u32),
+            binding: binding(out, pi as u32, &mine, &b, packed, nodes.len() as u32),
             lower_bound: lower(&b),
             allocatable_cpu_millis: p.alloc.cpu,
             allocatable_memory_bytes: p.alloc.memory,
@@ -116,8 +116,44 @@ pub fn choice(o: &Options, set: &WorkloadSet, r: &Ranked) -> WorkloadChoice {
 
 /// What sets a pool's node count: the largest bound, a workload's
 /// hostname anti-affinity, or the packing itself.
+/// What fills the pool's nodes: for each node the resource it has used
+/// the largest share of, counted ("nodes fullest in cpu 812, max pods 420").
+fn fullest(out: &super::size::Outcome, pool: u32) -> String {
+    let c = &out.cluster;
+    let p = &c.pools[pool as usize];
+    let mut tally: BTreeMap<&str, u32> = BTreeMap::new();
+    let busy = |n: &&super::cluster::Node| {
+        n.groups
+            .iter()
+            .any(|(g, k)| *k > 0 && !out.groups[*g as usize].daemon)
+    };
+    for n in c
+        .nodes
+        .iter()
+        .filter(|n| n.pool == pool && !n.existing)
+        .filter(busy)
+    {
+        let share = |free: i64, all: i64| 1.0 - free as f64 / all.max(1) as f64;
+        let shares = [
+            ("cpu", share(n.free.cpu, p.alloc.cpu)),
+            ("memory", share(n.free.memory, p.alloc.memory)),
+            ("max pods", share(n.free_pods, i64::from(p.max_pods))),
+        ];
+        let top = shares
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or("cpu", |s| s.0);
+        *tally.entry(top).or_default() += 1;
+    }
+    let mut list: Vec<(&str, u32)> = tally.into_iter().collect();
+    list.sort_by_key(|e| std::cmp::Reverse(e.1));
+    let parts: Vec<String> = list.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    format!("nodes fullest in {}", parts.join(", "))
+}
+
 fn binding(
     out: &super::size::Outcome,
+    pool: u32,
     mine: &[usize],
     b: &super::choose::Bound,
     packed: u32,
@@ -154,8 +190,9 @@ fn binding(
     let mut text = best.1;
     if u64::from(packed) > best.0 && best.0 > 0 {
         text.push_str(&format!(
-            "; packing needs {} more than that bound",
-            u64::from(packed) - best.0
+            "; packing needs {} more than that bound ({})",
+            u64::from(packed) - best.0,
+            fullest(out, pool)
         ));
     }
     if nodes > packed {

@@ -455,3 +455,45 @@ fn gpu_resources_are_the_device_plugins() {
         Some("nvidia.com/gpu")
     );
 }
+
+/// Large pods first fill nodes' CPU; the small pods after them fill pod
+/// slots: the packing needs more nodes than the fluid bound, and says what
+/// filled them. Worked by hand: 10,000 pods of 250m take 128 per 32-CPU
+/// node (78 full nodes, 16 on a 79th); 10,000 pods of 100m then find 218
+/// slots on the 79th and 234 per node after it (42 more nodes): 121 nodes
+/// against a bound of ⌈3,500 / 32⌉ = 110 by CPU.
+#[test]
+fn packing_loss_is_shown_with_what_filled_the_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = dir.path().join("node.yaml");
+    std::fs::write(&node, "kind: Node\napiVersion: v1\nmetadata: {name: n}\nstatus: {allocatable: {cpu: '32', memory: 128Gi, pods: '234'}}\n").unwrap();
+    let w = dir.path().join("w.yaml");
+    let dep = |name: &str, cpu: &str, mem: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: 10000\n  template:\n    spec: {{containers: [{{name: c, resources: {{requests: {{cpu: {cpu}, memory: {mem}}}}}}}]}}\n")
+    };
+    std::fs::write(
+        &w,
+        format!(
+            "{}---\n{}",
+            dep("small", "100m", "128Mi"),
+            dep("large", "250m", "64Mi")
+        ),
+    )
+    .unwrap();
+    let r = size_json(&[
+        "--purpose",
+        "development",
+        "--workloads",
+        &w.to_string_lossy(),
+        "--node-template",
+        &node.to_string_lossy(),
+    ]);
+    let pool = &r["choices"][0]["pools"][0];
+    let full_large: u32 = 10_000 / (32_000 / 250); // 78
+    let on_79th = 234 - (10_000 - full_large * 128); // 218 slots left
+    let more = (10_000 - on_79th).div_ceil(234); // 42
+    assert_eq!(pool["nodes"], full_large + 1 + more);
+    assert_eq!(pool["lowerBound"]["nodes"], 3_500u32.div_ceil(32));
+    let binding = pool["binding"].as_str().unwrap();
+    assert_eq!(binding, format!("cpu; packing needs 11 more than that bound (nodes fullest in cpu {full_large}, max pods {})", more + 1));
+}
