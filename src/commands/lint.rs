@@ -31,6 +31,21 @@ struct Piece {
     unreadable: Option<(String, Finding)>,
 }
 
+impl Piece {
+    /// The piece of one file, before anything is found in it.
+    fn file() -> Piece {
+        Piece {
+            part: Part::default(),
+            summary: Summary {
+                files: 1,
+                ..Summary::default()
+            },
+            failing: false,
+            unreadable: None,
+        }
+    }
+}
+
 /// What a run lints with: the failing severity (flag, else the config's,
 /// else error), the config's rule levels and ignores, and what the user
 /// supplied of the facts cluster files do not hold.
@@ -125,15 +140,7 @@ fn workload_pieces(e: &dyn Emitter, s: &Settings) -> Vec<Piece> {
     s.workload_errors
         .iter()
         .map(|(name, err)| {
-            let mut p = Piece {
-                part: Part::default(),
-                summary: Summary {
-                    files: 1,
-                    ..Summary::default()
-                },
-                failing: false,
-                unreadable: None,
-            };
+            let mut p = Piece::file();
             add_unreadable(&mut p, name, err, 0, e, s);
             p
         })
@@ -141,15 +148,7 @@ fn workload_pieces(e: &dyn Emitter, s: &Settings) -> Vec<Piece> {
 }
 
 fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
-    let mut piece = Piece {
-        part: Part::default(),
-        summary: Summary {
-            files: 1,
-            ..Summary::default()
-        },
-        failing: false,
-        unreadable: None,
-    };
+    let mut piece = Piece::file();
     let source = match read_source(name) {
         Ok(src) => src,
         Err(err) => {

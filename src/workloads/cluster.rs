@@ -141,18 +141,6 @@ impl Cluster {
         let at = zone.map_or(0, |z| z as usize + 1);
         self.pools[pool as usize].live.get(at).copied().unwrap_or(0)
     }
-
-    /// Nodes per zone of a pool (live ones).
-    pub fn per_zone(&self, pool: u32) -> BTreeMap<String, u32> {
-        let mut m = BTreeMap::new();
-        for n in self.nodes.iter().filter(|n| n.pool == pool && !n.down) {
-            let z = n
-                .zone
-                .map_or("-".to_string(), |z| self.zones[z as usize].clone());
-            *m.entry(z).or_default() += 1;
-        }
-        m
-    }
 }
 
 /// Whether a node's taints let the pod on (NoSchedule and NoExecute must be tolerated).

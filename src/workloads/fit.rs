@@ -198,14 +198,6 @@ impl Unfit {
             Unfit::Down => "node(s) were unschedulable".into(),
         }
     }
-
-    /// Whether more nodes of the pool would hold the pod.
-    pub fn capacity(self) -> bool {
-        matches!(
-            self,
-            Unfit::Cpu | Unfit::Memory | Unfit::Ephemeral | Unfit::Ext(_) | Unfit::Pods
-        )
-    }
 }
 
 /// How many pods of a request a node's free resources hold, or the first
