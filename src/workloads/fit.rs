@@ -195,10 +195,41 @@ impl Unfit {
             }
             Unfit::Affinity => "node(s) didn't match pod affinity rules".into(),
             Unfit::Spread => "node(s) didn't match pod topology spread constraints".into(),
-            Unfit::Down => "node(s) were unschedulable".into(),
+            Unfit::Down => format!("node(s) had untolerated taint {{{UNREACHABLE}: }}"),
+        }
+    }
+
+    /// The reason in a few words, as `whatif` lists a stranded pod's
+    /// ("Insufficient memory", "topology spread on zone", "anti-affinity").
+    pub fn short(self, g: &Group) -> String {
+        match self {
+            Unfit::Cpu => "Insufficient cpu".into(),
+            Unfit::Memory => "Insufficient memory".into(),
+            Unfit::Ephemeral => "Insufficient ephemeral-storage".into(),
+            Unfit::Ext(i) => format!("Insufficient {}", g.pod.requests.ext[i as usize].0),
+            Unfit::Pods => "max pods".into(),
+            Unfit::Taint(_) => "taint".into(),
+            Unfit::Selector => "node selector".into(),
+            Unfit::Ports => "host port".into(),
+            Unfit::AntiAffinity | Unfit::ExistingAntiAffinity => "anti-affinity".into(),
+            Unfit::Affinity => "pod affinity".into(),
+            Unfit::Spread => {
+                let key = g.pod.spread.first().map_or("", |s| s.topology_key.as_str());
+                let name = match key {
+                    ZONE | ZONE_BETA => "zone",
+                    HOSTNAME => "hostname",
+                    k => k,
+                };
+                format!("topology spread on {name}")
+            }
+            Unfit::Down => "node lost".into(),
         }
     }
 }
+
+/// The taint the node lifecycle controller puts on a node it cannot reach
+/// (with the effects NoSchedule and NoExecute).
+pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 
 /// How many pods of a request a node's free resources hold, or the first
 /// resource short (`Insufficient cpu`, `Too many pods`).

@@ -8,6 +8,7 @@ pub mod free;
 pub mod model;
 pub mod nodes;
 pub mod on_plan;
+pub mod outage;
 pub mod pack;
 pub mod pod;
 pub mod pools;

@@ -284,6 +284,8 @@ pub struct PodSpec {
     pub spread: Vec<Spread>,
     /// Preferred terms and `ScheduleAnyway` spreads seen (they never block a fit).
     pub soft_terms: usize,
+    /// It mounts persistent volume claims (or its StatefulSet makes them).
+    pub volumes: bool,
 }
 
 /// What kind of object made the pods.
@@ -297,6 +299,8 @@ pub enum Kind {
     DaemonSet,
     Job,
     CronJob,
+    /// A static pod (its owner is its Node: a mirror of the kubelet's).
+    StaticPod,
 }
 
 impl Kind {
@@ -324,6 +328,7 @@ impl Kind {
             Kind::DaemonSet => "DaemonSet",
             Kind::Job => "Job",
             Kind::CronJob => "CronJob",
+            Kind::StaticPod => "Pod",
         }
     }
 }

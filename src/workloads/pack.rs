@@ -15,6 +15,8 @@ pub struct Pending {
     pub group: u32,
     pub pods: u32,
     pub reason: String,
+    /// The reason in a few words ("Insufficient memory", "anti-affinity").
+    pub short: String,
 }
 
 /// A packing in progress (and its result).
@@ -178,11 +180,12 @@ impl<'a> Packer<'a> {
             self.in_bulk(g, k)
         };
         if placed < k {
-            let reason = self.why_not(g);
+            let (reason, short) = self.why_not(g);
             self.pending.push(Pending {
                 group: g,
                 pods: k - placed,
                 reason,
+                short,
             });
         }
         placed
@@ -398,43 +401,64 @@ impl<'a> Packer<'a> {
         Some(i)
     }
 
-    /// Why a pod of `g` finds no node: a fresh node's reason where the pool
-    /// grows, else the scheduler's summary ("0/3 nodes are available: …").
-    fn why_not(&mut self, g: u32) -> String {
-        if let Some(pool) = self.groups[g as usize].pool.filter(|_| self.grow) {
+    /// Why a pod of `g` finds no node, and in a few words: a fresh node's
+    /// reason where the pool grows, else the scheduler's summary ("0/3
+    /// nodes are available: …", lost nodes counted by their taint) and the
+    /// reason most of the nodes left give.
+    fn why_not(&mut self, g: u32) -> (String, String) {
+        let grp = &self.groups[g as usize];
+        if let Some(pool) = grp.pool.filter(|_| self.grow) {
             let zones = self.zones_to_open(pool);
             for z in zones.into_iter().take(1) {
                 let i = self.open(pool, z);
-                let r = self
-                    .fits_now(g, i)
-                    .map_err(|e| e.text(&self.c, &self.c.nodes[i], &self.groups[g as usize]));
+                let r = self.fits_now(g, i).map_err(|e| {
+                    let grp = &self.groups[g as usize];
+                    (e.text(&self.c, &self.c.nodes[i], grp), e.short(grp))
+                });
                 self.close_last();
                 if let Err(e) = r {
                     return e;
                 }
             }
             if self.c.pools[pool as usize].open_zones.is_empty() && !self.c.zones.is_empty() {
-                return "no zone to open a node in".into();
+                return ("no zone to open a node in".into(), "no zone".into());
             }
-            return "node(s) didn't match pod topology spread constraints".into();
+            let text = "node(s) didn't match pod topology spread constraints".to_string();
+            return (text, Unfit::Spread.short(grp));
         }
         let mut reasons: std::collections::BTreeMap<String, u32> = Default::default();
-        let live = self.c.nodes.iter().filter(|n| !n.down).count();
+        let mut shorts: std::collections::BTreeMap<String, u32> = Default::default();
         for i in 0..self.c.nodes.len() {
-            if self.c.nodes[i].down {
-                continue;
-            }
-            let r = match self.fits_now(g, i) {
+            let why = match self.fits_now(g, i) {
                 Ok(0) => Unfit::Pods,
                 Ok(_) => Unfit::Spread,
                 Err(e) => e,
+            };
+            let grp = &self.groups[g as usize];
+            *reasons
+                .entry(why.text(&self.c, &self.c.nodes[i], grp))
+                .or_default() += 1;
+            if !self.c.nodes[i].down {
+                *shorts.entry(why.short(grp)).or_default() += 1;
             }
-            .text(&self.c, &self.c.nodes[i], &self.groups[g as usize]);
-            *reasons.entry(r).or_default() += 1;
         }
-        let mut list: Vec<(u32, String)> = reasons.into_iter().map(|(r, n)| (n, r)).collect();
-        list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let text: Vec<String> = list.iter().map(|(n, r)| format!("{n} {r}")).collect();
-        format!("0/{live} nodes are available: {}", text.join(", "))
+        let ranked = |m: std::collections::BTreeMap<String, u32>| {
+            let mut list: Vec<(u32, String)> = m.into_iter().map(|(r, n)| (n, r)).collect();
+            list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            list
+        };
+        let text: Vec<String> = ranked(reasons)
+            .iter()
+            .map(|(n, r)| format!("{n} {r}"))
+            .collect();
+        let short = ranked(shorts)
+            .into_iter()
+            .next()
+            .map_or_else(|| "node lost".to_string(), |x| x.1);
+        let all = self.c.nodes.len();
+        (
+            format!("0/{all} nodes are available: {}", text.join(", ")),
+            short,
+        )
     }
 }

@@ -304,6 +304,12 @@ pub fn pod_spec(meta: Option<At>, spec: &At, namespace: &str) -> Result<PodSpec,
         anti_affinity,
         spread,
         soft_terms: soft_a + soft_b + soft_c + soft_n,
+        volumes: spec
+            .get("volumes")
+            .map(|v| v.items())
+            .unwrap_or_default()
+            .iter()
+            .any(|v| v.get("persistentVolumeClaim").is_some()),
         labels,
         ..PodSpec::default()
     })

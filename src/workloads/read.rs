@@ -264,7 +264,10 @@ impl Reader {
             )
         })?;
         let meta = template.get("metadata");
-        let pod = pod_spec(meta, &pspec, &ns)?;
+        let mut pod = pod_spec(meta, &pspec, &ns)?;
+        pod.volumes |= o
+            .at("spec.volumeClaimTemplates")
+            .is_some_and(|v| !v.items().is_empty());
         self.set.workloads.push(Workload {
             kind,
             namespace: ns,

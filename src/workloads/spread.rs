@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::cluster::{node_matches, untolerated, Cluster, Group, Node, HOSTNAME, ZONE, ZONE_BETA};
-use super::fit::{Counts, Relations};
-use super::model::Res;
+use super::fit::{Counts, Relations, UNREACHABLE};
+use super::model::{Res, Taint};
 
 /// Whether a pod's node selection names nodes (hostname, `metadata.name`):
 /// its fit then differs from node to node of one pool and zone.
@@ -134,9 +134,6 @@ impl SpreadState {
     /// The domain a node is in (None: it lacks the key).
     fn domain(&mut self, c: &Cluster, i: usize) -> Option<u32> {
         let n = &c.nodes[i];
-        if n.down {
-            return None;
-        }
         let next = self.counts.len() as u32;
         let d = match self.key.as_str() {
             HOSTNAME => next,
@@ -170,6 +167,9 @@ impl SpreadState {
     /// in a zone, unless the pod selects nodes by name).
     fn counted(&mut self, c: &Cluster, grp: &Group, i: usize) -> bool {
         let n = &c.nodes[i];
+        if n.down {
+            return self.counted_down(c, grp, n);
+        }
         let key = n.pool as usize * (c.zones.len() + 1) + n.zone.map_or(0, |z| z as usize + 1);
         if self.counted_cache.len() <= key {
             self.counted_cache.resize(key + 1, None);
@@ -189,6 +189,28 @@ impl SpreadState {
             && (!honor_taints || untolerated(&grp.pod, &c.pools[n.pool as usize].taints).is_none());
         self.counted_cache[key] = Some(v);
         v
+    }
+
+    /// A lost node (NotReady, tainted `node.kubernetes.io/unreachable`)
+    /// stays in the scheduler's node list: it counts, at the pods left on
+    /// it, unless `nodeTaintsPolicy: Honor` and the pod does not tolerate
+    /// the taint (`podtopologyspread/common.go`; kubernetes/kubernetes#116978).
+    fn counted_down(&self, c: &Cluster, grp: &Group, n: &Node) -> bool {
+        let spread = grp.pod.spread.iter().find(|s| s.topology_key == self.key);
+        let honor_aff = spread.is_none_or(|s| s.honor_affinity);
+        let honor_taints = spread.is_some_and(|s| s.honor_taints);
+        let mut taints = c.pools[n.pool as usize].taints.clone();
+        taints.push(Taint {
+            key: UNREACHABLE.into(),
+            value: String::new(),
+            effect: "NoSchedule".into(),
+        });
+        grp.pod
+            .spread
+            .iter()
+            .all(|s| c.label(n, &s.topology_key).is_some())
+            && (!honor_aff || node_matches(c, n, &grp.pod))
+            && (!honor_taints || untolerated(&grp.pod, &taints).is_none())
     }
 
     /// Takes a node (new or existing) into the domains.

@@ -43,21 +43,8 @@ pub fn lose(p: &Packer, nodes: &[usize], grow: bool, order: &[u32]) -> (Opened, 
     let mut sim = p.clone();
     sim.pending.clear();
     sim.grow = grow;
-    let mut evicted = vec![0u32; sim.groups.len()];
     let lost_zones: Vec<u32> = nodes.iter().filter_map(|&i| sim.c.nodes[i].zone).collect();
-    for &i in nodes {
-        let (pool, zone) = (sim.c.nodes[i].pool, sim.c.nodes[i].zone);
-        sim.c.bump(pool, zone, -1);
-        sim.c.nodes[i].down = true;
-        sim.sync(i);
-        let n = &mut sim.c.nodes[i];
-        for (g, k) in std::mem::take(&mut n.groups) {
-            if !p.groups[g as usize].daemon {
-                evicted[g as usize] += k;
-            }
-            sim.counts.change(g, zone, -i64::from(k));
-        }
-    }
+    let (evicted, _) = super::outage::evict(&mut sim, nodes);
     if sim.c.zones.len() >= 2 {
         for pool in &mut sim.c.pools {
             pool.open_zones.retain(|z| !lost_zones.contains(z));
