@@ -209,6 +209,10 @@ pub struct WhatifArgs {
     /// Exit 1 from this verdict of a single failure of a production plan (or of the --fail scenario) on
     #[arg(long, value_enum, default_value_t = FailOnVerdict::Down)]
     pub fail_on: FailOnVerdict,
+    /// Kubernetes manifests the plan's workers hold (a file, a folder, or -; repeatable):
+    /// each failure evicts their pods and re-places them; the pods that strand are named
+    #[arg(long, value_name = "PATH")]
+    pub workloads: Vec<String>,
     #[command(flatten)]
     pub facts: FactArgs,
 }

@@ -80,7 +80,7 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         workloads,
         workload_errors,
     };
-    let files = expand_paths(&args.paths)?;
+    let files = lint_files(&args.paths)?;
     let catalog = env.catalog()?;
     let ctx = Ctx {
         // Workflow commands and XML are read by machines: no colour.
@@ -134,6 +134,20 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
     })
 }
 
+/// The files to lint: each path's, a folder's found inside it; a folder
+/// of a cluster snapshot's Node and Pod files is one cluster, linted whole.
+fn lint_files(paths: &[String]) -> Result<Vec<String>, LoadError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let dir = p != "-" && std::path::Path::new(p).is_dir();
+        match dir && crate::workloads::snapshot::is_snapshot(p) {
+            true => files.push(p.clone()),
+            false => files.extend(expand_paths(std::slice::from_ref(p))?),
+        }
+    }
+    Ok(files)
+}
+
 /// The `--workloads` files that could not be read, each an
 /// `input-unreadable` finding as an unreadable plan is.
 fn workload_pieces(e: &dyn Emitter, s: &Settings) -> Vec<Piece> {
@@ -148,6 +162,9 @@ fn workload_pieces(e: &dyn Emitter, s: &Settings) -> Vec<Piece> {
 }
 
 fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
+    if crate::workloads::snapshot::is_snapshot(name) {
+        return check_snapshot(name, catalog, e, s);
+    }
     let mut piece = Piece::file();
     let source = match read_source(name) {
         Ok(src) => src,
@@ -161,19 +178,8 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
     // Each document is linted and rendered as it is parsed, then dropped.
     let parsed = crate::import::each_document(source, &s.supply, catalog, |doc| {
         docs += 1;
-        let mut report = lint_document_with(&doc, catalog, s.workloads.as_ref());
-        s.config.apply(&name, &mut report);
-        let one = FileReport {
-            file: name.clone(),
-            docs: vec![(&doc, report)],
-        };
-        piece.summary.add(&Summary {
-            files: 0,
-            ..Summary::of(&one)
-        });
-        let report = &one.docs[0].1;
-        piece.failing |= report.findings.iter().any(|x| s.fail_on.fails(x.severity));
-        e.document(&mut piece.part, &name, &doc, report);
+        let pods = s.workloads.as_ref().map(crate::lint::Pods::Manifests);
+        lint_into(&mut piece, &name, &doc, pods, catalog, e, s);
     });
     match parsed {
         // The documents before the error keep their findings.
@@ -181,6 +187,49 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
         Ok(_) => e.file_done(&mut piece.part, &name),
     }
     piece
+}
+
+/// A running cluster's snapshot: its plan, linted with its own pods.
+fn check_snapshot(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
+    let mut piece = Piece::file();
+    let snap = match super::read_snapshot(name) {
+        Ok(snap) => snap,
+        Err(err) => {
+            add_unreadable(&mut piece, name, &err, 0, e, s);
+            return piece;
+        }
+    };
+    for doc in crate::import::snapshot_documents(&snap, &s.supply, catalog) {
+        let pods = Some(crate::lint::Pods::Snapshot(&snap));
+        lint_into(&mut piece, name, &doc, pods, catalog, e, s);
+    }
+    e.file_done(&mut piece.part, name);
+    piece
+}
+
+/// Lints one document into the file's piece, in the run's format.
+fn lint_into(
+    piece: &mut Piece,
+    name: &str,
+    doc: &crate::plan::Document,
+    pods: Option<crate::lint::Pods>,
+    catalog: &Catalog,
+    e: &dyn Emitter,
+    s: &Settings,
+) {
+    let mut report = lint_document_with(doc, catalog, pods);
+    s.config.apply(name, &mut report);
+    let one = FileReport {
+        file: name.to_string(),
+        docs: vec![(doc, report)],
+    };
+    piece.summary.add(&Summary {
+        files: 0,
+        ..Summary::of(&one)
+    });
+    let report = &one.docs[0].1;
+    piece.failing |= report.findings.iter().any(|x| s.fail_on.fails(x.severity));
+    e.document(&mut piece.part, name, doc, report);
 }
 
 /// A file that could not be read (or whose document `doc` did not parse):

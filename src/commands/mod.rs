@@ -112,9 +112,59 @@ pub fn read_documents(
     facts: &crate::cli::FactArgs,
     env: &Env,
 ) -> anyhow::Result<Vec<crate::plan::Document>> {
+    Ok(read_cluster(path, facts, env)?.0)
+}
+
+/// A cluster snapshot (a running cluster's nodes and pods), read streaming
+/// with progress on a terminal.
+pub fn read_snapshot(
+    path: &str,
+) -> Result<crate::workloads::snapshot::Snapshot, crate::plan::LoadError> {
+    let total: u64 = crate::workloads::read::expand(path)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = match std::io::IsTerminal::is_terminal(&std::io::stderr()) && total > 64 << 20 {
+        true => indicatif::ProgressBar::new(total),
+        false => indicatif::ProgressBar::hidden(),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} reading the snapshot {bytes}/{total_bytes} {wide_bar} {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    let snap = crate::workloads::snapshot::read(path, &mut |b| bar.set_position(b));
+    bar.finish_and_clear();
+    snap
+}
+
+/// Every document of a file, folder or stdin, and the snapshot when it is
+/// a running cluster's (its pods are the workloads).
+pub fn read_cluster(
+    path: &str,
+    facts: &crate::cli::FactArgs,
+    env: &Env,
+) -> anyhow::Result<(
+    Vec<crate::plan::Document>,
+    Option<std::sync::Arc<crate::workloads::snapshot::Snapshot>>,
+)> {
     let supply = supply(facts, env)?;
+    let c = env.catalog()?;
+    if crate::workloads::snapshot::is_snapshot(path) {
+        let snap = read_snapshot(path)?;
+        let docs = crate::import::snapshot_documents(&snap, &supply, c);
+        return Ok((docs, Some(std::sync::Arc::new(snap))));
+    }
     let source = crate::plan::load::read_source(path)?;
-    Ok(crate::import::documents(source, &supply, env.catalog()?)?)
+    let snap = match crate::workloads::snapshot::looks_like(source.text.as_bytes()) {
+        true => Some(std::sync::Arc::new(
+            crate::workloads::snapshot::from_source(&source)?,
+        )),
+        false => None,
+    };
+    Ok((crate::import::documents(source, &supply, c)?, snap))
 }
 
 /// Reads every plan of a file (or stdin), in any format kubeplan reads; a
@@ -200,7 +250,16 @@ pub(crate) fn read_checked(
     needs: &[crate::plan::Fact],
     command: &str,
 ) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
-    let docs = read_documents(path, facts, env)?;
+    checked_documents(path, read_documents(path, facts, env)?, needs, command)
+}
+
+/// [`read_checked`] of documents already read.
+pub(crate) fn checked_documents(
+    path: &str,
+    docs: Vec<crate::plan::Document>,
+    needs: &[crate::plan::Fact],
+    command: &str,
+) -> anyhow::Result<Vec<crate::plan::ClusterPlan>> {
     if docs.iter().all(|d| d.plan.is_some()) {
         for d in &docs {
             if let Some(p) = &d.plan {

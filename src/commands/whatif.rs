@@ -11,9 +11,26 @@ use crate::whatif::{scenario, Verdict};
 
 pub fn run(args: &WhatifArgs, env: &Env) -> anyhow::Result<u8> {
     let c = env.catalog()?;
-    let plans = super::read_checked(&args.plan, &args.facts, env, super::MACHINES, "whatif")?;
+    let (docs, snap) = super::read_cluster(&args.plan, &args.facts, env)?;
+    let plans = super::checked_documents(&args.plan, docs, super::MACHINES, "whatif")?;
+    if snap.is_some() && !args.workloads.is_empty() {
+        anyhow::bail!(
+            "{} is a running cluster's snapshot: its pods are its workloads; --workloads is for plans",
+            args.plan
+        );
+    }
+    let set = match args.workloads.is_empty() {
+        true => None,
+        false => Some(crate::workloads::read_paths(&args.workloads)?),
+    };
     let mut reports: Vec<Report> = Vec::new();
     for plan in &plans {
+        use crate::whatif::pods::Base;
+        let base = match (&snap, &set) {
+            (Some(s), _) => Some(Base::of_snapshot(c, s, plan)),
+            (None, Some(s)) => Some(Base::of_plan(c, plan, s.clone())),
+            (None, None) => None,
+        };
         let layout = Layout::of(c, plan);
         let asked = args
             .fail
@@ -27,6 +44,7 @@ pub fn run(args: &WhatifArgs, env: &Env) -> anyhow::Result<u8> {
             plan,
             &asked,
             args.max_failures as usize,
+            base.as_ref(),
             &mut |done, total| bar.tick(done, total),
         ));
         bar.finish();

@@ -165,6 +165,15 @@ pub(super) fn classify(source: &Source, docs: &[Spanned<Node>]) -> Result<Class,
     if let Some(f) = seen.tool {
         return Ok(Class::Tool(f));
     }
+    // A format known by its content (a cluster snapshot's Node objects are
+    // Kubernetes objects too).
+    let by_content = super::FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.detect.is_some_and(|known| docs.iter().any(|d| known(d))));
+    if let Some(f) = by_content {
+        return Ok(Class::Tool(f));
+    }
     if let Some((kind, api, at)) = seen.manifest {
         return Err(parse_error(
             source,
@@ -175,15 +184,7 @@ pub(super) fn classify(source: &Source, docs: &[Spanned<Node>]) -> Result<Class,
             ),
         ));
     }
-    // No apiVersion at all: a format known by its content (an inventory), a
-    // plan that lost its apiVersion, or something else.
-    let by_content = super::FORMATS
-        .iter()
-        .copied()
-        .find(|f| f.detect.is_some_and(|known| docs.iter().any(|d| known(d))));
-    if let Some(f) = by_content {
-        return Ok(Class::Tool(f));
-    }
+    // No apiVersion at all: a plan that lost its apiVersion, or something else.
     let plan_like = docs
         .iter()
         .any(|d| ["spec", "metadata"].iter().any(|k| top_key(d, k).is_some()));

@@ -43,7 +43,9 @@ macro_rules! formats {
         pub static FORMATS: &[&Spec] = &[$(&$format::SPEC),+];
     };
 }
-formats!(eksctl, kops, kubeadm, kubespray, capi);
+formats!(eksctl, kops, kubeadm, kubespray, capi, snapshot);
+
+pub use snapshot::documents as snapshot_documents;
 
 /// The format named `title` (as its documentation names it: "eksctl", "kOps", …).
 pub fn format(title: &str) -> Option<&'static Spec> {

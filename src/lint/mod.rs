@@ -23,24 +23,72 @@ pub use crate::plan::facts::IGNORE_ANNOTATION;
 /// severity and its place in the file are attached.
 pub type Hit = Problem;
 
+/// The pods a plan is linted with: manifests (`--workloads`), or a
+/// running cluster's own (a snapshot).
+#[derive(Debug, Clone, Copy)]
+pub enum Pods<'a> {
+    Manifests(&'a crate::workloads::WorkloadSet),
+    Snapshot(&'a crate::workloads::snapshot::Snapshot),
+}
+
 /// What a check sees.
 pub struct Ctx<'a> {
     pub plan: &'a ClusterPlan,
     pub catalog: &'a Catalog,
-    /// The workloads `--workloads` gave, for the rules about them.
+    /// The workloads `--workloads` gave (or a snapshot's pods), for the rules about them.
     pub workloads: Option<&'a crate::workloads::WorkloadSet>,
+    /// The snapshot the plan is of, if it is.
+    pub snapshot: Option<&'a crate::workloads::snapshot::Snapshot>,
     /// Those workloads packed onto the plan's workers, once.
     fit: std::cell::OnceCell<crate::workloads::on_plan::OnPlan>,
+    /// The pods where they run, for the failure rules, once.
+    base: std::cell::OnceCell<crate::whatif::pods::Base>,
 }
 
-impl Ctx<'_> {
-    /// The workloads packed onto the plan's workers (None without workloads).
+impl<'a> Ctx<'a> {
+    fn new(plan: &'a ClusterPlan, catalog: &'a Catalog, pods: Option<Pods<'a>>) -> Ctx<'a> {
+        let (workloads, snapshot) = match pods {
+            Some(Pods::Manifests(s)) => (Some(s), None),
+            Some(Pods::Snapshot(s)) => (Some(&s.set), Some(s)),
+            None => (None, None),
+        };
+        Ctx {
+            plan,
+            catalog,
+            workloads,
+            snapshot,
+            fit: std::cell::OnceCell::new(),
+            base: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The workloads packed onto the plan's workers (None without
+    /// workloads); a snapshot's pods where they run.
     pub fn fit(&self) -> Option<&crate::workloads::on_plan::OnPlan> {
         let set = self.workloads?;
+        if self.snapshot.is_some() {
+            let b = self.base()?;
+            return Some(self.fit.get_or_init(|| crate::workloads::on_plan::OnPlan {
+                groups: b.groups.clone(),
+                pending: b.before.clone(),
+                daemon_misfits: Vec::new(),
+                nodes: b.cluster.nodes.len(),
+            }));
+        }
         Some(
             self.fit
                 .get_or_init(|| crate::workloads::on_plan::fit_plan(self.catalog, self.plan, set)),
         )
+    }
+
+    /// The pods where they run before any failure (None without workloads).
+    pub fn base(&self) -> Option<&crate::whatif::pods::Base> {
+        use crate::whatif::pods::Base;
+        let set = self.workloads?;
+        Some(self.base.get_or_init(|| match self.snapshot {
+            Some(s) => Base::of_snapshot(self.catalog, s, self.plan),
+            None => Base::of_plan(self.catalog, self.plan, set.clone()),
+        }))
     }
 }
 
@@ -74,16 +122,11 @@ fn schema_rule(kind: IssueKind) -> (&'static str, Severity) {
 pub fn check_plan(
     plan: &ClusterPlan,
     catalog: &Catalog,
-    workloads: Option<&crate::workloads::WorkloadSet>,
+    pods: Option<Pods>,
     locate: &dyn Fn(&str) -> Spot,
     reason: &dyn Fn(Fact) -> Option<String>,
 ) -> Vec<Finding> {
-    let ctx = Ctx {
-        plan,
-        catalog,
-        workloads,
-        fit: std::cell::OnceCell::new(),
-    };
+    let ctx = Ctx::new(plan, catalog, pods);
     let unknown = plan.unknown_facts();
     let mut kept: Vec<(Fact, Vec<&'static str>)> = Vec::new();
     let mut out = Vec::new();
@@ -146,12 +189,17 @@ fn finding(
     p: Problem,
     locate: &dyn Fn(&str) -> Spot,
 ) -> Finding {
+    // A problem placed in another file (a workload's manifest) stays there.
+    let at = match p.at.file {
+        Some(_) => p.at,
+        None => locate(&p.at.field),
+    };
     Finding {
         rule,
         severity,
         message: p.message,
         help: p.help,
-        at: locate(&p.at.field),
+        at,
     }
 }
 
@@ -161,11 +209,7 @@ pub fn lint_document(doc: &Document, catalog: &Catalog) -> DocReport {
 }
 
 /// Lints one document, with the workloads its pools must hold.
-pub fn lint_document_with(
-    doc: &Document,
-    catalog: &Catalog,
-    workloads: Option<&crate::workloads::WorkloadSet>,
-) -> DocReport {
+pub fn lint_document_with(doc: &Document, catalog: &Catalog, pods: Option<Pods>) -> DocReport {
     let mut report = DocReport::default();
     let locate = |field: &str| match doc.locs.spot(field) {
         Some(s) => s.clone(),
@@ -192,7 +236,7 @@ pub fn lint_document_with(
         };
         report
             .findings
-            .extend(check_plan(plan, catalog, workloads, &locate, &reason));
+            .extend(check_plan(plan, catalog, pods, &locate, &reason));
         let at = locate(&format!("metadata.annotations.{IGNORE_ANNOTATION}"));
         report
             .findings

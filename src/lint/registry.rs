@@ -71,6 +71,11 @@ pub static RULES: &[&Rule] = &[
     &rules::workloads::WORKLOAD_DOES_NOT_FIT,
     &rules::workloads::WORKLOAD_HPA_MAX_DOES_NOT_FIT,
     &rules::workloads::WORKLOAD_BEST_EFFORT,
+    &rules::zone_loss::WORKLOAD_SPREAD_COUNTS_LOST_ZONE,
+    &rules::zone_loss::WORKLOAD_ZONE_ANTI_AFFINITY_NO_SPARE,
+    &rules::zone_loss::WORKLOAD_IN_ONE_ZONE,
+    &rules::zone_loss::PDB_BREAKS_ON_ZONE_LOSS,
+    &rules::zone_loss::REQUESTS_OVERCOMMIT_AFTER_LOSS,
 ];
 
 /// Looks a rule up by id.

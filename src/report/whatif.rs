@@ -15,6 +15,17 @@ fn etcd_cell(o: &Outcome) -> String {
 }
 
 fn pods_cell(o: &Outcome) -> String {
+    if let Some(p) = &o.pods {
+        return match (p.evicted, p.stranded_pods) {
+            (0, _) => "none evicted".into(),
+            (e, 0) => format!("{} evicted, all back", crate::prose::num(e)),
+            (e, s) => format!(
+                "{} evicted, {} stranded",
+                crate::prose::num(e),
+                crate::prose::num(s)
+            ),
+        };
+    }
     let c = &o.capacity;
     let room = match c.pending {
         0 => format!(
@@ -112,6 +123,9 @@ fn details(r: &Report) -> String {
         for st in &o.storage {
             out.push_str(&format!("  storage {}: {}\n", st.servers, st.why));
         }
+        if let Some(p) = &o.pods {
+            out.push_str(&pods_details(p));
+        }
         for e in &o.timeline {
             let when = match (e.never, e.from_s == e.to_s) {
                 (true, _) => "never".to_string(),
@@ -120,6 +134,53 @@ fn details(r: &Report) -> String {
             };
             out.push_str(&format!("  {when:>17}  {}\n", e.what));
         }
+    }
+    out
+}
+
+/// The pods of a scenario: how many moved, and those stranded, by
+/// workload, with the first reason and when they are back.
+fn pods_details(p: &crate::whatif::pods::PodsState) -> String {
+    let mut out = format!(
+        "  pods: {} evicted, {} rescheduled (by {}), {} stranded",
+        crate::prose::num(p.evicted),
+        crate::prose::num(p.rescheduled),
+        p.rescheduled_by,
+        crate::prose::num(p.stranded_pods)
+    );
+    if p.daemon_set_pods_lost > 0 {
+        out.push_str(&format!(
+            ", {} lost with their nodes",
+            crate::prose::plural(p.daemon_set_pods_lost, "DaemonSet pod", "DaemonSet pods")
+        ));
+    }
+    out.push('\n');
+    let mut by: Vec<(&str, &str, Vec<&crate::whatif::pods::StrandedPod>)> = Vec::new();
+    for s in &p.stranded {
+        match by.iter_mut().find(|b| b.0 == s.workload && b.1 == s.reason) {
+            Some(b) => b.2.push(s),
+            None => by.push((&s.workload, &s.reason, vec![s])),
+        }
+    }
+    for (workload, reason, pods) in by {
+        let n: u32 = pods.iter().map(|s| s.pods).sum();
+        let names: Vec<&str> = pods.iter().filter_map(|s| s.pod.as_deref()).collect();
+        let names = match names.len() {
+            0 => String::new(),
+            k if k <= 5 => format!(" ({})", names.join(", ")),
+            k => format!(" ({}, … {} more)", names[..4].join(", "), k - 4),
+        };
+        let first = pods[0];
+        out.push_str(&format!(
+            "    stranded: {workload} × {n}{names}: {reason} — {}; back {}\n",
+            first.detail, first.back
+        ));
+    }
+    for b in p.budgets.iter().filter(|b| !b.holds) {
+        out.push_str(&format!(
+            "    budget {} does not hold: {} of {} pods healthy after the failure, it wants {}\n",
+            b.budget, b.healthy_after, b.expected, b.desired_healthy
+        ));
     }
     out
 }

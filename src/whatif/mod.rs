@@ -4,6 +4,7 @@
 
 pub mod enumerate;
 pub mod layout;
+pub mod pods;
 pub mod run;
 pub mod scenario;
 pub mod storage;
@@ -126,6 +127,10 @@ pub struct Outcome {
     /// Each group of storage servers (none where the plan runs none).
     pub storage: Vec<storage::StorageState>,
     pub timeline: Vec<Event>,
+    /// The pods, one by one, where the workloads are known (`--workloads`,
+    /// a cluster snapshot).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pods: Option<pods::PodsState>,
     pub verdict: Verdict,
 }
 
@@ -157,8 +162,29 @@ pub fn analyze(c: &Catalog, plan: &ClusterPlan, layout: &Layout, failures: &[Fai
         capacity,
         storage,
         timeline,
+        pods: None,
         verdict,
     }
+}
+
+/// [`analyze`], with the pods of `base` evicted and re-placed: a pod that
+/// does not come back, or a budget that no longer holds, degrades.
+pub fn analyze_pods(
+    c: &Catalog,
+    plan: &ClusterPlan,
+    layout: &Layout,
+    failures: &[Failure],
+    base: &pods::Base,
+) -> Outcome {
+    let mut o = analyze(c, plan, layout, failures);
+    let lost = Lost::of(layout, failures);
+    let p = pods::state(base, &lost, pods::rescheduled_by(&o.timeline));
+    let bad = p.stranded_pods > 0 || p.budgets.iter().any(|b| !b.holds);
+    if bad && o.verdict == Verdict::Survives {
+        o.verdict = Verdict::Degraded;
+    }
+    o.pods = Some(p);
+    o
 }
 
 fn etcd_state(layout: &Layout, lost: &Lost) -> EtcdState {

@@ -43,15 +43,17 @@ pub struct Report {
 /// The scenarios: `asked` as one combined scenario, or every single failure
 /// and every combination of up to `max` of them.
 pub fn run(c: &Catalog, plan: &ClusterPlan, asked: &[Failure], max: usize) -> Report {
-    run_with(c, plan, asked, max, &mut |_, _| {})
+    run_with(c, plan, asked, max, None, &mut |_, _| {})
 }
 
-/// [`run`], telling `progress` (scenarios done, of how many) as it goes.
+/// [`run`], with the pods of `pods` where given, telling `progress`
+/// (scenarios done, of how many) as it goes.
 pub fn run_with(
     c: &Catalog,
     plan: &ClusterPlan,
     asked: &[Failure],
     max: usize,
+    pods: Option<&super::pods::Base>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
     let layout = Layout::of(c, plan);
@@ -79,7 +81,10 @@ pub fn run_with(
                         Failure::Machines { count, .. } => *count as usize,
                     })
                     .sum(),
-                outcome: analyze(c, plan, &layout, set),
+                outcome: match pods {
+                    Some(b) => super::analyze_pods(c, plan, &layout, set, b),
+                    None => analyze(c, plan, &layout, set),
+                },
             }
         })
         .collect();

@@ -18,6 +18,7 @@ pub mod requests;
 pub mod result;
 pub mod result_build;
 pub mod size;
+pub mod snapshot;
 pub mod spread;
 pub mod survive;
 

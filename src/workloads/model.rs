@@ -289,7 +289,7 @@ pub struct PodSpec {
 }
 
 /// What kind of object made the pods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Pod,
     Deployment,
@@ -372,6 +372,8 @@ pub struct Pdb {
     pub selector: LabelSelector,
     pub min_available: Option<IntOrPercent>,
     pub max_unavailable: Option<IntOrPercent>,
+    pub file: Arc<str>,
+    pub pos: Pos,
 }
 
 /// Everything read from the workload files.

@@ -28,7 +28,8 @@ impl NodeObject {
     }
 }
 
-fn node(o: &At) -> Result<NodeObject, (crate::plan::node::Pos, String)> {
+/// One Node object's name, allocatable, labels and taints.
+pub fn node(o: &At) -> Result<NodeObject, (crate::plan::node::Pos, String)> {
     let name = o.name().unwrap_or("node").to_string();
     let list = resource_list(o.at("status.allocatable").or(o.at("status.capacity")))?;
     if list.is_empty() {

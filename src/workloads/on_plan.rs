@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::cluster::{Cluster, Node, Pool};
+use super::cluster::{Group, HOSTNAME, ZONE};
 use super::fit::Relations;
-use super::model::{Res, Taint, WorkloadSet};
+use super::model::{LabelSelector, Op, Req, Res, Spread, Taint, WorkloadSet};
 use super::pack::{Packer, Pending};
 use super::pools::{ARCH, INSTANCE_TYPE, OS};
 use super::size::{groups, order, system_daemons};
@@ -127,4 +128,65 @@ pub fn fit_plan(c: &Catalog, plan: &ClusterPlan, set: &WorkloadSet) -> OnPlan {
         daemon_misfits,
         nodes,
     }
+}
+
+/// Packs as kube-scheduler's default scoring places replicas: each
+/// workload's pods spread over zones, then nodes (its system-default soft
+/// spreading, LeastAllocated); what that leaves goes first-fit with the
+/// workload's own constraints only.
+pub fn spread_pack(
+    cl: Cluster,
+    groups: &[Group],
+    rel: &Relations,
+    order: &[u32],
+) -> (Cluster, Vec<Pending>) {
+    let shadow: Vec<Group> = groups.iter().map(spread_evenly).collect();
+    let srel = Relations::new(&shadow);
+    let mut p = Packer::new(cl, &shadow, &srel);
+    p.grow = false;
+    p.pack(order);
+    let (c, pending, misfits) = (p.c, p.pending, p.daemon_misfits);
+    let mut q = Packer::placed(c, groups, rel);
+    q.daemon_misfits = misfits;
+    for left in pending {
+        q.place_group(left.group, left.pods);
+    }
+    (q.c, q.pending)
+}
+
+/// A group whose pods must spread evenly over zones and nodes (a
+/// DaemonSet, or pods without labels to count them by, as it is).
+fn spread_evenly(g: &Group) -> Group {
+    let mut g = g.clone();
+    if g.daemon || g.pod.labels.is_empty() {
+        return g;
+    }
+    let reqs: Vec<Req> = g
+        .pod
+        .labels
+        .iter()
+        .map(|(k, v)| Req {
+            key: k.clone(),
+            op: Op::In,
+            values: vec![v.clone()],
+        })
+        .collect();
+    let pod = std::sync::Arc::make_mut(&mut g.pod);
+    for key in [ZONE, HOSTNAME] {
+        if pod.spread.iter().any(|s| s.topology_key == key) {
+            continue;
+        }
+        pod.spread.push(Spread {
+            max_skew: 1,
+            topology_key: key.to_string(),
+            selector: LabelSelector {
+                reqs: reqs.clone(),
+                nothing: false,
+            },
+            min_domains: None,
+            honor_affinity: true,
+            honor_taints: true,
+        });
+    }
+    g
 }

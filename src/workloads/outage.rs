@@ -16,8 +16,9 @@ pub enum Hold {
     /// which a pod of an unreachable node never is until the node is
     /// deleted (or tainted `node.kubernetes.io/out-of-service`).
     StatefulSet,
-    /// Its volume is a zonal disk (EBS, Persistent Disk, Azure Disk LRS):
-    /// the replacement can only run in the lost zone.
+    /// Its volume is a zonal disk (EBS, Persistent Disk, Azure Disk LRS)
+    /// of the lost zone, or a local volume of the lost node: the
+    /// replacement can only run there.
     ZonalVolume,
     /// A bare Pod: no controller makes another.
     NoController,
@@ -38,7 +39,7 @@ impl Hold {
     pub fn detail(self) -> &'static str {
         match self {
             Hold::StatefulSet => "the StatefulSet controller replaces a pod only once it is deleted; a pod of an unreachable node stays Terminating until the node object is deleted or tainted node.kubernetes.io/out-of-service",
-            Hold::ZonalVolume => "its persistent volume is a zonal disk in the lost zone: the replacement can only run there",
+            Hold::ZonalVolume => "its persistent volume is a zonal disk of the lost zone (or a local volume of the lost node): the replacement can only run there",
             Hold::NoController => "a bare Pod: no controller creates a replacement",
             Hold::Static => "a static pod runs from its node's kubelet: it is back with the node",
         }
@@ -94,14 +95,31 @@ pub fn evict(sim: &mut Packer, nodes: &[usize]) -> (Vec<u32>, Vec<u32>) {
     (evicted, daemons)
 }
 
-/// Why a group's evicted pods stay where they were, if they do; `zonal`:
-/// the platform's default volumes are zonal disks.
-pub fn hold_of(set: &WorkloadSet, g: &Group, zonal: bool) -> Option<Hold> {
+/// Where a platform's default persistent volumes live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Volumes {
+    /// On one node (local volumes): lost with it.
+    Node,
+    /// A zonal disk: lost with its zone.
+    Zone,
+    /// Across zones, or on storage servers: they follow the pod.
+    Anywhere,
+}
+
+/// Why a group's evicted pods stay where they were, if they do;
+/// `whole_zone`: the failure takes whole zones.
+pub fn hold_of(set: &WorkloadSet, g: &Group, volumes: Volumes, whole_zone: bool) -> Option<Hold> {
     let w = set.workloads.get(g.workload)?;
+    let bound = w.pod.volumes
+        && match volumes {
+            Volumes::Node => true,
+            Volumes::Zone => whole_zone,
+            Volumes::Anywhere => false,
+        };
     match w.kind {
-        Kind::StatefulSet => Some(Hold::StatefulSet),
         Kind::StaticPod => Some(Hold::Static),
-        _ if zonal && w.pod.volumes => Some(Hold::ZonalVolume),
+        _ if bound => Some(Hold::ZonalVolume),
+        Kind::StatefulSet => Some(Hold::StatefulSet),
         Kind::Pod => Some(Hold::NoController),
         _ => None,
     }

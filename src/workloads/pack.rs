@@ -40,7 +40,23 @@ pub struct Packer<'a> {
 impl<'a> Packer<'a> {
     /// A packer over a cluster's nodes (which get their DaemonSet pods).
     pub fn new(c: Cluster, groups: &'a [Group], rel: &'a Relations) -> Packer<'a> {
-        let counts = Counts::new(groups.len(), c.zones.len());
+        let mut p = Packer::placed(c, groups, rel);
+        p.grow = true;
+        for i in 0..p.c.nodes.len() {
+            p.run_daemons(i);
+        }
+        p
+    }
+
+    /// A packer over a cluster whose pods are already on their nodes
+    /// (`Node::groups`, with `free` what they leave): nothing is added.
+    pub fn placed(c: Cluster, groups: &'a [Group], rel: &'a Relations) -> Packer<'a> {
+        let mut counts = Counts::new(groups.len(), c.zones.len());
+        for n in &c.nodes {
+            for &(g, k) in &n.groups {
+                counts.change(g, n.zone, i64::from(k));
+            }
+        }
         let mut p = Packer {
             c,
             groups,
@@ -48,15 +64,12 @@ impl<'a> Packer<'a> {
             counts,
             pending: Vec::new(),
             daemon_misfits: Vec::new(),
-            grow: true,
+            grow: false,
             statics: std::cell::RefCell::new((u32::MAX, Vec::new())),
             free: Default::default(),
         };
         for i in 0..p.c.nodes.len() {
             p.sync(i);
-        }
-        for i in 0..p.c.nodes.len() {
-            p.run_daemons(i);
         }
         p
     }

@@ -186,7 +186,7 @@ impl Reader {
         let name = o.name().unwrap_or("").to_string();
         match kind {
             "HorizontalPodAutoscaler" => self.hpa(o, ns),
-            "PodDisruptionBudget" => self.pdb(o, ns, name),
+            "PodDisruptionBudget" => self.pdb(o, ns, name, file),
             "LimitRange" => self.limit_range(o, ns),
             _ => match Kind::parse(kind) {
                 Some(k) => self.workload(o, k, ns, name, file),
@@ -305,7 +305,7 @@ impl Reader {
         Ok(())
     }
 
-    fn pdb(&mut self, o: &At, namespace: String, name: String) -> Result<(), Bad> {
+    fn pdb(&mut self, o: &At, namespace: String, name: String, file: &Arc<str>) -> Result<(), Bad> {
         let count = |k: &str| {
             o.at(&format!("spec.{k}")).and_then(|v| match v.str() {
                 Some(s) if s.ends_with('%') => s
@@ -322,6 +322,8 @@ impl Reader {
             max_unavailable: count("maxUnavailable"),
             namespace,
             name,
+            file: file.clone(),
+            pos: o.pos,
         });
         Ok(())
     }

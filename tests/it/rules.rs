@@ -24,7 +24,10 @@ fn lint_with(text: &str, workloads: Option<&str>) -> Vec<Finding> {
     match kubeplan::import::documents(source, &supply, Catalog::builtin()) {
         Ok(docs) => docs
             .iter()
-            .flat_map(|d| lint_document_with(d, Catalog::builtin(), workloads.as_ref()).findings)
+            .flat_map(|d| {
+                let pods = workloads.as_ref().map(kubeplan::lint::Pods::Manifests);
+                lint_document_with(d, Catalog::builtin(), pods).findings
+            })
             .collect(),
         Err(e) => vec![kubeplan::lint::unreadable(&e)],
     }
@@ -115,7 +118,8 @@ fn doc_problems(r: &kubeplan::lint::Rule) -> Vec<String> {
             out.push(format!("{what} should end with a full stop"));
         }
     }
-    if !r.example.contains(MARK) {
+    let marked = r.example.contains(MARK) || r.example_workloads.is_some_and(|w| w.contains(MARK));
+    if !marked {
         out.push("the example marks no line".to_string());
     }
     out
@@ -137,9 +141,18 @@ fn every_rule_is_documented() {
 
 /// What is wrong with a rule's firing example, if anything.
 fn example_problem(r: &kubeplan::lint::Rule) -> Option<String> {
-    let line = r.example.lines().position(|l| l.contains(MARK))? as u32 + 1;
+    // The mark is in the plan, or for a finding at a workload in its manifests.
+    let in_workloads = r.example_workloads.filter(|w| w.contains(MARK));
+    let (text, file) = match in_workloads {
+        Some(w) => (w, Some("example.workloads.yaml")),
+        None => (r.example, None),
+    };
+    let line = text.lines().position(|l| l.contains(MARK))? as u32 + 1;
     let findings = lint_with(r.example, r.example_workloads);
-    let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
+    let hits: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == r.id && f.at.file.as_ref().map(|s| s.name.as_str()) == file)
+        .collect();
     if hits.is_empty() {
         let got: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         return Some(format!("the example does not fire it; got {got:?}"));
@@ -170,14 +183,17 @@ fn near_miss_problem(r: &kubeplan::lint::Rule) -> Option<String> {
     if r.near_miss.is_empty() {
         return Some("no near miss".into());
     }
+    // Each edit applies to the plan, or else to the example's manifests.
     let mut text = r.example.to_string();
+    let mut workloads = r.example_workloads.map(str::to_string);
     for (from, to) in r.near_miss {
-        if !text.contains(from) {
-            return Some(format!("near miss edit `{from}` does not apply"));
+        match (text.contains(from), workloads.as_mut()) {
+            (true, _) => text = text.replacen(from, to, 1),
+            (false, Some(w)) if w.contains(from) => *w = w.replacen(from, to, 1),
+            _ => return Some(format!("near miss edit `{from}` does not apply")),
         }
-        text = text.replacen(from, to, 1);
     }
-    let findings = lint_with(&text, r.example_workloads);
+    let findings = lint_with(&text, workloads.as_deref());
     let hits: Vec<&Finding> = findings.iter().filter(|f| f.rule == r.id).collect();
     (!hits.is_empty()).then(|| format!("near miss still fires: {hits:?}"))
 }

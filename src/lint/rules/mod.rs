@@ -63,3 +63,4 @@ pub mod schema;
 pub mod storage;
 pub mod tooling;
 pub mod workloads;
+pub mod zone_loss;
