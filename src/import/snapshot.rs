@@ -96,8 +96,13 @@ fn platform(s: &Snapshot) -> Platform {
         .unwrap_or(super::imported::own_machines())
 }
 
-fn spot(n: &SnapNode, field: &str) -> Spot {
-    Spot::new(n.pos, field)
+/// Where a node's field is: in its own file when the snapshot is a folder.
+fn spot(n: &SnapNode, field: &str, s: &Snapshot) -> Spot {
+    let mut spot = Spot::new(n.pos, field);
+    if *n.file != *s.name {
+        spot.file = Some(Arc::new(Source::new(n.file.to_string(), String::new())));
+    }
+    spot
 }
 
 fn machine(n: &SnapNode) -> Machine {
@@ -116,7 +121,7 @@ pub(super) fn imported(s: &Snapshot, c: &Catalog) -> Imported {
         .and_then(|f| f.to_str())
         .unwrap_or("cluster");
     let first = &s.nodes[0];
-    let mut imp = Imported::new(&SPEC, plan_name(stem), spot(first, "items"));
+    let mut imp = Imported::new(&SPEC, plan_name(stem), spot(first, "items", s));
     let p = &mut imp.plan.spec;
     p.platform = platform(s);
     p.region = region(s);
@@ -167,7 +172,7 @@ fn control_plane(imp: &mut Imported, s: &Snapshot, pools: &[PlanPool]) {
         .collect();
     cpn.machine = Some(machine(n));
     cpn.schedulable = Some(!n.obj.taints.iter().any(|t| t.blocks()));
-    imp.from("spec.controlPlane.nodes", spot(n, "metadata.labels"));
+    imp.from("spec.controlPlane.nodes", spot(n, "metadata.labels", s));
     let names: Vec<&str> = cp.iter().map(|&j| s.nodes[j].obj.name.as_str()).collect();
     let on_cp = s
         .etcd
@@ -192,15 +197,15 @@ fn control_plane(imp: &mut Imported, s: &Snapshot, pools: &[PlanPool]) {
 
 fn worker_pool(imp: &mut Imported, s: &Snapshot, pool: &PlanPool, c: &Catalog) {
     let n = &s.nodes[pool.nodes[0]];
-    let new = imp.new_pool(&pool.name, spot(n, "metadata.labels"));
+    let new = imp.new_pool(&pool.name, spot(n, "metadata.labels", s));
     let platform = imp.plan.spec.platform;
     let instance_type = label(n, &INSTANCE_TYPE)
         .filter(|t| c.instance(platform, t).is_some())
         .map(str::to_string);
     let os = n.obj.labels.get("kubernetes.io/os").and_then(|o| o.parse::<Os>().ok());
     let arch = n.obj.labels.get("kubernetes.io/arch").and_then(|a| a.parse::<Arch>().ok());
-    imp.from(new.field("machine"), spot(n, "status.capacity"));
-    imp.from(new.field("maxPods"), spot(n, "status.allocatable.pods"));
+    imp.from(new.field("machine"), spot(n, "status.capacity", s));
+    imp.from(new.field("maxPods"), spot(n, "status.allocatable.pods", s));
     imp.add_pool(WorkerPool {
         name: new.name,
         nodes: pool.nodes.len() as u32,

@@ -144,6 +144,14 @@ fn line(singles: &[&Scenario]) -> String {
         true => "survives losing any one machine".to_string(),
         false => format!("down on losing {}", d.join(", ")),
     });
+    let stranding: Vec<String> = singles
+        .iter()
+        .filter(|s| s.outcome.pods.as_ref().is_some_and(|p| p.stranded_pods > 0))
+        .map(|s| s.outcome.failed_text())
+        .collect();
+    if !stranding.is_empty() {
+        parts.push(format!("pods strand on losing {}", stranding.join(", ")));
+    }
     let worker = machines
         .iter()
         .filter(|s| {

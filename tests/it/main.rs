@@ -25,5 +25,6 @@ mod rules;
 mod sizing;
 mod snapshots;
 mod whatif;
+mod whatif_pods;
 mod workloads;
 mod workloads_upstream;

@@ -210,11 +210,10 @@ fn read_json<R: Read>(
 ) -> Result<(), LoadError> {
     let file: Arc<str> = Arc::from(path);
     let mut bad: Option<(Pos, String)> = None;
-    let mut each = |v: serde_json::Value, pos: Pos| {
+    let mut each = |node: serde_saphyr::Spanned<crate::plan::node::Node>, pos: Pos| {
         if bad.is_some() {
             return;
         }
-        let node = stream::to_node(v, stream::location(pos));
         if let Err(e) = b.object(&At::root(&node), &file, pos) {
             bad = Some(e);
         }
