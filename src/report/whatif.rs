@@ -211,6 +211,25 @@ pub fn markdown(r: &Report) -> String {
             out.push_str(&format!("| {} |\n", cells(&s.outcome).join(" | ")));
         }
     }
+    for s in &r.scenarios {
+        let Some(p) = s.outcome.pods.as_ref().filter(|p| !p.stranded.is_empty()) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "\n**{}**: stranded pods\n\n",
+            s.outcome.failed_text()
+        ));
+        for x in &p.stranded {
+            let pod = x
+                .pod
+                .as_deref()
+                .map_or(String::new(), |n| format!(" `{n}`"));
+            out.push_str(&format!(
+                "- {} × {}{pod}: {} — {}; back {}\n",
+                x.workload, x.pods, x.reason, x.detail, x.back
+            ));
+        }
+    }
     out.push_str(&format!("\n**Summary:** {}\n", r.summary.line));
     out
 }

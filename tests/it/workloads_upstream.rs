@@ -234,6 +234,115 @@ fn spread_table(f: &Value) {
     }
 }
 
+/// The same table after a zone's loss (whatif's question): the first
+/// zone's nodes go NotReady (tainted `node.kubernetes.io/unreachable`)
+/// and their pods are evicted. Every case with one zone constraint and no
+/// node affinity, selector, taints or minDomains is asked again, node by
+/// node, under both taint policies, against the filter's arithmetic done
+/// here: a node passes when its zone's matching pods, plus the incoming
+/// pod if it matches itself, less the minimum over the counted zones, is
+/// at most maxSkew; `Ignore` counts the lost zone (at 0), `Honor` does not.
+#[test]
+fn a_lost_zone_in_the_spread_table() {
+    let f = fixture("topology-spread-filter.yaml");
+    let renamed = f.to_string().replace("\"zone\"", &format!("\"{ZONE}\""));
+    let f: Value = serde_json::from_str(&renamed).unwrap();
+    let (mut asked, mut differ) = (0, 0);
+    for case in f["cases"].as_array().unwrap() {
+        let spec = &case["pod"]["spec"];
+        let simple = spec["topologySpreadConstraints"]
+            .as_array()
+            .is_some_and(|c| c.len() == 1)
+            && spec["topologySpreadConstraints"][0]["minDomains"].is_null()
+            && spec["affinity"].is_null()
+            && spec["nodeSelector"].is_null()
+            && case["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| n["taints"].is_null());
+        if !simple || spec["topologySpreadConstraints"][0]["topologyKey"] != ZONE {
+            continue;
+        }
+        let c = spread_cluster(case);
+        if c.zones.len() < 2 {
+            continue;
+        }
+        let mut answers = Vec::new();
+        for honor in [false, true] {
+            let mut pod = raw_pod(&case["pod"].to_string()).unwrap();
+            pod.spread[0].honor_taints = honor;
+            let mut groups = vec![group("incoming", pod)];
+            let mut on = Vec::new();
+            for e in case["existingPods"].as_array().into_iter().flatten() {
+                if e["terminating"].as_bool() == Some(true) {
+                    continue;
+                }
+                let labels = e["labels"].as_object().map_or_else(BTreeMap::new, |m| {
+                    m.iter().map(|(k, v)| (k.clone(), s(v))).collect()
+                });
+                let ns = e["namespace"].as_str().unwrap_or("default").to_string();
+                let pod = kubeplan::workloads::PodSpec {
+                    namespace: ns,
+                    labels,
+                    ..Default::default()
+                };
+                groups.push(group(&s(&e["name"]), pod));
+                let i = c
+                    .nodes
+                    .iter()
+                    .position(|n| n.name == s(&e["node"]))
+                    .unwrap();
+                on.push((groups.len() as u32 - 1, i));
+            }
+            let rel = Relations::new(&groups);
+            let mut p = Packer::new(c.clone(), &groups, &rel);
+            for (g, i) in &on {
+                p.place(*g, *i, 1);
+            }
+            let lost: Vec<usize> = (0..p.c.nodes.len())
+                .filter(|&i| p.c.nodes[i].zone == Some(0))
+                .collect();
+            kubeplan::workloads::outage::evict(&mut p, &lost);
+            let matching = &rel.spread[0][0];
+            let per_zone = |z: u32| -> i64 {
+                on.iter()
+                    .filter(|(g, i)| {
+                        matching.groups.contains(g) && p.c.nodes[*i].zone == Some(z) && z != 0
+                    })
+                    .count() as i64
+            };
+            let counted: Vec<u32> = (0..p.c.zones.len() as u32)
+                .filter(|&z| !honor || z != 0)
+                .collect();
+            let min = counted.iter().map(|&z| per_zone(z)).min().unwrap();
+            let own = i64::from(matching.own);
+            let skew = i64::from(groups[0].pod.spread[0].max_skew);
+            let st = SpreadState::new(&p.c, &rel, &groups, 0, false, Some(&p.counts));
+            let mut got = Vec::new();
+            for (i, n) in p.c.nodes.iter().enumerate().filter(|(_, n)| !n.down) {
+                // A node without the key is no domain: it never passes.
+                let want = n.zone.is_some_and(|z| per_zone(z) + own - min <= skew);
+                let allows = st.iter().all(|s| s.allows(i));
+                assert_eq!(
+                    allows,
+                    want,
+                    "{}: {} (nodeTaintsPolicy {})",
+                    s(&case["name"]),
+                    n.name,
+                    if honor { "Honor" } else { "Ignore" }
+                );
+                got.push(allows);
+            }
+            answers.push(got);
+            asked += 1;
+        }
+        differ += usize::from(answers[0] != answers[1]);
+    }
+    assert!(asked >= 12, "{asked} cases asked");
+    assert!(differ >= 3, "the taint policy decides in {differ} cases");
+}
+
 fn node_object(v: &Value) -> NodeObject {
     let text = v.to_string();
     let dir = tempfile::tempdir().unwrap();
