@@ -57,6 +57,8 @@ struct Settings {
     workloads: Option<crate::workloads::WorkloadSet>,
     /// Workload files that could not be read, reported as lint reports plans.
     workload_errors: Vec<(String, LoadError)>,
+    /// Snapshot files of pods only, read with the nodes' file they follow.
+    pods_of: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
@@ -73,14 +75,15 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
             (Some(set), errors)
         }
     };
+    let (files, pods_of) = lint_files(&args.paths)?;
     let settings = Settings {
         fail_on,
         config,
         supply: super::supply(&args.facts, env)?,
         workloads,
         workload_errors,
+        pods_of,
     };
-    let files = lint_files(&args.paths)?;
     let catalog = env.catalog()?;
     let ctx = Ctx {
         // Workflow commands and XML are read by machines: no colour.
@@ -135,17 +138,36 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
 }
 
 /// The files to lint: each path's, a folder's found inside it; a folder
-/// of a cluster snapshot's Node and Pod files is one cluster, linted whole.
-fn lint_files(paths: &[String]) -> Result<Vec<String>, LoadError> {
-    let mut files = Vec::new();
+/// of a cluster snapshot's Node and Pod files is one cluster, linted whole,
+/// and a snapshot file of pods only (`kubectl get pods -A -o json`) is
+/// read with the nodes' file before it (or else after it).
+type Files = (Vec<String>, std::collections::BTreeMap<String, Vec<String>>);
+
+fn lint_files(paths: &[String]) -> Result<Files, LoadError> {
+    use crate::workloads::snapshot::{is_snapshot, pods_only};
+    let mut files: Vec<String> = Vec::new();
+    let mut orphans = Vec::new();
+    let mut pods_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut anchor: Option<String> = None;
     for p in paths {
         let dir = p != "-" && std::path::Path::new(p).is_dir();
-        match dir && crate::workloads::snapshot::is_snapshot(p) {
-            true => files.push(p.clone()),
-            false => files.extend(expand_paths(std::slice::from_ref(p))?),
+        match (dir, dir && is_snapshot(p), !dir && pods_only(p)) {
+            (_, true, _) => files.push(p.clone()),
+            (_, _, true) => match &anchor {
+                Some(a) => pods_of.entry(a.clone()).or_default().push(p.clone()),
+                None => orphans.push(p.clone()),
+            },
+            (false, _, _) if is_snapshot(p) => {
+                anchor = Some(p.clone());
+                pods_of.entry(p.clone()).or_default().append(&mut orphans);
+                files.push(p.clone());
+            }
+            _ => files.extend(expand_paths(std::slice::from_ref(p))?),
         }
     }
-    Ok(files)
+    // Pods with no nodes' file: read alone, they say what is missing.
+    files.extend(orphans);
+    Ok((files, pods_of))
 }
 
 /// The `--workloads` files that could not be read, each an
@@ -192,7 +214,9 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
 /// A running cluster's snapshot: its plan, linted with its own pods.
 fn check_snapshot(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
     let mut piece = Piece::file();
-    let snap = match super::read_snapshot(name) {
+    let mut parts = vec![name.to_string()];
+    parts.extend(s.pods_of.get(name).into_iter().flatten().cloned());
+    let snap = match super::read_snapshot(name, &parts) {
         Ok(snap) => snap,
         Err(err) => {
             add_unreadable(&mut piece, name, &err, 0, e, s);

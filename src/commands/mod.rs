@@ -118,11 +118,12 @@ pub fn read_documents(
 /// A cluster snapshot (a running cluster's nodes and pods), read streaming
 /// with progress on a terminal.
 pub fn read_snapshot(
-    path: &str,
+    name: &str,
+    paths: &[String],
 ) -> Result<crate::workloads::snapshot::Snapshot, crate::plan::LoadError> {
-    let total: u64 = crate::workloads::read::expand(path)
-        .unwrap_or_default()
+    let total: u64 = paths
         .iter()
+        .flat_map(|p| crate::workloads::read::expand(p).unwrap_or_default())
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
@@ -135,7 +136,7 @@ pub fn read_snapshot(
     ) {
         bar.set_style(style);
     }
-    let snap = crate::workloads::snapshot::read(path, &mut |b| bar.set_position(b));
+    let snap = crate::workloads::snapshot::read(name, paths, &mut |b| bar.set_position(b));
     bar.finish_and_clear();
     snap
 }
@@ -153,7 +154,7 @@ pub fn read_cluster(
     let supply = supply(facts, env)?;
     let c = env.catalog()?;
     if crate::workloads::snapshot::is_snapshot(path) {
-        let snap = read_snapshot(path)?;
+        let snap = read_snapshot(path, &[path.to_string()])?;
         let docs = crate::import::snapshot_documents(&snap, &supply, c);
         return Ok((docs, Some(std::sync::Arc::new(snap))));
     }

@@ -154,6 +154,12 @@ fn pods_details(p: &crate::whatif::pods::PodsState) -> String {
             crate::prose::plural(p.daemon_set_pods_lost, "DaemonSet pod", "DaemonSet pods")
         ));
     }
+    if p.pending_before > 0 {
+        out.push_str(&format!(
+            "; {} had no node before the failure",
+            crate::prose::plural(p.pending_before, "pod", "pods")
+        ));
+    }
     out.push('\n');
     let mut by: Vec<(&str, &str, Vec<&crate::whatif::pods::StrandedPod>)> = Vec::new();
     for s in &p.stranded {

@@ -64,6 +64,30 @@ fn every_json_output_matches_its_schema() {
             &["diff", "-f", "json", e, "docs/examples/prod-eks.yaml"],
         );
     }
+    // With pods: a plan's workloads, and a running cluster's snapshot.
+    let shop = "docs/workloads-example/shop.yaml";
+    for e in [
+        "docs/examples/prod-eks.yaml",
+        "docs/examples/prod-onprem-stacked.yaml",
+    ] {
+        check(
+            &whatif,
+            &[
+                "whatif",
+                "-f",
+                "json",
+                "--max-failures",
+                "1",
+                e,
+                "--workloads",
+                shop,
+            ],
+        );
+    }
+    check(
+        &whatif,
+        &["whatif", "-f", "json", "docs/import-examples/snapshot.yaml"],
+    );
     let design = validator("design");
     for preset in [
         "prod-onprem",

@@ -302,6 +302,51 @@ fn a_real_openshift_snapshot_loses_a_zone_as_worked_by_hand() {
     assert!(item.contains("\"prometheus-k8s-"), "{at}: {item}");
 }
 
+/// `kubectl get nodes -o json` and `kubectl get pods -A -o json` in two
+/// files, named together to `lint` (in either order): one cluster, its pods
+/// the workloads. The pods alone say what is missing.
+#[test]
+fn a_node_list_and_a_pod_list_lint_as_one_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(list) = insights_list(dir.path()) else {
+        return;
+    };
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(list).unwrap()).unwrap();
+    let items = all["items"].as_array().unwrap();
+    for (kind, file) in [("Node", "nodes.json"), ("Pod", "pods.json")] {
+        let these: Vec<&Value> = items.iter().filter(|i| i["kind"] == kind).collect();
+        let v = serde_json::json!({"apiVersion": "v1", "items": these, "kind": format!("{kind}List"), "metadata": {}});
+        std::fs::write(
+            dir.path().join(file),
+            serde_json::to_string_pretty(&v).unwrap(),
+        )
+        .unwrap();
+    }
+    let (nodes, pods) = (dir.path().join("nodes.json"), dir.path().join("pods.json"));
+    let (n, p) = (nodes.to_str().unwrap(), pods.to_str().unwrap());
+    for order in [[n, p], [p, n]] {
+        let out = kubeplan()
+            .args(["lint", "--purpose", "production", "-f", "json"])
+            .args(order)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let text = v.to_string();
+        assert!(
+            text.contains("workload-in-one-zone"),
+            "{order:?}: the pods were read: {text}"
+        );
+        assert_eq!(v["summary"]["files"], 1, "{order:?}: one cluster");
+    }
+    let out = kubeplan()
+        .args(["whatif", p, "--fail", "zone=a"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without Node objects"));
+}
+
 /// The snapshot's plan: platform, region, zones, control plane, the
 /// workers' pool by instance type with max pods from allocatable.
 #[test]
@@ -333,6 +378,31 @@ fn a_snapshot_imports_as_its_plan() {
     );
     // 15387080Ki of capacity.
     assert_eq!(w["machine"]["memoryGiB"], 14.67);
+}
+
+/// The lab archive's objects carry no apiVersion or kind (the gatherer
+/// drops them): known by their shape. Its master runs etcd as a static
+/// pod: one stacked member.
+#[test]
+fn a_lab_snapshot_without_kinds_reads_by_shape() {
+    let Some(folder) = reference("workloads/real/insights-operator-lab-imeixner") else {
+        return;
+    };
+    let out = kubeplan()
+        .args(["import", folder.to_str().unwrap(), "-f", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let spec = &v["plans"][0]["plan"]["spec"];
+    assert_eq!(spec["platform"], "on-prem");
+    assert_eq!(spec["controlPlane"]["nodes"], 1);
+    assert_eq!(
+        spec["etcd"],
+        serde_json::json!({"topology": "stacked", "members": 1})
+    );
+    assert_eq!(spec["workers"][0]["nodes"], 1);
+    assert_eq!(spec["workers"][0]["machine"]["cpu"], 4.0);
 }
 
 /// Qovery's EKS node: t2.large, capacity 2 CPU / 8166336Ki / 35 pods,

@@ -70,14 +70,7 @@ pub fn looks_like(head: &[u8]) -> bool {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     let kinds: Vec<String> = match t.starts_with('{') {
         true => json_kinds(t),
-        false => t
-            .lines()
-            .filter_map(|l| {
-                let l = l.trim_start().trim_start_matches("- ").trim_start();
-                l.strip_prefix("kind:")
-                    .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
-            })
-            .collect(),
+        false => yaml_kinds(t),
     };
     let node = kinds.iter().any(|k| k == "Node" || k == "NodeList");
     let pod = kinds.iter().any(|k| k == "Pod" || k == "PodList");
@@ -86,22 +79,33 @@ pub fn looks_like(head: &[u8]) -> bool {
         || (kinds.is_empty() && t.contains("\"nodeName\"") && t.contains("\"containers\""))
 }
 
-/// The values of `"kind"` keys in JSON text.
+/// The values of the `"kind"` keys of the top-level object and of its
+/// `items` in JSON text (an owner reference's `kind` is no object's).
 fn json_kinds(t: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = t;
-    while let Some(i) = rest.find("\"kind\"") {
-        rest = &rest[i + 6..];
-        let v = rest.trim_start();
-        let Some(v) = v.strip_prefix(':') else {
-            continue;
-        };
-        let v = v.trim_start();
-        if let Some(v) = v.strip_prefix('"') {
-            if let Some(end) = v.find('"') {
-                out.push(v[..end].to_string());
+    let b = t.as_bytes();
+    let (mut out, mut depth, mut i) = (Vec::new(), 0u32, 0);
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let key = t.get(start..i.min(b.len())).unwrap_or("");
+                if key == "kind" && (depth == 1 || depth == 3) {
+                    let rest = t.get(i + 1..).unwrap_or("").trim_start();
+                    let v = rest.strip_prefix(':').map(str::trim_start);
+                    if let Some(v) = v.and_then(|v| v.strip_prefix('"')) {
+                        out.push(v.split('"').next().unwrap_or("").to_string());
+                    }
+                }
             }
+            _ => {}
         }
+        i += 1;
     }
     out
 }
@@ -147,14 +151,52 @@ fn snapshot_files(dir: &str) -> Result<Vec<String>, LoadError> {
     }
 }
 
-/// Reads a snapshot: a file, a folder of files (one cluster), or text
-/// already read (stdin); `progress` hears bytes read.
-pub fn read(path: &str, progress: &mut dyn FnMut(u64)) -> Result<Snapshot, LoadError> {
-    let files = match Path::new(path).is_dir() {
-        true => snapshot_files(path)?,
-        false => vec![path.to_string()],
-    };
+/// Whether a file is a snapshot's pods without their nodes.
+pub fn pods_only(path: &str) -> bool {
+    head(path).is_ok_and(|h| looks_like(&h) && !has_nodes(&h))
+}
+
+fn has_nodes(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(HEAD)]);
+    let kinds = json_kinds(&text);
+    let yaml = yaml_kinds(&text);
+    kinds
+        .iter()
+        .chain(&yaml)
+        .any(|k| k == "Node" || k == "NodeList")
+        || text.contains("\"nodeInfo\"")
+}
+
+/// The `kind:` values of YAML text's documents and of a List's items (a
+/// line `kind:` at most two columns in, as `kubectl get -o yaml` prints them).
+fn yaml_kinds(t: &str) -> Vec<String> {
+    t.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("- ").unwrap_or(l);
+            let indent = rest.len() - rest.trim_start().len() + (l.len() - rest.len());
+            let v = rest.trim_start().strip_prefix("kind:")?;
+            (indent <= 2).then(|| v.trim().trim_matches(['"', '\'']).to_string())
+        })
+        .collect()
+}
+
+/// Reads one cluster's snapshot (named `name`) from `paths`: files, and
+/// folders of files; `progress` hears bytes read.
+pub fn read(
+    name: &str,
+    paths: &[String],
+    progress: &mut dyn FnMut(u64),
+) -> Result<Snapshot, LoadError> {
+    let mut files = Vec::new();
+    for p in paths {
+        match Path::new(p).is_dir() {
+            true => files.extend(snapshot_files(p)?),
+            false => files.push(p.clone()),
+        }
+    }
+    let path = name;
     let mut b = build::Builder::default();
+    let mut done = 0;
     for f in &files {
         let file = std::fs::File::open(f).map_err(|e| read_err(f, &e))?;
         let json = head(f)?
@@ -162,9 +204,11 @@ pub fn read(path: &str, progress: &mut dyn FnMut(u64)) -> Result<Snapshot, LoadE
             .find(|c| !c.is_ascii_whitespace() && **c != 0xEF && **c != 0xBB && **c != 0xBF)
             .is_some_and(|c| *c == b'{');
         match json {
-            true => read_json(&mut b, f, file, progress)?,
+            true => read_json(&mut b, f, file, &mut |n| progress(done + n))?,
             false => read_yaml(&mut b, &crate::plan::load::read_source(f)?)?,
         }
+        done += std::fs::metadata(f).map_or(0, |m| m.len());
+        progress(done);
     }
     b.snap.files = files.len();
     b.snap.name = path.to_string();
@@ -187,7 +231,7 @@ fn check(s: Snapshot, path: &str) -> Result<Snapshot, LoadError> {
     match s.nodes.is_empty() {
         true => Err(LoadError::Read {
             path: path.to_string(),
-            reason: "a snapshot without Node objects: give the nodes too (kubectl get nodes,pods -A -o json)".into(),
+            reason: "a snapshot without Node objects: give the nodes too (kubectl get nodes,pods -A -o json), in the same folder, or name the nodes' file before it to kubeplan lint".into(),
         }),
         false => Ok(s),
     }
