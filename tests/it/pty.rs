@@ -370,3 +370,43 @@ fn diagram_refuses_to_print_svg_on_a_terminal() {
     s.expect("flowchart TB").unwrap();
     assert_eq!(exit_code(&mut s), 0);
 }
+
+/// A large snapshot shows how much of it is read, on a terminal only.
+#[test]
+fn a_large_snapshot_shows_its_reading() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cluster.json");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let node = r#"{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "labels": {"topology.kubernetes.io/zone": "a"}}, "status": {"allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110"}}}"#;
+    write!(
+        f,
+        "{{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {node}"
+    )
+    .unwrap();
+    // 70 pods of 1 MiB each (a large annotation): more than the 64 MiB
+    // from which the bar is drawn.
+    let pad = "x".repeat(1 << 20);
+    for i in 0..70 {
+        write!(f, ",\n        {{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {{\"name\": \"p{i}\", \"annotations\": {{\"pad\": \"{pad}\"}}}}, \"spec\": {{\"nodeName\": \"n1\", \"containers\": [{{\"name\": \"c\", \"image\": \"x\"}}]}}}}").unwrap();
+    }
+    write!(f, "\n    ],\n    \"kind\": \"List\"\n}}\n").unwrap();
+    f.flush().unwrap();
+    let out = dir.path().join("plan.yaml");
+    let mut s = session(
+        dir.path(),
+        &[
+            "import",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    s.expect("reading the snapshot").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+    let plan = std::fs::read_to_string(&out).unwrap();
+    assert!(plan.contains("pods: 70"), "{plan}");
+    // Not on a pipe.
+    let piped = crate::common::run(&["import", path.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("reading the snapshot"));
+}
