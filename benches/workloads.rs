@@ -12,10 +12,11 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const KUBEPLAN: &str = env!("CARGO_BIN_EXE_kubeplan");
+mod fresh;
+use fresh::{median, run, runner, RUNNER};
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const PODS: u64 = 150_000;
 
@@ -110,55 +111,6 @@ fn manifests() -> String {
     }
     assert_eq!(pods, PODS);
     docs.join("---\n")
-}
-
-/// Wall time and peak resident memory (KiB) of one run, from a fresh copy
-/// of this bench that waits for kubeplan with `wait4`.
-fn run(args: &[&str]) -> (f64, u64) {
-    let out = Command::new(std::env::current_exe().expect("the bench's path"))
-        .env(RUNNER, "1")
-        .args(args)
-        .current_dir(ROOT)
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("the runner starts");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut it = text.split_whitespace();
-    match (
-        it.next().and_then(|t| t.parse().ok()),
-        it.next().and_then(|t| t.parse().ok()),
-    ) {
-        (Some(s), Some(k)) => (s, k),
-        _ => panic!("kubeplan {args:?}: the runner said {text:?}"),
-    }
-}
-
-const RUNNER: &str = "KUBEPLAN_BENCH_RUNNER";
-
-fn runner() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let start = Instant::now();
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(KUBEPLAN)
-        .args(&args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kubeplan starts");
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let took = start.elapsed().as_secs_f64();
-    assert_eq!(waited, pid, "wait4");
-    assert_eq!(libc::WEXITSTATUS(status), 0, "kubeplan {args:?} failed");
-    println!("{took} {}", usage.ru_maxrss);
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn main() {
