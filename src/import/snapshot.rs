@@ -142,6 +142,12 @@ pub(super) fn imported(s: &Snapshot, c: &Catalog) -> Imported {
         s.placed.iter().map(Vec::len).sum::<usize>(),
         s.finished
     ));
+    if s.elsewhere > 0 {
+        imp.note(format!(
+            "{} on nodes the snapshot does not hold: left out",
+            crate::prose::plural(s.elsewhere as u64, "pod runs", "pods run")
+        ));
+    }
     imp
 }
 

@@ -11,7 +11,7 @@ use crate::plan::{ClusterPlan, Platform};
 use crate::workloads::cluster::{Cluster, Group};
 use crate::workloads::fit::Relations;
 use crate::workloads::model::{IntOrPercent, WorkloadSet};
-use crate::workloads::outage::{hold_of, outage, Outage, Volumes};
+use crate::workloads::outage::{fate, outage, Outage, Volumes};
 use crate::workloads::pack::{Packer, Pending};
 use crate::workloads::snapshot::cluster::{packed, plan_pools};
 use crate::workloads::snapshot::Snapshot;
@@ -200,8 +200,8 @@ pub fn state(b: &Base, lost: &Lost, rescheduled_by: String) -> PodsState {
     let nodes = b.lost_nodes(lost);
     let whole_zone = !lost.zones.is_empty();
     let p = Packer::placed(b.cluster.clone(), &b.groups, &b.rel);
-    let hold = |g: &Group| hold_of(&b.set, g, b.volumes, whole_zone);
-    let o = outage(&p, &nodes, &b.order, &hold);
+    let fate = |g: &Group| fate(&b.set, g, b.volumes, whole_zone);
+    let o = outage(&p, &nodes, &b.order, &fate);
     let back = match whole_zone {
         true => "when the zone returns",
         false => "when the nodes return",

@@ -106,10 +106,24 @@ pub enum Volumes {
     Anywhere,
 }
 
-/// Why a group's evicted pods stay where they were, if they do;
-/// `whole_zone`: the failure takes whole zones.
-pub fn hold_of(set: &WorkloadSet, g: &Group, volumes: Volumes, whole_zone: bool) -> Option<Hold> {
-    let w = set.workloads.get(g.workload)?;
+/// What becomes of a group's evicted pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Their controller's replacements go wherever they fit.
+    Moves,
+    /// Their replacements must run in the zone they were in (a zonal
+    /// volume, after a node's loss: kube-scheduler's VolumeZone filter).
+    InItsZone,
+    /// They are not replaced elsewhere.
+    Stays(Hold),
+}
+
+/// What becomes of a group's evicted pods; `whole_zone`: the failure takes
+/// whole zones.
+pub fn fate(set: &WorkloadSet, g: &Group, volumes: Volumes, whole_zone: bool) -> Fate {
+    let Some(w) = set.workloads.get(g.workload) else {
+        return Fate::Moves;
+    };
     let bound = w.pod.volumes
         && match volumes {
             Volumes::Node => true,
@@ -117,25 +131,29 @@ pub fn hold_of(set: &WorkloadSet, g: &Group, volumes: Volumes, whole_zone: bool)
             Volumes::Anywhere => false,
         };
     match w.kind {
-        Kind::StaticPod => Some(Hold::Static),
-        _ if bound => Some(Hold::ZonalVolume),
-        Kind::StatefulSet => Some(Hold::StatefulSet),
-        Kind::Pod => Some(Hold::NoController),
-        _ => None,
+        Kind::StaticPod => Fate::Stays(Hold::Static),
+        _ if bound => Fate::Stays(Hold::ZonalVolume),
+        Kind::StatefulSet => Fate::Stays(Hold::StatefulSet),
+        Kind::Pod => Fate::Stays(Hold::NoController),
+        _ if w.pod.volumes && volumes == Volumes::Zone => Fate::InItsZone,
+        _ => Fate::Moves,
     }
 }
 
 /// Loses `nodes` from a copy of the packing and places the replacements
 /// of their pods (largest first, in `order`) on the nodes left.
-pub fn outage(
-    p: &Packer,
-    nodes: &[usize],
-    order: &[u32],
-    hold: &dyn Fn(&Group) -> Option<Hold>,
-) -> Outage {
+pub fn outage(p: &Packer, nodes: &[usize], order: &[u32], fate: &dyn Fn(&Group) -> Fate) -> Outage {
     let mut sim = p.clone();
     sim.pending.clear();
     sim.grow = false;
+    // Where each group's evicted pods were: (group, zone) -> pods.
+    let mut from: std::collections::BTreeMap<(u32, Option<u32>), u32> = Default::default();
+    for &i in nodes {
+        let n = &sim.c.nodes[i];
+        for &(g, k) in &n.groups {
+            *from.entry((g, n.zone)).or_default() += k;
+        }
+    }
     let (evicted, daemons) = evict(&mut sim, nodes);
     let mut held = Vec::new();
     for &g in order {
@@ -143,10 +161,15 @@ pub fn outage(
         if k == 0 {
             continue;
         }
-        match hold(&sim.groups[g as usize]) {
-            Some(h) => held.push((g, k, h)),
-            None => {
+        match fate(&sim.groups[g as usize]) {
+            Fate::Stays(h) => held.push((g, k, h)),
+            Fate::Moves => {
                 sim.place_group(g, k);
+            }
+            Fate::InItsZone => {
+                for (&(_, zone), &n) in from.range((g, None)..=(g, Some(u32::MAX))) {
+                    place_in_zone(&mut sim, g, n, zone);
+                }
             }
         }
     }
@@ -155,5 +178,35 @@ pub fn outage(
         daemons,
         held,
         pending: sim.pending,
+    }
+}
+
+/// Places `k` pods of `g` on the nodes of one zone only (the others
+/// hidden meanwhile); what finds no room there is said to be held by its
+/// zonal volume.
+fn place_in_zone(sim: &mut Packer, g: u32, k: u32, zone: Option<u32>) {
+    let hide: Vec<usize> = (0..sim.c.nodes.len())
+        .filter(|&i| !sim.c.nodes[i].down && sim.c.nodes[i].zone != zone)
+        .collect();
+    for &i in &hide {
+        sim.c.nodes[i].down = true;
+        sim.sync(i);
+    }
+    let before = sim.pending.len();
+    sim.place_group(g, k);
+    for &i in &hide {
+        sim.c.nodes[i].down = false;
+        sim.sync(i);
+    }
+    let zone = zone.map_or("its zone".to_string(), |z| {
+        format!("zone {}", sim.c.zones[z as usize])
+    });
+    // The nodes hidden are no reason: the first reason of the zone's is.
+    for p in &mut sim.pending[before..] {
+        p.reason = format!(
+            "its persistent volume is a zonal disk: the replacement must run in {zone}, where no node takes it ({})",
+            p.short
+        );
+        p.short = Hold::ZonalVolume.short().to_string();
     }
 }

@@ -493,6 +493,22 @@ fn a_snapshot_on_stdin_streams() {
     // Twenty bare pods: nothing makes them again.
     assert_eq!(p["stranded"].as_array().unwrap().len(), 20);
     assert_eq!(p["stranded"][0]["reason"], "no controller");
+    // A pod on a node the snapshot does not hold is left out, and said so.
+    let other = pods[0]
+        .replace("\"p0\"", "\"q\"")
+        .replace("\"n1\"", "\"n9\"");
+    let with_other = list.replacen("], \"kind\"", &format!(", {other}], \"kind\""), 1);
+    let out = kubeplan()
+        .args(["import", "-"])
+        .write_stdin(with_other)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1 pod runs on nodes the snapshot does not hold"),
+        "{text}"
+    );
+    assert!(text.contains("pods: 20"), "{text}");
     let out = kubeplan()
         .args(["lint", "-", "--purpose", "production"])
         .write_stdin(list)
@@ -504,5 +520,62 @@ fn a_snapshot_on_stdin_streams() {
         Some(2),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// After one node's loss (not its zone's), a pod on a zonal disk is
+/// replaced in its own zone only (kube-scheduler's VolumeZone filter): with
+/// room there it comes back; with none it strands, for its volume.
+#[test]
+fn a_zonal_volume_keeps_its_pod_in_its_zone_after_a_node_loss() {
+    let claim = "
+      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]";
+    let w = deployment("cache", 1, claim);
+    let plan = PLAN
+        .replace("platform: on-prem", "platform: aws\n  region: us-east-1")
+        .replace("tooling: kubeadm", "tooling: kops")
+        .replace(
+            "zones: [a, b, c]",
+            "zones: [us-east-1a, us-east-1b, us-east-1c]",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let (p, f) = (dir.path().join("plan.yaml"), dir.path().join("w.yaml"));
+    std::fs::write(&p, &plan).unwrap();
+    std::fs::write(&f, &w).unwrap();
+    let run = |fail: &str| -> Value {
+        let out = kubeplan()
+            .args([
+                "whatif",
+                p.to_str().unwrap(),
+                "--workloads",
+                f.to_str().unwrap(),
+                "--fail",
+                fail,
+                "-f",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    // Two workers in us-east-1a: losing the one with the pod leaves the other.
+    let one = run("workers=general:1@us-east-1a");
+    let pods = &one["scenarios"][0]["pods"];
+    assert_eq!(
+        (&pods["evicted"], &pods["rescheduled"]),
+        (&1.into(), &1.into()),
+        "{pods}"
+    );
+    // Losing both nodes of us-east-1a: no node of its zone is left.
+    let two = run("workers=general:2@us-east-1a");
+    let s = &two["scenarios"][0]["pods"]["stranded"][0];
+    assert_eq!(s["reason"], "zonal volume", "{s}");
+    assert!(
+        s["detail"]
+            .as_str()
+            .unwrap()
+            .contains("must run in zone us-east-1a"),
+        "{s}"
     );
 }

@@ -182,10 +182,20 @@ impl Builder {
             .collect();
         let mut placed = vec![Vec::new(); self.snap.set.workloads.len()];
         for (w, node, name) in self.pods {
-            let at = node.as_deref().and_then(|n| index.get(n).copied());
-            placed[w].push((at, name));
+            match node.as_deref().map(|n| index.get(n).copied()) {
+                Some(Some(i)) => placed[w].push((Some(i), name)),
+                None => placed[w].push((None, name)),
+                // On a node the snapshot does not hold: not this cluster's to place.
+                Some(None) => {
+                    self.snap.elsewhere += 1;
+                    self.snap.set.workloads[w].pods -= 1;
+                }
+            }
         }
         self.snap.placed = placed;
+        // A workload whose every pod was elsewhere is none of this snapshot's.
+        self.snap.set.workloads.retain(|w| w.pods > 0);
+        self.snap.placed.retain(|p| !p.is_empty());
         self.snap
     }
 }

@@ -54,6 +54,8 @@ pub struct Snapshot {
     pub placed: Vec<Vec<(Option<u32>, String)>>,
     /// Succeeded and Failed pods, dropped.
     pub finished: usize,
+    /// Pods on nodes the snapshot does not hold, left out.
+    pub elsewhere: usize,
     pub etcd: Vec<EtcdMember>,
     /// Other kinds, counted.
     pub skipped: BTreeMap<String, usize>,
