@@ -141,11 +141,14 @@ fn details(r: &Report) -> String {
 /// The pods of a scenario: how many moved, and those stranded, by
 /// workload, with the first reason and when they are back.
 fn pods_details(p: &crate::whatif::pods::PodsState) -> String {
+    let by = match p.rescheduled {
+        0 => String::new(),
+        _ => format!(" (by {})", p.rescheduled_by),
+    };
     let mut out = format!(
-        "  pods: {} evicted, {} rescheduled (by {}), {} stranded",
+        "  pods: {} evicted, {} rescheduled{by}, {} stranded",
         crate::prose::num(p.evicted),
         crate::prose::num(p.rescheduled),
-        p.rescheduled_by,
         crate::prose::num(p.stranded_pods)
     );
     if p.daemon_set_pods_lost > 0 {

@@ -31,6 +31,8 @@ pub struct Base {
     pub volumes: Volumes,
     /// Pods that had no node before any failure.
     pub before: Vec<Pending>,
+    /// The zone `whatif` names for nodes without one (a plan's only zone).
+    pub unzoned: String,
 }
 
 /// Where a plan's default storage class keeps volumes (a cloud's zonal
@@ -79,6 +81,7 @@ impl Base {
             order,
             roles,
             before,
+            unzoned: plan.zones().swap_remove(0),
         }
     }
 
@@ -114,6 +117,7 @@ impl Base {
             before: packed.before,
             groups: packed.groups,
             cluster: packed.cluster,
+            unzoned: plan.zones().swap_remove(0),
         }
     }
 
@@ -125,7 +129,7 @@ impl Base {
         (0..self.cluster.nodes.len())
             .filter(|&i| {
                 let n = &self.cluster.nodes[i];
-                let zone = zone_name(n.zone).unwrap_or("");
+                let zone = zone_name(n.zone).unwrap_or(&self.unzoned);
                 if lost.zones.iter().any(|z| z == zone) {
                     return true;
                 }

@@ -579,3 +579,49 @@ fn a_zonal_volume_keeps_its_pod_in_its_zone_after_a_node_loss() {
         "{s}"
     );
 }
+
+/// A one-node cluster with no zone label (minikube's shape): losing its
+/// control-plane node, which also runs the pods, loses them all. etcd's
+/// static pod comes back with its node; the Deployment's has no node left.
+#[test]
+fn a_one_node_snapshot_without_zones_loses_its_pods_with_its_node() {
+    let yaml = "apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata:
+    name: minikube
+    labels: {kubernetes.io/hostname: minikube, node-role.kubernetes.io/control-plane: \"\"}
+  status:
+    allocatable: {cpu: \"4\", memory: 8024204Ki, pods: \"110\"}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: etcd-minikube, namespace: kube-system, ownerReferences: [{kind: Node, name: minikube, controller: true}]}
+  spec: {nodeName: minikube, containers: [{name: etcd, image: x, resources: {requests: {cpu: 100m}}}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web-abc, namespace: default, labels: {app: web, pod-template-hash: 5f6}, ownerReferences: [{kind: ReplicaSet, name: web-5f6, controller: true}]}
+  spec: {nodeName: minikube, containers: [{name: web, image: x}]}
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("minikube.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let r = whatif_json(path.to_str().unwrap(), "cp=1");
+    let s = &r["scenarios"][0];
+    assert_eq!(s["etcd"]["state"], "lost");
+    assert_eq!(s["pods"]["evicted"], 2);
+    let mut got = stranded(s);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("Deployment/default/web".into(), 1, "node lost".into()),
+            (
+                "Pod/kube-system/etcd-minikube".into(),
+                1,
+                "static pod".into()
+            ),
+        ]
+    );
+}
