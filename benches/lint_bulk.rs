@@ -21,8 +21,6 @@ use kubeplan::report::design::plans_yaml;
 mod fresh;
 use fresh::{median, run, runner, RUNNER};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
 /// A small deterministic generator (no dependency for a benchmark).
 struct Rng(u64);
 
@@ -129,11 +127,8 @@ fn main() {
     if std::env::var_os(RUNNER).is_some() {
         return runner();
     }
-    let runs: usize = std::env::var("RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
-    let base = Path::new(ROOT).join("target").join("bench-lint");
+    let runs = fresh::runs(5);
+    let base = fresh::folder("bench-lint");
     let all = plans(11_574);
     let mut report = String::new();
     writeln!(

@@ -16,7 +16,6 @@ use std::time::Instant;
 mod fresh;
 use fresh::{median, run, runner, RUNNER};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const NODES: usize = 5_000;
 const PODS: usize = 150_000;
 const ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -251,12 +250,8 @@ fn main() {
     if std::env::var_os(RUNNER).is_some() {
         return runner();
     }
-    let runs: usize = std::env::var("RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(3);
-    let dir = Path::new(ROOT).join("target").join("bench-snapshot");
-    std::fs::create_dir_all(&dir).expect("bench folder");
+    let runs = fresh::runs(3);
+    let dir = fresh::folder("bench-snapshot");
     let file = dir.join("cluster.json");
     if !file.exists() {
         let t = Instant::now();

@@ -11,13 +11,11 @@
 //! `target/bench-workloads/workloads.yaml`.
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::time::Instant;
 
 mod fresh;
 use fresh::{median, run, runner, RUNNER};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const PODS: u64 = 150_000;
 
 /// A small deterministic generator (no dependency for a benchmark).
@@ -117,12 +115,8 @@ fn main() {
     if std::env::var_os(RUNNER).is_some() {
         return runner();
     }
-    let runs: usize = std::env::var("RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
-    let dir = Path::new(ROOT).join("target").join("bench-workloads");
-    std::fs::create_dir_all(&dir).expect("bench folder");
+    let runs = fresh::runs(5);
+    let dir = fresh::folder("bench-workloads");
     let file = dir.join("workloads.yaml");
     std::fs::write(&file, manifests()).expect("manifests");
     let f = file.to_str().expect("utf-8 path");

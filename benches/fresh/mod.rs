@@ -62,3 +62,18 @@ pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
+
+/// `RUNS` from the environment, else `default`.
+pub fn runs(default: usize) -> usize {
+    std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `target/NAME`, made if need be: where a bench writes its inputs.
+pub fn folder(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(ROOT).join("target").join(name);
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    dir
+}

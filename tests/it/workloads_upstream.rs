@@ -165,6 +165,34 @@ fn group(name: &str, pod: kubeplan::workloads::PodSpec) -> Group {
     }
 }
 
+/// A case's existing pods (terminating ones are not counted), each a group
+/// of its own after `groups`, with the node it runs on.
+fn existing_pods(case: &Value, c: &Cluster, groups: &mut Vec<Group>) -> Vec<(u32, usize)> {
+    let mut on = Vec::new();
+    for e in case["existingPods"].as_array().into_iter().flatten() {
+        if e["terminating"].as_bool() == Some(true) {
+            continue;
+        }
+        let labels = e["labels"].as_object().map_or_else(BTreeMap::new, |m| {
+            m.iter().map(|(k, v)| (k.clone(), s(v))).collect()
+        });
+        let ns = e["namespace"].as_str().unwrap_or("default").to_string();
+        let pod = kubeplan::workloads::PodSpec {
+            namespace: ns,
+            labels,
+            ..Default::default()
+        };
+        groups.push(group(&s(&e["name"]), pod));
+        let i = c
+            .nodes
+            .iter()
+            .position(|n| n.name == s(&e["node"]))
+            .unwrap();
+        on.push((groups.len() as u32 - 1, i));
+    }
+    on
+}
+
 /// PodTopologySpread's Filter, node by node (only that plugin runs upstream:
 /// the fit of node affinity and taints is not part of these expectations).
 const ZONE: &str = "topology.kubernetes.io/zone";
@@ -190,29 +218,7 @@ fn spread_table(f: &Value) {
             "incoming",
             raw_pod(&case["pod"].to_string()).unwrap(),
         )];
-        let mut on = Vec::new();
-        for e in case["existingPods"].as_array().into_iter().flatten() {
-            if e["terminating"].as_bool() == Some(true) {
-                continue; // terminating pods are not counted
-            }
-            let labels = e["labels"].as_object().map_or_else(BTreeMap::new, |m| {
-                m.iter().map(|(k, v)| (k.clone(), s(v))).collect()
-            });
-            let ns = e["namespace"].as_str().unwrap_or("default").to_string();
-            let pod = kubeplan::workloads::PodSpec {
-                namespace: ns,
-                labels,
-                ..Default::default()
-            };
-            groups.push(group(&s(&e["name"]), pod));
-            on.push((
-                groups.len() as u32 - 1,
-                c.nodes
-                    .iter()
-                    .position(|n| n.name == s(&e["node"]))
-                    .unwrap(),
-            ));
-        }
+        let on = existing_pods(case, &c, &mut groups);
         let rel = Relations::new(&groups);
         let mut p = Packer::new(c, &groups, &rel);
         for (g, i) in on {
@@ -273,28 +279,7 @@ fn a_lost_zone_in_the_spread_table() {
             let mut pod = raw_pod(&case["pod"].to_string()).unwrap();
             pod.spread[0].honor_taints = honor;
             let mut groups = vec![group("incoming", pod)];
-            let mut on = Vec::new();
-            for e in case["existingPods"].as_array().into_iter().flatten() {
-                if e["terminating"].as_bool() == Some(true) {
-                    continue;
-                }
-                let labels = e["labels"].as_object().map_or_else(BTreeMap::new, |m| {
-                    m.iter().map(|(k, v)| (k.clone(), s(v))).collect()
-                });
-                let ns = e["namespace"].as_str().unwrap_or("default").to_string();
-                let pod = kubeplan::workloads::PodSpec {
-                    namespace: ns,
-                    labels,
-                    ..Default::default()
-                };
-                groups.push(group(&s(&e["name"]), pod));
-                let i = c
-                    .nodes
-                    .iter()
-                    .position(|n| n.name == s(&e["node"]))
-                    .unwrap();
-                on.push((groups.len() as u32 - 1, i));
-            }
+            let on = existing_pods(case, &c, &mut groups);
             let rel = Relations::new(&groups);
             let mut p = Packer::new(c.clone(), &groups, &rel);
             for (g, i) in &on {
