@@ -96,9 +96,18 @@ pub struct LintArgs {
     /// The lowest severity that makes the exit status 1 (never: report only, exit 0) [default: error, or the config's failOn]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Read lint settings from FILE instead of the nearest .kubeplan.yaml
+    /// Read lint settings from FILE for every file, instead of each file's nearest .kubeplan.yaml (or .kubeplan.yml)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Leave out of folder walks the files and folders matching GLOB (relative to the working folder, or a bare name such as `charts`; repeatable), as a config's `exclude:` does
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Apply the excludes to files named on the command line too (for pre-commit, which names every file)
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Skip named files that are none of the formats kubeplan reads, as a folder walk does, instead of refusing them (for pre-commit)
+    #[arg(long)]
+    pub skip_unknown: bool,
     /// Print the effective settings (config file, rule levels, ignores, failOn) and exit
     #[arg(long)]
     pub print_config: bool,

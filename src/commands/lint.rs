@@ -8,14 +8,15 @@ use std::io::BufWriter;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::config::LintConfig;
+use super::config::{Configs, Loaded};
 use super::ordered::for_each_ordered;
+use super::walk::{Entry, Excludes};
 use super::{exit, Env};
 use crate::catalog::Catalog;
 use crate::cli::{FailOn, LintArgs};
 use crate::diag::Finding;
 use crate::lint::lint_document_with;
-use crate::plan::load::{expand_paths, read_source, LoadError};
+use crate::plan::load::{read_source, LoadError};
 use crate::report::lint::{Ctx, Emitter, FileReport, Format, Part, Run, Sink, Summary};
 use crate::report::Paint;
 
@@ -29,6 +30,8 @@ struct Piece {
     failing: bool,
     /// The file could not be read or parsed (whole or in part): its name, why.
     unreadable: Option<(String, Finding)>,
+    /// Found in a folder walk and none of the formats kubeplan reads.
+    skipped: Option<String>,
 }
 
 impl Piece {
@@ -42,6 +45,7 @@ impl Piece {
             },
             failing: false,
             unreadable: None,
+            skipped: None,
         }
     }
 }
@@ -51,7 +55,11 @@ impl Piece {
 /// supplied of the facts cluster files do not hold.
 struct Settings {
     fail_on: FailOn,
-    config: LintConfig,
+    /// `--skip-unknown`: named files are skipped as walked ones are.
+    skip_unknown: bool,
+    /// Whether stderr gets the one-line error of an unreadable file: not
+    /// when the text report already shows it on the same terminal.
+    stderr_line: bool,
     supply: crate::import::Supply,
     /// `--workloads`, read once.
     workloads: Option<crate::workloads::WorkloadSet>,
@@ -62,10 +70,14 @@ struct Settings {
 }
 
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
-    let (config, from) = LintConfig::load(args.config.as_deref())?;
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
+    let configs = std::sync::Arc::new(Configs::new(args.config.as_deref())?);
+    let root = configs.root()?;
+    let fail_on = args
+        .fail_on
+        .or(root.config.fail_on)
+        .unwrap_or(FailOn::Error);
     if args.print_config {
-        super::emit(&config.print(from.as_deref(), fail_on)?)?;
+        super::emit(&root.config.print(root.path.as_deref(), fail_on)?)?;
         return Ok(exit::OK);
     }
     let (workloads, workload_errors) = match args.workloads.is_empty() {
@@ -75,10 +87,12 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
             (Some(set), errors)
         }
     };
-    let (files, pods_of) = lint_files(&args.paths)?;
+    let excludes = Excludes::new(configs, &args.exclude, args.force_exclude)?;
+    let (files, pods_of) = lint_files(&args.paths, &excludes)?;
     let settings = Settings {
         fail_on,
-        config,
+        skip_unknown: args.skip_unknown,
+        stderr_line: args.format != Format::Text || !both_terminals(),
         supply: super::supply(&args.facts, env)?,
         workloads,
         workload_errors,
@@ -93,10 +107,11 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         },
         catalog,
         fail_at: fail_on.least(),
+        quiet: env.quiet(),
     };
     let emitter = args.format.emitter(&ctx);
     let e = emitter.as_ref();
-    let bar = progress(files.len());
+    let bar = progress(files.len(), env);
     let check = |i: usize| check_file(&files[i], catalog, e, &settings);
     let out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
     let mut sink = Sink::new(out, e.framing());
@@ -117,18 +132,25 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         run.cases.tests += p.part.cases.tests;
         run.cases.failures += p.part.cases.failures;
         run.unreadable.extend(p.unreadable);
+        run.total.skipped += usize::from(p.skipped.is_some());
+        if let Some(name) = p.skipped {
+            env.say(format!(
+                "skipped {name}: none of the formats kubeplan reads"
+            ));
+        }
         written = sink.push(&p.part);
         written.is_ok()
     });
     bar.finish_and_clear();
-    let unread_all = run.total.unreadable == run.total.files;
+    let unreadable = run.total.unreadable > 0;
     match written.and_then(|()| sink.finish(e, run).map(|_| ())) {
         // A closed pipe (`kubeplan lint … | head`) ends the run quietly.
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => return Err(err.into()),
         _ => {}
     }
-    // Every input failed to read: nothing was linted.
-    Ok(if unread_all {
+    // An input that could not be read is bad input (the others are still
+    // linted and reported), whether a file alone or a document of a file.
+    Ok(if unreadable {
         exit::USAGE
     } else if failing {
         exit::FINDINGS
@@ -141,28 +163,38 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
 /// of a cluster snapshot's Node and Pod files is one cluster, linted whole,
 /// and a snapshot file of pods only (`kubectl get pods -A -o json`) is
 /// read with the nodes' file before it (or else after it).
-type Files = (Vec<String>, std::collections::BTreeMap<String, Vec<String>>);
+type Files = (Vec<Entry>, std::collections::BTreeMap<String, Vec<String>>);
 
-fn lint_files(paths: &[String]) -> Result<Files, LoadError> {
+fn lint_files(paths: &[String], excludes: &Excludes) -> anyhow::Result<Files> {
     use crate::workloads::snapshot::{is_snapshot, pods_only};
-    let mut files: Vec<String> = Vec::new();
+    let mut files: Vec<Entry> = Vec::new();
     let mut orphans = Vec::new();
     let mut pods_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut anchor: Option<String> = None;
     for p in paths {
         let dir = p != "-" && std::path::Path::new(p).is_dir();
         match (dir, dir && is_snapshot(p), !dir && pods_only(p)) {
-            (_, true, _) => files.push(p.clone()),
+            (_, true, _) => files.extend(excludes.named(p)?),
             (_, _, true) => match &anchor {
                 Some(a) => pods_of.entry(a.clone()).or_default().push(p.clone()),
-                None => orphans.push(p.clone()),
+                None => orphans.extend(excludes.named(p)?),
             },
             (false, _, _) if is_snapshot(p) => {
                 anchor = Some(p.clone());
-                pods_of.entry(p.clone()).or_default().append(&mut orphans);
-                files.push(p.clone());
+                let mut named: Vec<String> = orphans.drain(..).map(|e: Entry| e.name).collect();
+                pods_of.entry(p.clone()).or_default().append(&mut named);
+                files.extend(excludes.named(p)?);
             }
-            _ => files.extend(expand_paths(std::slice::from_ref(p))?),
+            (true, _, _) => {
+                let found = excludes.walk(p)?;
+                if found.is_empty() {
+                    anyhow::bail!(
+                        "{p}: folder holds no .yaml or .yml file (nor an Ansible inventory) that is not excluded"
+                    );
+                }
+                files.extend(found);
+            }
+            _ => files.extend(excludes.named(p)?),
         }
     }
     // Pods with no nodes' file: read alone, they say what is missing.
@@ -183,9 +215,10 @@ fn workload_pieces(e: &dyn Emitter, s: &Settings) -> Vec<Piece> {
         .collect()
 }
 
-fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
+fn check_file(entry: &Entry, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
+    let name = entry.name.as_str();
     if crate::workloads::snapshot::is_snapshot(name) {
-        return check_snapshot(name, catalog, e, s);
+        return check_snapshot(entry, catalog, e, s);
     }
     let mut piece = Piece::file();
     let read = match name {
@@ -195,7 +228,7 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
     let source = match read {
         Ok(crate::workloads::snapshot::Input::Text(src)) => src,
         Ok(crate::workloads::snapshot::Input::Snapshot(snap)) => {
-            return lint_snapshot(piece, &snap, catalog, e, s);
+            return lint_snapshot(piece, &snap, (catalog, &entry.config), e, s);
         }
         Err(err) => {
             add_unreadable(&mut piece, name, &err, 0, e, s);
@@ -203,12 +236,25 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
         }
     };
     let name = source.name.clone();
+    if (entry.walked || s.skip_unknown) && !crate::import::names_a_cluster_format(&source.text) {
+        piece.summary.files = 0;
+        piece.skipped = Some(name);
+        return piece;
+    }
     let mut docs = 0;
     // Each document is linted and rendered as it is parsed, then dropped.
     let parsed = crate::import::each_document(source, &s.supply, catalog, |doc| {
         docs += 1;
         let pods = s.workloads.as_ref().map(crate::lint::Pods::Manifests);
-        lint_into(&mut piece, &name, &doc, pods, catalog, e, s);
+        lint_into(
+            &mut piece,
+            &name,
+            &doc,
+            pods,
+            (catalog, &entry.config),
+            e,
+            s,
+        );
     });
     match parsed {
         // The documents before the error keep their findings.
@@ -219,12 +265,13 @@ fn check_file(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> P
 }
 
 /// A running cluster's snapshot: its plan, linted with its own pods.
-fn check_snapshot(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
+fn check_snapshot(entry: &Entry, catalog: &Catalog, e: &dyn Emitter, s: &Settings) -> Piece {
+    let name = entry.name.as_str();
     let mut piece = Piece::file();
     let mut parts = vec![name.to_string()];
     parts.extend(s.pods_of.get(name).into_iter().flatten().cloned());
     match super::read_snapshot(name, &parts) {
-        Ok(snap) => lint_snapshot(piece, &snap, catalog, e, s),
+        Ok(snap) => lint_snapshot(piece, &snap, (catalog, &entry.config), e, s),
         Err(err) => {
             add_unreadable(&mut piece, name, &err, 0, e, s);
             piece
@@ -235,14 +282,14 @@ fn check_snapshot(name: &str, catalog: &Catalog, e: &dyn Emitter, s: &Settings) 
 fn lint_snapshot(
     mut piece: Piece,
     snap: &crate::workloads::snapshot::Snapshot,
-    catalog: &Catalog,
+    with: (&Catalog, &Loaded),
     e: &dyn Emitter,
     s: &Settings,
 ) -> Piece {
     let name = &snap.name;
-    for doc in crate::import::snapshot_documents(snap, &s.supply, catalog) {
+    for doc in crate::import::snapshot_documents(snap, &s.supply, with.0) {
         let pods = Some(crate::lint::Pods::Snapshot(snap));
-        lint_into(&mut piece, name, &doc, pods, catalog, e, s);
+        lint_into(&mut piece, name, &doc, pods, with, e, s);
     }
     e.file_done(&mut piece.part, name);
     piece
@@ -254,12 +301,14 @@ fn lint_into(
     name: &str,
     doc: &crate::plan::Document,
     pods: Option<crate::lint::Pods>,
-    catalog: &Catalog,
+    (catalog, config): (&Catalog, &Loaded),
     e: &dyn Emitter,
     s: &Settings,
 ) {
     let mut report = lint_document_with(doc, catalog, pods);
-    s.config.apply(name, &mut report);
+    config
+        .config
+        .apply(name, &config.relative(name), &mut report);
     let one = FileReport {
         file: name.to_string(),
         docs: vec![(doc, report)],
@@ -270,6 +319,11 @@ fn lint_into(
     });
     let report = &one.docs[0].1;
     piece.failing |= report.findings.iter().any(|x| s.fail_on.fails(x.severity));
+    // A document that is no cluster file makes its file unreadable input.
+    let unread = crate::lint::rules::input::INPUT_UNREADABLE.id;
+    if report.findings.iter().any(|x| x.rule == unread) {
+        piece.summary.unreadable = 1;
+    }
     e.document(&mut piece.part, name, doc, report);
 }
 
@@ -288,15 +342,24 @@ fn add_unreadable(
     piece.summary.errors += 1;
     piece.failing |= s.fail_on != FailOn::Never;
     e.unreadable(&mut piece.part, name, &x, doc);
-    // And the one clear line on stderr, whatever the format.
-    eprintln!("kubeplan: error: {err}");
+    // And the one clear line on stderr, unless the text report already
+    // showed it on the terminal.
+    if s.stderr_line {
+        eprintln!("kubeplan: error: {err}");
+    }
     piece.unreadable = Some((name.to_string(), x));
     e.file_done(&mut piece.part, name);
 }
 
-fn progress(files: usize) -> ProgressBar {
+/// stdout and stderr both a terminal: the person reads them as one.
+fn both_terminals() -> bool {
     use std::io::IsTerminal;
-    if files < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+    std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
+}
+
+fn progress(files: usize, env: &Env) -> ProgressBar {
+    use std::io::IsTerminal;
+    if files < PROGRESS_FROM || env.quiet() || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(files as u64);

@@ -17,6 +17,7 @@ pub mod reference;
 pub mod rules;
 pub mod size;
 pub mod size_workloads;
+pub mod walk;
 pub mod whatif;
 pub mod write;
 
@@ -35,6 +36,8 @@ pub struct Env {
     pub paint: Paint,
     /// Terminal width for tables, when stdout is a terminal.
     pub width: Option<u16>,
+    /// `-q` (Quiet), `-v` (Verbose), or neither.
+    pub verbosity: Verbosity,
     profiles_dir: Option<std::path::PathBuf>,
     catalog: OnceCell<Cow<'static, Catalog>>,
 }
@@ -51,6 +54,30 @@ impl Env {
             None => Cow::Borrowed(Catalog::builtin()),
         };
         Ok(self.catalog.get_or_init(|| c))
+    }
+}
+
+/// How much a command says beyond its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Results, findings and errors only.
+    Quiet,
+    #[default]
+    Normal,
+    /// Also what was read, skipped and assumed (stderr).
+    Verbose,
+}
+
+impl Env {
+    pub fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
+    /// A line of `-v` output, on stderr.
+    pub fn say(&self, line: impl std::fmt::Display) {
+        if self.verbosity == Verbosity::Verbose {
+            eprintln!("kubeplan: {line}");
+        }
     }
 }
 
@@ -361,6 +388,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             enabled: color_enabled(cli.color, stdout_tty),
         },
         width: width(stdout_tty),
+        verbosity: match (cli.quiet, cli.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        },
         profiles_dir: cli.profiles_dir.clone(),
         catalog: OnceCell::new(),
     };

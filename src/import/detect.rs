@@ -20,7 +20,10 @@ pub(super) enum Look {
 }
 
 pub(super) fn look(source: &Source) -> Look {
-    let text = &source.text;
+    look_text(&source.text)
+}
+
+fn look_text(text: &str) -> Look {
     let first = text
         .lines()
         .map(str::trim_end)
@@ -45,6 +48,39 @@ pub(super) fn look(source: &Source) -> Look {
         }
     }
     Look::Other
+}
+
+/// Whether text found in a folder walk names a format kubeplan reads: a
+/// plan, an INI inventory, an `apiVersion` of a cluster tool's (top-level
+/// or nested, YAML or JSON), `kind: ClusterPlan`, or an Ansible YAML
+/// inventory's `all:` or Kubespray group. A Deployment, a Kustomization,
+/// a Helm chart's values or templates name none of these, and are skipped;
+/// a broken cluster file still names its format, and is reported.
+pub fn names_a_cluster_format(text: &str) -> bool {
+    if matches!(look_text(text), Look::Plan | Look::Ini) {
+        return true;
+    }
+    text.lines().any(|line| {
+        let t = line.trim_start().trim_start_matches("- ").trim_start();
+        let key = |k: &str| {
+            t.strip_prefix(k)
+                .or_else(|| t.strip_prefix(&format!("\"{k}\"")))
+                .and_then(|r| r.trim_start().strip_prefix(':'))
+                .map(|v| v.split('#').next().unwrap_or("").trim())
+                .map(|v| v.trim_matches(|c| matches!(c, '"' | '\'' | ',')))
+        };
+        if let Some(api) = key("apiVersion") {
+            return api.starts_with("kubeplan") || of_api(api).is_some();
+        }
+        let top = !line.starts_with([' ', '\t', '-']);
+        let group = |g: &str| line.strip_prefix(g).is_some_and(|r| r.trim() == ":");
+        key("kind") == Some("ClusterPlan")
+            || (top && group("all"))
+            || (top
+                && crate::import::kubespray::KUBESPRAY_GROUPS
+                    .iter()
+                    .any(|g| group(g)))
+    })
 }
 
 fn floor_char(s: &str, at: usize) -> usize {
@@ -144,7 +180,7 @@ fn scan(source: &Source, docs: &[&Spanned<Node>]) -> Result<Seen, LoadError> {
         if seen.manifest.is_none() {
             seen.manifest = Some(match top_str(d, "kind") {
                 Some((kind, pos)) => (kind, api, pos),
-                None => ("no kind".into(), api, at),
+                None => (String::new(), api, at),
             });
         }
     }
@@ -175,13 +211,14 @@ pub(super) fn classify(source: &Source, docs: &[Spanned<Node>]) -> Result<Class,
         return Ok(Class::Tool(f));
     }
     if let Some((kind, api, at)) = seen.manifest {
+        let what = match kind.is_empty() {
+            true => format!("`apiVersion: {api}` with no kind (such as a Helm Chart.yaml) is"),
+            false => format!("`kind: {kind}` ({api}) is a Kubernetes manifest,"),
+        };
         return Err(parse_error(
             source,
             at,
-            format!(
-                "`kind: {kind}` ({api}) is a Kubernetes manifest, not a cluster file; {}",
-                *READS
-            ),
+            format!("{what} not a cluster file; {}", *READS),
         ));
     }
     // No apiVersion at all: a plan that lost its apiVersion, or something else.

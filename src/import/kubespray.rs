@@ -60,7 +60,7 @@ const ABOUT: About = About {
 /// The groups Kubespray reads, and their old names (roles/dynamic_groups).
 const CONTROL_PLANE: &[&str] = &["kube_control_plane", "kube-master"];
 const NODES: &[&str] = &["kube_node", "kube-node"];
-const KUBESPRAY_GROUPS: &[&str] = &[
+pub(crate) const KUBESPRAY_GROUPS: &[&str] = &[
     "kube_control_plane",
     "kube-master",
     "kube_node",

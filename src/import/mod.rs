@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use serde_saphyr::Spanned;
 
+pub use detect::names_a_cluster_format;
 pub use format::{About, Spec, READS};
 pub use supply::{Slot, Supply};
 

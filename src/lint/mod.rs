@@ -108,6 +108,7 @@ fn schema_rule(kind: IssueKind) -> (&'static str, Severity) {
         IssueKind::MissingField => ("schema-missing-field", Severity::Error),
         IssueKind::Unrendered => (rules::input::INPUT_UNRENDERED_VARIABLE.id, Severity::Info),
         IssueKind::NoCluster => (rules::input::INPUT_NO_CLUSTER.id, Severity::Info),
+        IssueKind::NotACluster => (rules::input::INPUT_UNREADABLE.id, Severity::Error),
         IssueKind::Installer(rule) => (
             rule.id(),
             registry::rule(rule.id()).map_or(Severity::Error, |r| r.policy.default_severity()),

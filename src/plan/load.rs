@@ -352,11 +352,11 @@ fn not_a_plan(doc: &Spanned<Node>) -> Option<Issue> {
     }
     let api = field("apiVersion").map_or_else(|| "no apiVersion".to_string(), |(a, _)| a);
     Some(Issue::new(
-        IssueKind::InvalidValue,
+        IssueKind::NotACluster,
         pos,
         "kind",
-        format!("`kind: {kind}` ({api}) is a Kubernetes manifest, not a kubeplan ClusterPlan"),
-        "kubeplan lints cluster plans (apiVersion: kubeplan/v1, kind: ClusterPlan); `kubeplan design -o plan.yaml` writes one",
+        format!("`kind: {kind}` ({api}) is a Kubernetes manifest, not a cluster file"),
+        "move it out of the cluster file: a document kubeplan cannot read is bad input (exit 2), as the same manifest alone in a file is",
     ))
 }
 

@@ -859,15 +859,20 @@ fn an_unreadable_file_among_many_loses_nothing_else() {
     for i in 0..30 {
         std::fs::write(dir.path().join(format!("plan-{i:02}.yaml")), &good).unwrap();
     }
-    std::fs::write(dir.path().join("plan-15b.yaml"), "spec: [unclosed\n").unwrap();
+    std::fs::write(
+        dir.path().join("plan-15b.yaml"),
+        "apiVersion: kubeplan/v1\nspec: [unclosed\n",
+    )
+    .unwrap();
     let path = dir.path().to_str().unwrap();
     for format in ["json", "sarif", "text"] {
         let out = kubeplan()
             .args(["lint", "--format", format, path])
             .output()
             .unwrap();
-        // The broken file is an error finding of its own; the others are linted.
-        assert_eq!(out.status.code(), Some(1), "{format}");
+        // The broken file is an error finding of its own; the others are
+        // linted; unreadable input makes the exit status 2.
+        assert_eq!(out.status.code(), Some(2), "{format}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             stderr.contains("plan-15b.yaml:") && stderr.lines().count() == 1,
@@ -892,7 +897,7 @@ fn an_unreadable_file_among_many_loses_nothing_else() {
                         bad["findings"][0]["line"].as_u64(),
                         bad["findings"][0]["column"].as_u64()
                     ),
-                    (Some(1), Some(7))
+                    (Some(2), Some(7))
                 );
             }
             "sarif" => {
@@ -907,7 +912,7 @@ fn an_unreadable_file_among_many_loses_nothing_else() {
             }
             _ => {
                 assert!(
-                    stdout.contains("plan-15b.yaml:1:7: error[input-unreadable]"),
+                    stdout.contains("plan-15b.yaml:2:7: error[input-unreadable]"),
                     "{stdout}"
                 );
                 assert!(

@@ -21,6 +21,7 @@ mod promises;
 mod pty;
 mod questionnaire;
 mod random_plans;
+mod repo;
 mod rules;
 mod sizing;
 mod snapshots;

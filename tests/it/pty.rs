@@ -410,3 +410,26 @@ fn a_large_snapshot_shows_its_reading() {
     let piped = crate::common::run(&["import", path.to_str().unwrap()]);
     assert!(!String::from_utf8_lossy(&piped.stderr).contains("reading the snapshot"));
 }
+
+/// On a terminal, where stdout and stderr are one screen, an unreadable
+/// file's error is printed once (the report's), not again on stderr.
+#[test]
+fn an_unreadable_file_is_said_once_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "apiVersion: kubeplan/v1\nspec: [unclosed\n",
+    )
+    .unwrap();
+    let mut s = session(dir.path(), &["lint", "broken.yaml"]);
+    let seen = s.expect(Eof).expect("kubeplan ends");
+    let mut all = seen.before().to_vec();
+    seen.matches().for_each(|m| all.extend_from_slice(m));
+    let text = String::from_utf8_lossy(&all).into_owned();
+    assert_eq!(text.matches("unclosed bracket").count(), 1, "{text}");
+    assert!(
+        text.contains("broken.yaml:2:7: error[input-unreadable]"),
+        "{text}"
+    );
+    assert_eq!(exit_code(&mut s), 2);
+}

@@ -51,6 +51,9 @@ pub enum IssueKind {
     /// A cluster tool's file that describes no cluster (a ClusterClass,
     /// InstanceGroups without their Cluster).
     NoCluster,
+    /// A document that is no cluster file at all (a Deployment beside the
+    /// plans): unreadable input, as the same file alone would be.
+    NotACluster,
 }
 
 impl IssueKind {
@@ -58,7 +61,10 @@ impl IssueKind {
     pub fn blocks(self) -> bool {
         matches!(
             self,
-            IssueKind::UnknownField | IssueKind::InvalidValue | IssueKind::MissingField
+            IssueKind::UnknownField
+                | IssueKind::InvalidValue
+                | IssueKind::MissingField
+                | IssueKind::NotACluster
         )
     }
 }

@@ -68,6 +68,10 @@ pub struct Summary {
     /// Present when some input could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreadable: Option<usize>,
+    /// Present when a folder walk skipped files that are none of the
+    /// formats kubeplan reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<usize>,
     pub warnings: usize,
 }
 
@@ -81,6 +85,7 @@ impl From<&super::Summary> for Summary {
             infos: s.infos,
             ignored: s.ignored,
             unreadable: (s.unreadable > 0).then_some(s.unreadable),
+            skipped: (s.skipped > 0).then_some(s.skipped),
         }
     }
 }

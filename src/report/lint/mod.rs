@@ -44,6 +44,8 @@ pub struct Summary {
     pub ignored: usize,
     /// Files that could not be read or parsed (their errors went to stderr).
     pub unreadable: usize,
+    /// Files a folder walk found that are none of the formats kubeplan reads.
+    pub skipped: usize,
 }
 
 impl Summary {
@@ -75,6 +77,7 @@ impl Summary {
         self.infos += o.infos;
         self.ignored += o.ignored;
         self.unreadable += o.unreadable;
+        self.skipped += o.skipped;
     }
 }
 
@@ -104,13 +107,15 @@ pub struct Ctx<'a> {
     pub catalog: &'a Catalog,
     /// The least severity that fails the run (None: nothing does).
     pub fail_at: Option<Severity>,
+    /// `-q`: no summary line.
+    pub quiet: bool,
 }
 
 impl Format {
     /// The format's emitter.
     pub fn emitter<'a>(self, ctx: &Ctx<'a>) -> Box<dyn Emitter + 'a> {
         match self {
-            Format::Text => Box::new(text::Text(ctx.paint)),
+            Format::Text => Box::new(text::Text(ctx.paint, ctx.quiet)),
             Format::Json => Box::new(json::Json::new()),
             Format::Sarif => Box::new(sarif::Sarif::new(ctx.catalog)),
             Format::Github => Box::new(github::Github),
@@ -249,7 +254,7 @@ pub fn render(e: &dyn Emitter, files: &[FileReport]) -> String {
 /// rustc-style text: `file:line:col: severity[rule]: message`, the source
 /// line with a caret, and a help line; then the summary.
 pub fn text(files: &[FileReport], paint: Paint) -> String {
-    render(&text::Text(paint), files)
+    render(&text::Text(paint, false), files)
 }
 
 /// The JSON report (`docs/guide.md`, JSON).

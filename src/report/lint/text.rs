@@ -9,7 +9,8 @@ use crate::lint::DocReport;
 use crate::plan::Document;
 use crate::report::Paint;
 
-pub struct Text(pub Paint);
+/// The text emitter: its colours, and `-q` (no summary line).
+pub struct Text(pub Paint, pub bool);
 
 impl Emitter for Text {
     fn framing(&self) -> Framing {
@@ -35,7 +36,10 @@ impl Emitter for Text {
     }
 
     fn end(&self, run: &Run) -> String {
-        text_summary(&run.total, self.0)
+        match self.1 {
+            true => String::new(),
+            false => text_summary(&run.total, self.0),
+        }
     }
 }
 
@@ -81,14 +85,21 @@ pub fn text_summary(s: &Summary, paint: Paint) -> String {
         0 => String::new(),
         n => format!("; {} could not be read", count(n, "file", "files")),
     };
+    let skipped = match s.skipped {
+        0 => String::new(),
+        n => format!(
+            "; {} skipped (not cluster files; -v lists them)",
+            count(n, "file", "files")
+        ),
+    };
     if s.errors + s.warnings + s.infos + s.unreadable == 0 {
         format!(
-            "{} {plans} checked, no findings{ignored}\n",
+            "{} {plans} checked, no findings{ignored}{skipped}\n",
             paint.color(AnsiColor::Green, "ok:")
         )
     } else {
         format!(
-            "{}: {}, {}, {} in {plans}{ignored}{unreadable}\n",
+            "{}: {}, {}, {} in {plans}{ignored}{unreadable}{skipped}\n",
             paint.bold("summary"),
             count(s.errors, "error", "errors"),
             count(s.warnings, "warning", "warnings"),
