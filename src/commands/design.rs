@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
+use super::write::is_stdout;
 use super::{emit, exit, write_atomic, Env};
 use crate::cli::{DesignArgs, DesignFormat};
 use crate::design::default_name;
@@ -55,9 +56,25 @@ fn refuse_existing(path: &Path, force: bool, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// "wrote X to FILE" on stderr (not for `-`, nor under `-q`).
+fn wrote(env: &Env, path: &std::path::Path, what: &str) {
+    if !is_stdout(path) && !env.quiet() {
+        eprintln!("kubeplan: wrote {what} to {}", path.display());
+    }
+}
+
 /// Everything that can be refused is refused before a question is asked,
 /// so no answer is typed in vain.
 fn check_outputs(args: &DesignArgs) -> anyhow::Result<()> {
+    let outs = [&args.output, &args.save_answers, &args.report];
+    if outs
+        .iter()
+        .filter(|o| o.as_deref().is_some_and(is_stdout))
+        .count()
+        > 1
+    {
+        bail!("only one output can be - (standard output)");
+    }
     if let Some(out) = &args.output {
         refuse_existing(out, args.force, "plan")?;
     }
@@ -140,7 +157,7 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
 
     if let Some(save) = &args.save_answers {
         write_atomic(save, &out::answers_yaml(&answers, save)?, args.force)?;
-        eprintln!("kubeplan: wrote the answers to {}", save.display());
+        wrote(env, save, "the answers");
     }
     if let Some(path) = &args.output {
         write_atomic(path, &out::plans_yaml(&answers, &design.plans)?, args.force)?;
@@ -148,7 +165,7 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
             1 => "the plan".to_string(),
             n => format!("{n} plans"),
         };
-        eprintln!("kubeplan: wrote {what} to {}", path.display());
+        wrote(env, path, &what);
     }
     let file = match &args.output {
         Some(p) => p.display().to_string(),
@@ -161,7 +178,12 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         || crate::report::markdown::report(c, &design.plans, Some(&design.reasons), &boms, &file);
     if let Some(path) = &args.report {
         write_atomic(path, &report(), args.force)?;
-        eprintln!("kubeplan: wrote the design report to {}", path.display());
+        wrote(env, path, "the design report");
+    }
+    // An output on stdout (`-o -`) is the output: no report beside it.
+    let outs = [&args.output, &args.save_answers, &args.report];
+    if outs.iter().any(|o| o.as_deref().is_some_and(is_stdout)) {
+        return Ok(exit::OK);
     }
     let text = match args.format {
         DesignFormat::Markdown => report(),

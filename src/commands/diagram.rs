@@ -7,8 +7,8 @@ use crate::diagram::{svg, text, Frame};
 
 pub fn run(args: &DiagramArgs, env: &Env) -> anyhow::Result<u8> {
     use std::io::IsTerminal;
-    if args.output.is_none() && args.format == DiagramFormat::Svg && std::io::stdout().is_terminal()
-    {
+    let to_stdout = args.output.as_deref().is_none_or(super::write::is_stdout);
+    if to_stdout && args.format == DiagramFormat::Svg && std::io::stdout().is_terminal() {
         anyhow::bail!(
             "an SVG is not for a terminal: write it with -o FILE, pipe it (kubeplan diagram {} > plan.svg), or print --format mermaid",
             args.plan

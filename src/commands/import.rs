@@ -53,6 +53,7 @@ pub fn run(args: &ImportArgs, env: &Env) -> anyhow::Result<u8> {
         ImportFormat::Json => json(&all)?,
     };
     match &args.output {
+        Some(path) if super::write::is_stdout(path) => emit(&text)?,
         Some(path) => {
             write_atomic(path, &text, args.force)?;
             eprintln!(

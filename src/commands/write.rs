@@ -2,7 +2,7 @@
 //! losing anything: a regular file is replaced atomically (a temporary file
 //! beside it, then a rename), keeping its mode; a symbolic link is written
 //! through, to the file it points to; a device or FIFO (`/dev/stdout`, a
-//! pipe) is written directly, never replaced.
+//! pipe) is written directly, never replaced; `-` is standard output.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -41,8 +41,17 @@ impl Drop for Temp {
     }
 }
 
-/// Writes `text` to `path`. Without `force` an existing file is refused.
+/// Whether an output path is `-`: standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes `text` to `path` (`-`: standard output). Without `force` an
+/// existing file is refused.
 pub fn write_atomic(path: &Path, text: &str, force: bool) -> anyhow::Result<()> {
+    if is_stdout(path) {
+        return super::emit(text);
+    }
     let dest = target(path)?;
     let existing = std::fs::metadata(&dest).ok();
     if let Some(m) = &existing {

@@ -87,6 +87,10 @@ pub fn each_document(
     }
     let (rendered, docs) = parse_rendered(&source, supply)?;
     let source = Arc::new(source);
+    // `kubeplan design --format yaml|json`: its `plans` are plans.
+    if let Some(report_plans) = design_report_plans(&docs) {
+        return plans(&source, report_plans, supply, c, &mut each);
+    }
     let read = match detect::classify(&source, &docs)? {
         Class::Plan => return plans(&source, docs, supply, c, &mut each),
         Class::Tool(format) => (format.import)(&source, &docs, c)?,
@@ -132,6 +136,28 @@ fn parse_rendered(
         (_, e) => e,
     })?;
     Ok((rendered, docs))
+}
+
+/// The plans of a `kubeplan design --format yaml` (or `json`) report: one
+/// document with `answers` and a `plans` list of ClusterPlans, each kept
+/// at its own line and column.
+fn design_report_plans(docs: &[Spanned<Node>]) -> Option<Vec<Spanned<Node>>> {
+    let [doc] = docs else { return None };
+    let Node::Map(entries) = &doc.value else {
+        return None;
+    };
+    let key = |k: &str| entries.iter().find(|(n, _)| n.value.key_text() == k);
+    key("answers")?;
+    let Node::Seq(items) = &key("plans")?.1.value else {
+        return None;
+    };
+    let is_plan = |d: &Spanned<Node>| match &d.value {
+        Node::Map(m) => m.iter().any(|(k, v)| {
+            k.value.key_text() == "kind" && matches!(&v.value, Node::Str(s) if s == "ClusterPlan")
+        }),
+        _ => false,
+    };
+    (!items.is_empty() && items.iter().all(is_plan)).then(|| items.clone())
 }
 
 /// Hands on a file's kubeplan plans, each checked against the schema.

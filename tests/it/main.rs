@@ -1,6 +1,7 @@
 //! The integration tests: one crate (one link) with a module per area.
 
 mod catalog;
+mod ci_tools;
 mod cli;
 mod common;
 mod constraints;
@@ -17,10 +18,12 @@ mod kops_v1alpha2;
 mod kubeadm_v1beta4;
 mod layers;
 mod man;
+mod pipes;
 mod promises;
 mod pty;
 mod questionnaire;
 mod random_plans;
+mod readme;
 mod repo;
 mod rules;
 mod sizing;

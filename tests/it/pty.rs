@@ -366,6 +366,10 @@ fn diagram_refuses_to_print_svg_on_a_terminal() {
     let mut s = session(dir.path(), &["diagram", &plan]);
     s.expect("an SVG is not for a terminal").unwrap();
     assert_eq!(exit_code(&mut s), 2);
+    // `-o -` is the terminal too.
+    let mut s = session(dir.path(), &["diagram", &plan, "-o", "-"]);
+    s.expect("an SVG is not for a terminal").unwrap();
+    assert_eq!(exit_code(&mut s), 2);
     let mut s = session(dir.path(), &["diagram", "-f", "mermaid", &plan]);
     s.expect("flowchart TB").unwrap();
     assert_eq!(exit_code(&mut s), 0);
