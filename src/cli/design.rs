@@ -26,14 +26,14 @@ pub struct SizeArgs {
     /// pods go there first and the answer is the nodes to add
     #[arg(long, value_name = "NODES", requires = "workloads")]
     pub nodes: Vec<String>,
-    /// Pods at peak (default 100, the questionnaire's)
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Pods at peak (default 100, the questionnaire's; 1,000 and 1_000 read as 1000)
+    #[arg(long, default_value_t = 100, value_parser = parse_pods)]
     pub pods: u64,
-    /// Average CPU request per pod, in cores (default 0.25, a web pod's)
-    #[arg(long, default_value_t = 0.25, value_parser = parse_positive)]
+    /// Average CPU request per pod: cores or millicores (default 0.25, a web pod's; 250m is the same)
+    #[arg(long, default_value_t = 0.25, value_parser = crate::units::parse_cores)]
     pub pod_cpu: f64,
-    /// Average memory request per pod, in GiB (default 0.5, a web pod's)
-    #[arg(long, default_value_t = 0.5, value_parser = parse_positive)]
+    /// Average memory request per pod: GiB or a quantity (default 0.5, a web pod's; 512Mi is the same)
+    #[arg(long, default_value_t = 0.5, value_parser = crate::units::parse_gib)]
     pub pod_memory: f64,
     /// Failure domains the workers spread over
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
@@ -242,6 +242,13 @@ fn parse_server(s: &str) -> Result<(f64, f64), String> {
         _ => Err(format!(
             "`{s}`: give CPU,GiB as two numbers above 0, e.g. 24,96"
         )),
+    }
+}
+
+fn parse_pods(s: &str) -> Result<u64, String> {
+    match crate::units::parse_count(s)? {
+        n @ 1..=100_000_000 => Ok(n),
+        _ => Err(format!("`{s}` is not in 1..=100,000,000")),
     }
 }
 

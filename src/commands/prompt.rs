@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use inquire::validator::Validation;
-use inquire::{Confirm, CustomType, InquireError, MultiSelect, Select};
+use inquire::{Confirm, InquireError, MultiSelect, Select};
 use serde_json::Value;
 
 use crate::questionnaire::{
@@ -24,28 +24,33 @@ fn stop(e: InquireError) -> PromptError {
     }
 }
 
-/// Asks for a number within the question's bounds.
-fn number<T>(q: &Question, current: Option<T>, example: &str) -> Result<T, PromptError>
-where
-    T: Clone + std::str::FromStr + ToString + Into<f64> + Copy + 'static,
-{
+/// Asks for a number within the question's bounds, read as an answers
+/// file reads it: `1,000`, `500m`, `512Mi` (`example` when it is no number).
+fn number(q: &Question, current: Option<Value>, example: &str) -> Result<Value, PromptError> {
     let (lo, hi) = q.bounds();
     let range = q.range_text();
-    let mut p = CustomType::<T>::new(&q.prompt)
+    let question = q.clone();
+    let example = example.to_string();
+    let mut p = inquire::Text::new(&q.prompt)
         .with_help_message(&q.help)
-        .with_error_message(example)
-        .with_validator(move |v: &T| {
-            let v: f64 = (*v).into();
-            Ok(if v.is_finite() && v >= lo && v <= hi {
-                Validation::Valid
-            } else {
-                Validation::Invalid(format!("must be {range}").into())
+        .with_validator(move |s: &str| {
+            Ok(match question.read_number(s) {
+                Err(e) => Validation::Invalid(format!("{e}; {example}").into()),
+                Ok(v) => match v.as_f64() {
+                    Some(n) if n >= lo && n <= hi => Validation::Valid,
+                    _ => Validation::Invalid(format!("must be {range}").into()),
+                },
             })
         });
-    if let Some(d) = current {
+    let shown = current.map(|d| match d.as_f64() {
+        Some(n) if n.fract() == 0.0 => format!("{n:.0}"),
+        _ => d.to_string(),
+    });
+    if let Some(d) = shown.as_deref() {
         p = p.with_default(d);
     }
-    p.prompt().map_err(stop)
+    let typed = p.prompt().map_err(stop)?;
+    q.read_number(&typed).map_err(PromptError::Failed)
 }
 
 /// A multi-select. A choice that excludes the others (`none`) is what an
@@ -148,14 +153,8 @@ impl Prompter for Terminal {
                 .prompt()
                 .map(Value::Bool)
                 .map_err(stop),
-            QuestionKind::Integer => {
-                let d = current.as_ref().and_then(Value::as_u64).map(|v| v as u32);
-                number::<u32>(q, d, "type a whole number, e.g. 3").map(Value::from)
-            }
-            QuestionKind::Number => {
-                let d = current.as_ref().and_then(Value::as_f64);
-                number::<f64>(q, d, "type a number, e.g. 0.25").map(Value::from)
-            }
+            QuestionKind::Integer => number(q, current, "type a whole number, e.g. 3 or 1,000"),
+            QuestionKind::Number => number(q, current, "type a number, e.g. 0.25"),
             QuestionKind::List => list(q, current),
             QuestionKind::Text => {
                 let key = q.key.clone();

@@ -411,6 +411,20 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
     root: &serde_json::Value,
     what: &str,
 ) -> Result<(T, Locations), LoadError> {
+    parse_one_with(source, root, what, &|_, _| Ok(()))
+}
+
+/// A top-level value's rewrite before the schema check (a quantity string
+/// read as its number); an error is the value's, at its position.
+pub type Rewrite<'a> = dyn Fn(&str, &mut Spanned<Node>) -> Result<(), String> + 'a;
+
+/// `parse_one`, with each top-level value of the document rewritten first.
+pub fn parse_one_with<T: serde::de::DeserializeOwned>(
+    source: &Source,
+    root: &serde_json::Value,
+    what: &str,
+    rewrite: &Rewrite<'_>,
+) -> Result<(T, Locations), LoadError> {
     let docs = parse_yaml(source)?;
     let mut docs = docs.into_iter().filter(|d| !matches!(d.value, Node::Null));
     let Some(doc) = docs.next() else {
@@ -424,6 +438,20 @@ pub fn parse_one<T: serde::de::DeserializeOwned>(
             column: p.column,
             reason: format!("a second YAML document; an {what} file holds one"),
         });
+    }
+    let mut doc = doc;
+    if let Node::Map(entries) = &mut doc.value {
+        for (k, v) in entries.iter_mut() {
+            rewrite(&k.value.key_text(), v).map_err(|reason| {
+                let p = Pos::of(v);
+                LoadError::Parse {
+                    path: source.name.clone(),
+                    line: p.line,
+                    column: p.column,
+                    reason,
+                }
+            })?;
+        }
     }
     let doc_pos = Pos::of(&doc);
     let (value, issues, locs) = schema::check_with(doc, root, source);

@@ -122,10 +122,10 @@ answers! {
         [#[arg(long, value_parser = words::<WorkloadKind>(), hide_possible_values = true, help_heading = "Answers")]];
     /// How many applications
     apps: u64 => u64 = same, key "apps", flag "--apps" Option<u64> = Option::clone,
-        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+        [#[arg(long, value_name = "N", value_parser = crate::units::parse_count, help_heading = "Answers")]];
     /// Pods at peak, all applications together
     pods: u64 => u64 = same, key "pods", flag "--pods" Option<u64> = Option::clone,
-        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+        [#[arg(long, value_name = "N", value_parser = crate::units::parse_count, help_heading = "Answers")]];
     /// Network traffic pattern: steady, burst
     traffic: Traffic => Traffic = same, key "traffic", flag "--traffic" Option<Traffic> = Option::clone,
         [#[arg(long, value_parser = words::<Traffic>(), hide_possible_values = true, help_heading = "Answers")]];
@@ -134,20 +134,20 @@ answers! {
         [#[arg(long, value_name = "REGION", help_heading = "Answers")]];
     /// Failure domains (zones, racks, rooms) available
     zones: u32 => u32 = same, key "zones", flag "--zones" Option<u32> = Option::clone,
-        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+        [#[arg(long, value_name = "N", value_parser = crate::units::parse_count32, help_heading = "Answers")]];
     /// Control-plane / etcd failures to survive (0-3)
     tolerate: u32 => u32 = same, key "tolerate", flag "--tolerate" Option<u32> = Option::clone,
-        [#[arg(long, value_name = "N", help_heading = "Answers")]];
+        [#[arg(long, value_name = "N", value_parser = crate::units::parse_count32, help_heading = "Answers")]];
     /// Storage needs, comma-separated: none, or fast and/or shared
     storage: StorageAnswer => Vec<StorageNeed> = StorageAnswer::normalized, key "storage",
         flag "--storage" Option<Vec<StorageNeed>> = storage_flag,
         [#[arg(long, value_delimiter = ',', value_parser = parse::<StorageNeed>, value_name = "NEED,...", help_heading = "Answers")]];
-    /// Average CPU request per pod, in cores (default by workload)
+    /// Average CPU request per pod: cores (0.25) or millicores (250m) (default by workload)
     pod_cpu: f64 => f64 = same, key "podCpu", flag "--pod-cpu" Option<f64> = Option::clone,
-        [#[arg(long, value_name = "CORES", value_parser = finite, help_heading = "Answers")]];
-    /// Average memory request per pod, in GiB (default by workload)
+        [#[arg(long, value_name = "CORES", value_parser = crate::units::parse_cores, help_heading = "Answers")]];
+    /// Average memory request per pod: GiB (0.5) or a quantity (512Mi, 1Gi, 1G) (default by workload)
     pod_memory_gib: f64 => f64 = same, key "podMemoryGiB", flag "--pod-memory" Option<f64> = Option::clone,
-        [#[arg(long = "pod-memory", value_name = "GIB", value_parser = finite, help_heading = "Answers")]];
+        [#[arg(long = "pod-memory", value_name = "GIB", value_parser = crate::units::parse_gib, help_heading = "Answers")]];
     /// Pod network range: auto (sized by the design) or a CIDR such as 10.244.0.0/16
     pod_cidr: CidrAnswer => CidrAnswer = same, key "podCIDR", flag "--pod-cidr" Option<CidrAnswer> = Option::clone,
         [#[arg(long, value_name = "CIDR", value_parser = parse::<CidrAnswer>, help_heading = "Answers")]];
@@ -159,10 +159,10 @@ answers! {
         [#[arg(long, value_parser = parse::<ArchChoice>, help_heading = "Answers")]];
     /// Learning: CPUs of the computer the cluster runs on (your laptop)
     host_cpu: u32 => u32 = same, key "hostCpu", flag "--host-cpu" Option<u32> = Option::clone,
-        [#[arg(long, value_name = "N", help_heading = "Answers")]];
-    /// Learning: memory of the computer the cluster runs on, in GiB
+        [#[arg(long, value_name = "N", value_parser = crate::units::parse_count32, help_heading = "Answers")]];
+    /// Learning: memory of the computer the cluster runs on: GiB (16) or a quantity (16Gi)
     host_memory_gib: f64 => f64 = same, key "hostMemoryGiB", flag "--host-memory" Option<f64> = Option::clone,
-        [#[arg(long = "host-memory", value_name = "GIB", value_parser = finite, help_heading = "Answers")]];
+        [#[arg(long = "host-memory", value_name = "GIB", value_parser = crate::units::parse_gib, help_heading = "Answers")]];
 }
 
 fn same<T>(v: T) -> T {
@@ -206,15 +206,6 @@ impl<T: crate::plan::Words + Clone + Send + Sync + 'static> clap::builder::Typed
                 .into_iter()
                 .map(clap::builder::PossibleValue::new),
         ))
-    }
-}
-
-/// A number, not NaN or infinite (the bounds are the questionnaire's).
-fn finite(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(format!("`{s}` is not a finite number")),
-        Err(_) => Err(format!("`{s}` is not a number")),
     }
 }
 

@@ -67,6 +67,34 @@ impl AskWhen {
     }
 }
 
+/// The unit of a number question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unit {
+    #[serde(rename = "cores")]
+    Cores,
+    #[serde(rename = "GiB")]
+    GiB,
+}
+
+impl Question {
+    /// Reads an answer as typed (a prompt) or written as a string (an
+    /// answers file): counts with separators, Kubernetes quantities.
+    pub fn read_number(&self, text: &str) -> Result<Value, String> {
+        match (self.kind, self.unit) {
+            (QuestionKind::Integer, _) => crate::units::parse_count(text).map(Value::from),
+            (_, Some(Unit::Cores)) => crate::units::parse_cores(text).map(Value::from),
+            (_, Some(Unit::GiB)) => crate::units::parse_gib(text).map(Value::from),
+            _ => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(Value::from)
+                .ok_or_else(|| format!("`{}` is not a number", text.trim())),
+        }
+    }
+}
+
 /// One question of the questionnaire.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -86,6 +114,10 @@ pub struct Question {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// A number's unit, which decides the quantities it takes (`500m`
+    /// for cores, `512Mi` for GiB); none: a plain number.
+    #[serde(default)]
+    pub unit: Option<Unit>,
     /// false: a missing answer takes its default without asking in
     /// non-interactive runs (the per-pod requests).
     #[serde(default = "crate::plan::model::yes")]

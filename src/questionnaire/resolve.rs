@@ -7,7 +7,7 @@ use super::fields::PartialAnswers;
 use super::prompter::{ask_all, PromptError, Prompter};
 use super::questions::{answers_schema, check_bounds, Preset, Questionnaire};
 use super::Answers;
-use crate::plan::load::{parse_one, read_source, LoadError};
+use crate::plan::load::{read_source, LoadError};
 use crate::plan::schema::closest;
 
 /// Answers that cannot be resolved.
@@ -45,7 +45,25 @@ pub fn answers_from_source(
     source: &crate::plan::Source,
     qs: &Questionnaire,
 ) -> Result<PartialAnswers, ResolveError> {
-    let (answers, locs): (PartialAnswers, _) = parse_one(source, &answers_schema(qs), "answers")?;
+    // A number may be written as people write it: `1,000`, `500m`, `512Mi`.
+    let rewrite = |key: &str, v: &mut serde_saphyr::Spanned<crate::plan::node::Node>| {
+        use crate::plan::node::Node;
+        let q = qs.questions.iter().find(|q| q.key == key);
+        use crate::questionnaire::questions::QuestionKind;
+        let numeric = |q: &&crate::questionnaire::Question| {
+            matches!(q.kind, QuestionKind::Integer | QuestionKind::Number)
+        };
+        let (Some(q), Node::Str(text)) = (q.filter(numeric), &v.value) else {
+            return Ok(());
+        };
+        v.value = match q.read_number(text)? {
+            serde_json::Value::Number(n) if n.is_u64() => Node::Int(n.as_u64().unwrap_or(0).into()),
+            other => Node::Float(other.as_f64().unwrap_or(f64::NAN)),
+        };
+        Ok(())
+    };
+    let (answers, locs): (PartialAnswers, _) =
+        crate::plan::load::parse_one_with(source, &answers_schema(qs), "answers", &rewrite)?;
     check_bounds(&answers, qs, &|key| {
         let p = locs.find(key);
         format!("{}:{}:{}", source.name, p.line, p.column)

@@ -759,7 +759,7 @@ fn hostile_input_messages_name_the_real_problem() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not a finite number"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`NaN` is not a number"));
     let manifest = write(
         "deploy.yaml",
         b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n"

@@ -636,3 +636,86 @@ fn design_doc_sample_is_current() {
         &format!("{head}{open}{printed}{close}{tail}"),
     );
 }
+
+/// Flags and answers files take counts and sizes as Kubernetes and people
+/// write them; the same answers give the same design.
+#[test]
+fn quantities_in_flags_and_answers_files() {
+    let answers = |args: &[&str]| {
+        let out = crate::common::kubeplan()
+            .args(["design", "--profile", "prod-aws", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (v["answers"].clone(), v["plans"].clone())
+    };
+    let plain = answers(&["--pods", "1000", "--pod-cpu", "0.5", "--pod-memory", "0.5"]);
+    let k8s = answers(&[
+        "--pods",
+        "1,000",
+        "--pod-cpu",
+        "500m",
+        "--pod-memory",
+        "512Mi",
+    ]);
+    assert_eq!(plain, k8s);
+    assert_eq!(
+        answers(&[
+            "--pods",
+            "1_000",
+            "--pod-cpu",
+            "500m",
+            "--pod-memory",
+            "512Mi"
+        ]),
+        plain
+    );
+    // 1G is 10⁹ bytes, not a GiB.
+    let g = answers(&["--pod-memory", "1G"]).0;
+    assert_eq!(g["podMemoryGiB"].as_f64(), Some(1e9 / 1073741824.0));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.yaml");
+    std::fs::write(&file, "pods: 1,000\npodCpu: 500m\npodMemoryGiB: 512Mi\n").unwrap();
+    let from_file = answers(&["--answers", file.to_str().unwrap()]);
+    assert_eq!(from_file, plain);
+    // Near misses are refused with the fix, at the file's line and column.
+    std::fs::write(&file, "pods: 1000\npodMemoryGiB: 512MB\n").unwrap();
+    let out = crate::common::kubeplan()
+        .args([
+            "design",
+            "--profile",
+            "prod-aws",
+            "--answers",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("answers.yaml:2:15: `512MB`: unknown suffix `MB`; did you mean `512M`?"),
+        "{err}"
+    );
+    for (flag, bad, says) in [
+        ("--pods", "1,5", "a comma groups thousands"),
+        ("--pod-cpu", "1Gi", "not CPU"),
+        ("--pod-memory", "1GiB", "did you mean `1Gi`?"),
+    ] {
+        let out = crate::common::kubeplan()
+            .args(["design", "--profile", "prod-aws", flag, bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{flag} {bad}"
+        );
+    }
+}

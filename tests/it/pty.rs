@@ -437,3 +437,48 @@ fn an_unreadable_file_is_said_once_on_a_terminal() {
     );
     assert_eq!(exit_code(&mut s), 2);
 }
+
+/// Prompts read counts and sizes as people write them: `1,000` pods,
+/// `250m` of CPU, `512Mi` of memory; a near miss is refused with the fix.
+#[test]
+fn prompts_read_kubernetes_quantities() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "--purpose",
+            "development",
+            "--platform",
+            "on-prem",
+            "--workload",
+            "web",
+            "--apps",
+            "12",
+            "--traffic",
+            "steady",
+            "--zones",
+            "1",
+            "--tolerate",
+            "0",
+            "--storage",
+            "none",
+            "--save-answers",
+            "answers.yaml",
+        ],
+    );
+    ask(&mut s, "pods at peak", "1,000\r");
+    ask(&mut s, "Average CPU request per pod", "250m\r");
+    ask(&mut s, "Average memory request per pod", "512MB\r");
+    s.expect("did you mean `512M`?").unwrap();
+    s.send("\x7f\x7fMi\r").unwrap();
+    ask(&mut s, "Which CPU architecture", "\r");
+    ask(&mut s, "Pod network range", "\r");
+    ask(&mut s, "Service range", "\r");
+    ask(&mut s, "Design the cluster with these answers?", "\r");
+    assert_eq!(exit_code(&mut s), 0);
+    let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
+    for want in ["pods: 1000", "podCpu: 0.25", "podMemoryGiB: 0.5"] {
+        assert!(saved.contains(want), "{want}: {saved}");
+    }
+}
