@@ -141,9 +141,55 @@ pub fn a(noun: &str) -> String {
     }
 }
 
+/// Prose wrapped to `width` columns at word boundaries (never inside a
+/// word, nor at a hyphen of a flag such as `--pod-cpu`); `None`: as is.
+pub fn wrap(text: &str, width: Option<u16>) -> String {
+    let Some(w) = width else {
+        return text.to_string();
+    };
+    let opts = textwrap::Options::new(usize::from(w).max(20))
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    text.split('\n')
+        .map(|line| {
+            // A comment's lines go on as comments (`  # …`).
+            let spaces: String = line.chars().take_while(|c| *c == ' ').collect();
+            let indent = match line[spaces.len()..].starts_with("# ") {
+                true => format!("{spaces}# "),
+                false => spaces,
+            };
+            let o = opts.clone().subsequent_indent(&indent);
+            textwrap::fill(line, o)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_wraps_at_words() {
+        let help = "fast: SSD block volumes (databases); shared: ReadWriteMany network volumes; nothing ticked: no persistent volumes (space to toggle, enter to accept)";
+        for w in [40u16, 80, 120] {
+            let out = wrap(help, Some(w));
+            assert!(
+                out.lines().all(|l| l.chars().count() <= usize::from(w)),
+                "{w}: {out}"
+            );
+            assert_eq!(
+                out.split_whitespace().collect::<Vec<_>>(),
+                help.split_whitespace().collect::<Vec<_>>()
+            );
+        }
+        assert_eq!(wrap("use --pod-cpu here", Some(20)), "use --pod-cpu here");
+        assert_eq!(
+            wrap("  # a comment that goes on", Some(16)),
+            "  # a comment that\n  # goes on"
+        );
+        assert_eq!(wrap("as is", None), "as is");
+    }
 
     #[test]
     fn and_list_reads_as_a_sentence() {

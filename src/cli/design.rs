@@ -120,9 +120,17 @@ pub struct DesignArgs {
     /// Write the plan(s) to FILE (several clusters: one YAML document each)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Also write the Markdown design report to FILE (as --format markdown prints it)
+    /// Also write the design report to FILE: a self-contained web page when FILE ends in
+    /// .html (summary, decisions, topology, bill of materials, failures, costs), else Markdown
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
+    /// Design the same answers on each platform (default: every one) and print them side by
+    /// side: control plane, workers, pods per node, monthly cost split, zone loss
+    #[arg(long, value_name = "PLATFORM,...", value_delimiter = ',', num_args = 0.., value_parser = parse_platform, conflicts_with_all = ["output", "workloads", "platform"])]
+    pub compare: Option<Vec<crate::plan::Platform>>,
+    /// Print only the summary and the bill of materials
+    #[arg(long, conflicts_with = "compare")]
+    pub brief: bool,
     /// Overwrite the files of -o, --report and --save-answers if they exist
     #[arg(long)]
     pub force: bool,
@@ -245,7 +253,7 @@ fn parse_server(s: &str) -> Result<(f64, f64), String> {
     }
 }
 
-fn parse_pods(s: &str) -> Result<u64, String> {
+pub fn parse_pods(s: &str) -> Result<u64, String> {
     match crate::units::parse_count(s)? {
         n @ 1..=100_000_000 => Ok(n),
         _ => Err(format!("`{s}` is not in 1..=100,000,000")),

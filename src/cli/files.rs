@@ -6,7 +6,6 @@ use clap::{Args, ValueEnum};
 
 use std::path::PathBuf;
 
-use super::parse_positive;
 use crate::diag::Severity;
 
 pub use crate::report::lint::Format as LintFormat;
@@ -28,14 +27,14 @@ pub struct FactArgs {
         help_heading = "Facts the file does not hold"
     )]
     pub answers: Option<String>,
-    /// Pods the cluster must hold at peak
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000), help_heading = "Facts the file does not hold")]
+    /// Pods the cluster must hold at peak (1,000 and 1_000 read as 1000)
+    #[arg(long, value_name = "N", value_parser = crate::cli::parse_pods, help_heading = "Facts the file does not hold")]
     pub pods: Option<u64>,
-    /// Average CPU request per pod, in cores (default by workload)
-    #[arg(long, value_name = "CORES", value_parser = parse_positive, help_heading = "Facts the file does not hold")]
+    /// Average CPU request per pod: cores or millicores, 250m (default by workload)
+    #[arg(long, value_name = "CORES", value_parser = crate::units::parse_cores, help_heading = "Facts the file does not hold")]
     pub pod_cpu: Option<f64>,
-    /// Average memory request per pod, in GiB (default by workload)
-    #[arg(long, value_name = "GIB", value_parser = parse_positive, help_heading = "Facts the file does not hold")]
+    /// Average memory request per pod: GiB or a quantity, 512Mi (default by workload)
+    #[arg(long, value_name = "GIB", value_parser = crate::units::parse_gib, help_heading = "Facts the file does not hold")]
     pub pod_memory: Option<f64>,
     /// A machine size: ROLE=CPU,GiB[,ssd|hdd|network]; ROLE is control-plane, etcd, workers or a pool's name (repeat)
     #[arg(long, value_name = "ROLE=CPU,GIB", value_parser = crate::import::supply::parse_machine, help_heading = "Facts the file does not hold")]

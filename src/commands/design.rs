@@ -138,9 +138,12 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     } else {
         Open::Ask(&mut terminal)
     };
-    let (_, answers) = resolve(&merged, qs, open)?;
+    let (asked, answers) = resolve(&merged, qs, open)?;
+    if let Some(platforms) = &args.compare {
+        return super::compare::run(args, env, &asked, platforms);
+    }
     if merged.managed == Some(true) && answers.platform.service().is_none() {
-        eprintln!("kubeplan: note: `managed` applies to clouds only; {} has no managed service, so the cluster runs its own control plane", answers.platform);
+        super::note(format!("kubeplan: note: `managed` applies to clouds only; {} has no managed service, so the cluster runs its own control plane", answers.platform));
     }
 
     let name = args.name.clone().unwrap_or_else(|| default_name(&answers));
@@ -155,40 +158,19 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         .map(|p| crate::bom::build(c, p))
         .collect();
 
-    if let Some(save) = &args.save_answers {
-        write_atomic(save, &out::answers_yaml(&answers, save)?, args.force)?;
-        wrote(env, save, "the answers");
-    }
-    if let Some(path) = &args.output {
-        write_atomic(path, &out::plans_yaml(&answers, &design.plans)?, args.force)?;
-        let what = match design.plans.len() {
-            1 => "the plan".to_string(),
-            n => format!("{n} plans"),
-        };
-        wrote(env, path, &what);
-    }
-    let file = match &args.output {
-        Some(p) => p.display().to_string(),
-        None => format!(
-            "{}.yaml",
-            design.plans[0].metadata.name.trim_end_matches("-1")
-        ),
-    };
-    let report =
-        || crate::report::markdown::report(c, &design.plans, Some(&design.reasons), &boms, &file);
-    if let Some(path) = &args.report {
-        write_atomic(path, &report(), args.force)?;
-        wrote(env, path, "the design report");
-    }
+    write_files(args, env, &answers, &design, &boms)?;
     // An output on stdout (`-o -`) is the output: no report beside it.
     let outs = [&args.output, &args.save_answers, &args.report];
     if outs.iter().any(|o| o.as_deref().is_some_and(is_stdout)) {
         return Ok(exit::OK);
     }
     let text = match args.format {
-        DesignFormat::Markdown => report(),
+        DesignFormat::Markdown => markdown(args, c, &design, &boms),
         DesignFormat::Json => format!("{:#}\n", out::document(&answers, &design, &boms)?),
         DesignFormat::Yaml => serde_saphyr::to_string(&out::document(&answers, &design, &boms)?)?,
+        DesignFormat::Text if args.brief => {
+            out::brief(c, &answers, &design, &boms, env.paint, env.width)
+        }
         DesignFormat::Text => out::text(
             c,
             &answers,
@@ -203,9 +185,64 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
+/// The Markdown report, naming the plan file (`-o`, or the one to write).
+fn markdown(
+    args: &DesignArgs,
+    c: &crate::catalog::Catalog,
+    design: &crate::design::Design,
+    boms: &[crate::bom::Bom],
+) -> String {
+    let file = match &args.output {
+        Some(p) => p.display().to_string(),
+        None => format!(
+            "{}.yaml",
+            design.plans[0].metadata.name.trim_end_matches("-1")
+        ),
+    };
+    crate::report::markdown::report(c, &design.plans, Some(&design.reasons), boms, &file)
+}
+
+/// `--save-answers`, `-o` and `--report`: each file written whole.
+fn write_files(
+    args: &DesignArgs,
+    env: &Env,
+    answers: &crate::design::Answers,
+    design: &crate::design::Design,
+    boms: &[crate::bom::Bom],
+) -> anyhow::Result<()> {
+    let c = env.catalog()?;
+    if let Some(save) = &args.save_answers {
+        write_atomic(save, &out::answers_yaml(answers, save)?, args.force)?;
+        wrote(env, save, "the answers");
+    }
+    if let Some(path) = &args.output {
+        write_atomic(path, &out::plans_yaml(answers, &design.plans)?, args.force)?;
+        let what = match design.plans.len() {
+            1 => "the plan".to_string(),
+            n => format!("{n} plans"),
+        };
+        wrote(env, path, &what);
+    }
+    if let Some(path) = &args.report {
+        let html = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("html"));
+        let text = match html {
+            true => {
+                let summary = out::heading(c, answers, design, crate::report::Paint::default());
+                crate::report::html::design(c, summary.trim(), design, boms)
+            }
+            false => markdown(args, c, design, boms),
+        };
+        write_atomic(path, &text, args.force)?;
+        wrote(env, path, "the design report");
+    }
+    Ok(())
+}
+
 /// The ranking's filter and the pinned machines of `--family`,
 /// `--instance-type` and `--server`.
-fn machine_options(
+pub(super) fn machine_options(
     args: &DesignArgs,
     c: &crate::catalog::Catalog,
     a: &crate::design::Answers,

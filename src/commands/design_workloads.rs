@@ -18,11 +18,11 @@ pub fn read(paths: &[String]) -> anyhow::Result<Option<WorkloadSet>> {
 /// The answers, with the workload's from the manifests over them (said).
 pub fn over(set: Option<&WorkloadSet>, merged: PartialAnswers) -> PartialAnswers {
     let Some(set) = set else { return merged };
-    eprintln!(
+    super::note(format!(
         "kubeplan: note: applications, pods and the pods' requests come from --workloads ({} workloads, {} pods); those questions are not asked",
         set.workloads.len(),
         set.pods()
-    );
+    ));
     layer(set).over(&merged)
 }
 

@@ -111,7 +111,7 @@ pub fn run(args: &ExportArgs, env: &Env) -> anyhow::Result<u8> {
         }
     }
     for n in notes {
-        eprintln!("{n}");
+        super::note(n);
     }
     let mut listing = String::from("wrote:\n");
     for (dir, f) in &writes {

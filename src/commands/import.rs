@@ -56,12 +56,12 @@ pub fn run(args: &ImportArgs, env: &Env) -> anyhow::Result<u8> {
         Some(path) if super::write::is_stdout(path) => emit(&text)?,
         Some(path) => {
             write_atomic(path, &text, args.force)?;
-            eprintln!(
+            super::note(format!(
                 "kubeplan: wrote {} to {}; check it with `kubeplan lint {}`",
                 crate::prose::plural(all.len() as u64, "plan", "plans"),
                 path.display(),
                 path.display()
-            );
+            ));
         }
         None => emit(&text)?,
     }

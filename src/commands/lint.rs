@@ -66,7 +66,33 @@ struct Settings {
     /// Workload files that could not be read, reported as lint reports plans.
     workload_errors: Vec<(String, LoadError)>,
     /// Snapshot files of pods only, read with the nodes' file they follow.
-    pods_of: std::collections::BTreeMap<String, Vec<String>>,
+    pods_of: PodsOf,
+}
+
+impl Settings {
+    fn new(
+        args: &LintArgs,
+        env: &Env,
+        fail_on: FailOn,
+        pods_of: PodsOf,
+    ) -> anyhow::Result<Settings> {
+        let (workloads, workload_errors) = match args.workloads.is_empty() {
+            true => (None, Vec::new()),
+            false => {
+                let (set, errors) = crate::workloads::read::read_paths_lenient(&args.workloads);
+                (Some(set), errors)
+            }
+        };
+        Ok(Settings {
+            fail_on,
+            skip_unknown: args.skip_unknown,
+            stderr_line: args.format != Format::Text || !both_terminals(),
+            supply: super::supply(&args.facts, env)?,
+            workloads,
+            workload_errors,
+            pods_of,
+        })
+    }
 }
 
 pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
@@ -80,24 +106,9 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
         super::emit(&root.config.print(root.path.as_deref(), fail_on)?)?;
         return Ok(exit::OK);
     }
-    let (workloads, workload_errors) = match args.workloads.is_empty() {
-        true => (None, Vec::new()),
-        false => {
-            let (set, errors) = crate::workloads::read::read_paths_lenient(&args.workloads);
-            (Some(set), errors)
-        }
-    };
     let excludes = Excludes::new(configs, &args.exclude, args.force_exclude)?;
     let (files, pods_of) = lint_files(&args.paths, &excludes)?;
-    let settings = Settings {
-        fail_on,
-        skip_unknown: args.skip_unknown,
-        stderr_line: args.format != Format::Text || !both_terminals(),
-        supply: super::supply(&args.facts, env)?,
-        workloads,
-        workload_errors,
-        pods_of,
-    };
+    let settings = Settings::new(args, env, fail_on, pods_of)?;
     let catalog = env.catalog()?;
     let ctx = Ctx {
         // Workflow commands and XML are read by machines: no colour.
@@ -163,7 +174,10 @@ pub fn run(args: &LintArgs, env: &Env) -> anyhow::Result<u8> {
 /// of a cluster snapshot's Node and Pod files is one cluster, linted whole,
 /// and a snapshot file of pods only (`kubectl get pods -A -o json`) is
 /// read with the nodes' file before it (or else after it).
-type Files = (Vec<Entry>, std::collections::BTreeMap<String, Vec<String>>);
+type Files = (Vec<Entry>, PodsOf);
+
+/// The pods-only snapshot files of each nodes' file.
+type PodsOf = std::collections::BTreeMap<String, Vec<String>>;
 
 fn lint_files(paths: &[String], excludes: &Excludes) -> anyhow::Result<Files> {
     use crate::workloads::snapshot::{is_snapshot, pods_only};

@@ -1,6 +1,7 @@
 //! Command glue: load, call the engine, emit. Each returns the exit status.
 
 pub mod bom;
+pub mod compare;
 pub mod config;
 pub mod design;
 pub mod design_workloads;
@@ -54,6 +55,16 @@ impl Env {
             None => Cow::Borrowed(Catalog::builtin()),
         };
         Ok(self.catalog.get_or_init(|| c))
+    }
+}
+
+/// `-q`: notes are not printed (set once, as the command line is read).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A note on stderr (`kubeplan: note: …`, `kubeplan: wrote …`), unless `-q`.
+pub fn note(line: impl std::fmt::Display) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{line}");
     }
 }
 
@@ -178,6 +189,7 @@ pub fn read_cluster(
     Vec<crate::plan::Document>,
     Option<std::sync::Arc<crate::workloads::snapshot::Snapshot>>,
 )> {
+    env.say(format!("reading {path}"));
     let supply = supply(facts, env)?;
     let c = env.catalog()?;
     if crate::workloads::snapshot::is_snapshot(path) {
@@ -361,10 +373,10 @@ pub(crate) fn note_unknown(file: &str, plan: &crate::plan::ClusterPlan) {
         .as_ref()
         .map_or_else(|| "the plan".to_string(), |f| crate::prose::a(f));
     let list: Vec<&str> = unknown.iter().map(|f| f.describe()).collect();
-    eprintln!(
+    note(format!(
         "kubeplan: note: {file} is {what}; it does not say {} (`kubeplan lint {file}` shows how to supply them)",
         list.join(", ")
-    );
+    ));
 }
 
 /// The width tables are laid out for: `COLUMNS` when set (as shells and
@@ -383,6 +395,7 @@ fn width(stdout_tty: bool) -> Option<u16> {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let stdout_tty = std::io::stdout().is_terminal();
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let env = Env {
         paint: Paint {
             enabled: color_enabled(cli.color, stdout_tty),

@@ -24,15 +24,25 @@ fn stop(e: InquireError) -> PromptError {
     }
 }
 
+/// A question's help, wrapped at word boundaries to the terminal (inquire
+/// prints it as it is given, and the terminal would cut words).
+fn help(q: &Question) -> String {
+    let width = crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| w.saturating_sub(2));
+    crate::prose::wrap(&q.help, width)
+}
+
 /// Asks for a number within the question's bounds, read as an answers
 /// file reads it: `1,000`, `500m`, `512Mi` (`example` when it is no number).
 fn number(q: &Question, current: Option<Value>, example: &str) -> Result<Value, PromptError> {
     let (lo, hi) = q.bounds();
     let range = q.range_text();
+    let help_text = help(q);
     let question = q.clone();
     let example = example.to_string();
     let mut p = inquire::Text::new(&q.prompt)
-        .with_help_message(&q.help)
+        .with_help_message(&help_text)
         .with_validator(move |s: &str| {
             Ok(match question.read_number(s) {
                 Err(e) => Validation::Invalid(format!("{e}; {example}").into()),
@@ -77,8 +87,9 @@ fn list(q: &Question, current: Option<Value>) -> Result<Value, PromptError> {
         .filter(|(_, c)| chosen.contains(c))
         .map(|(i, _)| i)
         .collect();
+    let help_text = help(q);
     let picked = MultiSelect::new(&q.prompt, q.choices.clone())
-        .with_help_message(&q.help)
+        .with_help_message(&help_text)
         .with_default(&defaults)
         .with_validator(|sel: &[inquire::list_option::ListOption<&String>]| {
             let none = sel.iter().any(|o| o.value == "none");
@@ -129,10 +140,18 @@ impl Prompter for Terminal {
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
             inquire::set_global_render_config(inquire::ui::RenderConfig::empty());
         }
-        eprintln!("kubeplan design: a few questions about the cluster (Enter takes the default, Ctrl-C stops).");
+        let width = crossterm::terminal::size().ok().map(|(w, _)| w);
+        eprintln!(
+            "{}",
+            crate::prose::wrap(
+                "kubeplan design: a few questions about the cluster (Enter takes the default, Ctrl-C stops).",
+                width
+            )
+        );
     }
 
     fn ask(&mut self, q: &Question, current: Option<Value>) -> Result<Value, PromptError> {
+        let help_text = help(q);
         match q.kind {
             QuestionKind::Choice => {
                 let start = current
@@ -141,7 +160,7 @@ impl Prompter for Terminal {
                     .and_then(|d| q.choices.iter().position(|c| c == d))
                     .unwrap_or(0);
                 Select::new(&q.prompt, q.choices.clone())
-                    .with_help_message(&q.help)
+                    .with_help_message(&help_text)
                     .with_starting_cursor(start)
                     .prompt()
                     .map(Value::String)
@@ -149,7 +168,7 @@ impl Prompter for Terminal {
             }
             QuestionKind::Flag => Confirm::new(&q.prompt)
                 .with_default(current.and_then(|v| v.as_bool()).unwrap_or(true))
-                .with_help_message(&q.help)
+                .with_help_message(&help_text)
                 .prompt()
                 .map(Value::Bool)
                 .map_err(stop),
@@ -159,7 +178,7 @@ impl Prompter for Terminal {
             QuestionKind::Text => {
                 let key = q.key.clone();
                 let mut p = inquire::Text::new(&q.prompt)
-                    .with_help_message(&q.help)
+                    .with_help_message(&help_text)
                     .with_validator(move |s: &str| {
                         let mut probe = crate::questionnaire::PartialAnswers::default();
                         Ok(match probe.set(&key, Value::String(s.to_string())) {

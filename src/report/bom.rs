@@ -142,7 +142,7 @@ pub fn min_table_width(b: &Bom) -> usize {
 }
 
 /// One block per row, `key: value` lines (empty values left out).
-fn vertical(b: &Bom) -> String {
+fn vertical(b: &Bom, width: Option<u16>) -> String {
     let mut out = format!("Bill of materials: {}\n", b.cluster);
     let rows = b
         .rows
@@ -157,12 +157,12 @@ fn vertical(b: &Bom) -> String {
             }
         }
     }
-    format!("{out}\n{}", footer(b))
+    format!("{out}\n{}", crate::prose::wrap(&footer(b), width))
 }
 
 pub fn table(b: &Bom, width: Option<u16>) -> String {
     if width.is_some_and(|w| usize::from(w) < min_table_width(b)) {
-        return vertical(b);
+        return vertical(b, width);
     }
     let mut t = super::table(HEADER.to_vec(), width);
     for r in &b.rows {
@@ -174,7 +174,8 @@ pub fn table(b: &Bom, width: Option<u16>) -> String {
             .enumerate()
             .map(|(i, c)| align(i, c)),
     );
-    format!("Bill of materials: {}\n{t}\n{}", b.cluster, footer(b))
+    let footer = crate::prose::wrap(&footer(b), width);
+    format!("Bill of materials: {}\n{t}\n{footer}", b.cluster)
 }
 
 fn align(i: usize, c: String) -> Cell {

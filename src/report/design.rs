@@ -76,19 +76,40 @@ pub fn text(
     width: Option<u16>,
 ) -> String {
     let first = &d.plans[0];
+    let wrap = |s: String| crate::prose::wrap(&s, width);
     [
-        heading(c, a, d, paint),
+        wrap(heading(c, a, d, paint)),
         decisions(d, paint, width),
-        format!("{}\n{}\n\n", paint.bold("Quorum"), quorum_line(first)),
-        format!("{}\n{}\n\n", paint.bold("Failures"), failure_line(c, first)),
+        format!("{}\n{}\n\n", paint.bold("Quorum"), wrap(quorum_line(first))),
+        format!(
+            "{}\n{}\n\n",
+            paint.bold("Failures"),
+            wrap(failure_line(c, first))
+        ),
         bill(d, boms, paint, width),
-        next(c, d, written, paint),
+        next_wrapped(c, d, written, paint, width),
+    ]
+    .concat()
+}
+
+/// `design --brief`: the summary line and the bill of materials.
+pub fn brief(
+    c: &Catalog,
+    a: &Answers,
+    d: &Design,
+    boms: &[Bom],
+    paint: Paint,
+    width: Option<u16>,
+) -> String {
+    [
+        crate::prose::wrap(&heading(c, a, d, paint), width),
+        bill(d, boms, paint, width),
     ]
     .concat()
 }
 
 /// `Cluster design prod-aws: production on AWS, managed, 1,000 pods at peak`.
-fn heading(c: &Catalog, a: &Answers, d: &Design, paint: Paint) -> String {
+pub fn heading(c: &Catalog, a: &Answers, d: &Design, paint: Paint) -> String {
     let (first, last) = (&d.plans[0], &d.plans[d.plans.len() - 1]);
     let name = match d.plans.len() {
         1 => first.metadata.name.clone(),
@@ -152,6 +173,24 @@ fn bill(d: &Design, boms: &[Bom], paint: Paint, width: Option<u16>) -> String {
 }
 
 /// What to run next: check the plan, then build the cluster with its tool.
+/// The next steps, their comments wrapped to `width` (never the commands,
+/// which stay whole to copy).
+fn next_wrapped(
+    c: &Catalog,
+    d: &Design,
+    written: Option<&Path>,
+    paint: Paint,
+    width: Option<u16>,
+) -> String {
+    next(c, d, written, paint)
+        .split_inclusive('\n')
+        .map(|l| match l.trim_start().starts_with("# ") {
+            true => format!("{}\n", crate::prose::wrap(l.trim_end(), width)),
+            false => l.to_string(),
+        })
+        .collect()
+}
+
 fn next(c: &Catalog, d: &Design, written: Option<&Path>, paint: Paint) -> String {
     let (first, last) = (&d.plans[0], &d.plans[d.plans.len() - 1]);
     let mut out = format!("{}\n", paint.bold("Next"));

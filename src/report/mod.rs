@@ -1,8 +1,10 @@
 //! Renderers: one per output format, over the library's own types.
 
 pub mod bom;
+pub mod compare;
 pub mod design;
 pub mod diff;
+pub mod html;
 pub mod lint;
 pub mod markdown;
 pub mod profiles;

@@ -719,3 +719,26 @@ fn quantities_in_flags_and_answers_files() {
         );
     }
 }
+
+/// The report's prose wraps at word boundaries to the width, as its
+/// tables do: no line is wider than the terminal (which would cut words).
+#[test]
+fn design_prose_fits_the_width() {
+    for profile in ["prod-onprem", "prod-aws", "dev-onprem"] {
+        for width in [80, 120] {
+            let out = crate::common::kubeplan()
+                .env("COLUMNS", width.to_string())
+                .args(["design", "--profile", profile])
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            for l in text.lines() {
+                // The commands of Next stay whole, to copy.
+                if l.starts_with("  ") && !l.trim_start().starts_with('#') {
+                    continue;
+                }
+                assert!(l.chars().count() <= width, "{profile} at {width}: {l}");
+            }
+        }
+    }
+}

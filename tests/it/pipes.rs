@@ -130,3 +130,53 @@ fn dash_o_dash_writes_to_standard_output() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("only one output can be -"));
 }
+
+/// `-q` and `-v` are on every command: quiet keeps results and errors
+/// only; verbose says what was read.
+#[test]
+fn quiet_and_verbose_on_every_command() {
+    let help = kubeplan().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    let commands: Vec<String> = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 14, "{commands:?}");
+    for c in &commands {
+        let out = kubeplan().args([c.as_str(), "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("-q, --quiet") && text.contains("-v, --verbose"),
+            "{c}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let eksctl = crate::common::path("docs/import-examples/eksctl.yaml");
+    let plan = dir.path().join("plan.yaml");
+    let out = kubeplan()
+        .args(["import", &eksctl, "-o"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kubeplan: wrote 1 plan"));
+    let out = kubeplan()
+        .args(["-q", "import", &eksctl, "--force", "-o"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(
+        (out.status.code(), out.stderr.as_slice()),
+        (Some(0), &b""[..])
+    );
+    let out = kubeplan().args(["bom", "-v"]).arg(&plan).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reading "));
+    let out = kubeplan().args(["-q", "-v", "rules"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
