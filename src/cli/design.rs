@@ -128,6 +128,9 @@ pub struct DesignArgs {
     /// side: control plane, workers, pods per node, monthly cost split, zone loss
     #[arg(long, value_name = "PLATFORM,...", value_delimiter = ',', num_args = 0.., value_parser = parse_platform, conflicts_with_all = ["output", "workloads", "platform"])]
     pub compare: Option<Vec<crate::plan::Platform>>,
+    /// Go on with the answers an interrupted questionnaire kept (in kubeplan's state folder)
+    #[arg(long, conflicts_with = "answers")]
+    pub resume: bool,
     /// Print only the summary and the bill of materials
     #[arg(long, conflicts_with = "compare")]
     pub brief: bool,

@@ -23,10 +23,36 @@ pub fn run(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
             ) =>
         {
             eprintln!("kubeplan: {e}");
+            let kept = keep_at(args);
+            if kept.is_file() {
+                let again = match &args.save_answers {
+                    Some(f) => format!("kubeplan design --answers {}", f.display()),
+                    None => "kubeplan design --resume".to_string(),
+                };
+                eprintln!(
+                    "kubeplan: the answers so far are in {}; `{again}` goes on from there",
+                    kept.display()
+                );
+            }
             Ok(exit::INTERRUPTED)
         }
         other => other,
     }
+}
+
+/// Where a questionnaire keeps its answers as they are given: the
+/// `--save-answers` file, else `answers.yaml` in kubeplan's state folder
+/// (`$XDG_STATE_HOME/kubeplan`, or `~/.local/state/kubeplan`).
+pub fn keep_at(args: &DesignArgs) -> std::path::PathBuf {
+    if let Some(f) = &args.save_answers {
+        return f.clone();
+    }
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir);
+    state.join("kubeplan").join("answers.yaml")
 }
 
 /// Why the questionnaire cannot be asked here, or None when it can.
@@ -112,9 +138,19 @@ fn layers(
 ) -> anyhow::Result<(PartialAnswers, PartialAnswers, PartialAnswers)> {
     let qs = c.questions();
     let flags = flags_layer(args.given.layer(), qs)?;
-    let file = match &args.answers {
-        Some(path) => file_layer(path, qs)?,
-        None => PartialAnswers::default(),
+    let file = match (&args.answers, args.resume) {
+        (Some(path), _) => file_layer(path, qs)?,
+        (None, true) => {
+            let kept = keep_at(args);
+            if !kept.is_file() {
+                bail!(
+                    "--resume: no answers were kept by an earlier session ({} does not exist)",
+                    kept.display()
+                );
+            }
+            file_layer(&kept.to_string_lossy(), qs)?
+        }
+        (None, false) => PartialAnswers::default(),
     };
     let preset = match &args.profile {
         Some(name) => preset_layer(name, c.presets())?,
@@ -130,7 +166,11 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     check_outputs(args)?;
     let workloads = super::design_workloads::read(&args.workloads)?;
     let merged = super::design_workloads::over(workloads.as_ref(), flags.over(&file.over(&preset)));
-    let mut terminal = super::prompt::Terminal;
+    let mut terminal = super::prompt::Terminal {
+        catalog: c,
+        keep_at: keep_at(args),
+    };
+    let asking = !args.yes && no_prompt_reason(args).is_none();
     let open = if args.yes {
         Open::Defaults
     } else if let Some(why) = no_prompt_reason(args) {
@@ -139,6 +179,10 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         Open::Ask(&mut terminal)
     };
     let (asked, answers) = resolve(&merged, qs, open)?;
+    // The session is done: its kept answers are in the outputs now.
+    if asking && args.save_answers.is_none() {
+        let _ = std::fs::remove_file(keep_at(args));
+    }
     if let Some(platforms) = &args.compare {
         return super::compare::run(args, env, &asked, platforms);
     }
@@ -158,7 +202,7 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         .map(|p| crate::bom::build(c, p))
         .collect();
 
-    write_files(args, env, &answers, &design, &boms)?;
+    write_files(args, env, &answers, &design, &boms, asking)?;
     // An output on stdout (`-o -`) is the output: no report beside it.
     let outs = [&args.output, &args.save_answers, &args.report];
     if outs.iter().any(|o| o.as_deref().is_some_and(is_stdout)) {
@@ -209,10 +253,16 @@ fn write_files(
     answers: &crate::design::Answers,
     design: &crate::design::Design,
     boms: &[crate::bom::Bom],
+    asked: bool,
 ) -> anyhow::Result<()> {
     let c = env.catalog()?;
     if let Some(save) = &args.save_answers {
-        write_atomic(save, &out::answers_yaml(answers, save)?, args.force)?;
+        // Asked in the terminal, this run has kept its answers there.
+        write_atomic(
+            save,
+            &out::answers_yaml(answers, save)?,
+            args.force || asked,
+        )?;
         wrote(env, save, "the answers");
     }
     if let Some(path) = &args.output {

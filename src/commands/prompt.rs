@@ -9,28 +9,62 @@ use inquire::{Confirm, InquireError, MultiSelect, Select};
 use serde_json::Value;
 
 use crate::questionnaire::{
-    PartialAnswers, PromptError, Prompter, Question, QuestionKind, Questionnaire,
+    PartialAnswers, PromptError, Prompter, Question, QuestionKind, Questionnaire, Review,
 };
 
-/// The terminal's prompter.
-pub struct Terminal;
+/// The terminal's prompter: it refuses an answer that contradicts the
+/// others at its prompt (the design engine's own checks), and keeps the
+/// answers so far in `keep_at` after each one.
+pub struct Terminal<'a> {
+    pub catalog: &'a crate::catalog::Catalog,
+    pub keep_at: std::path::PathBuf,
+}
 
 fn stop(e: InquireError) -> PromptError {
     match e {
-        InquireError::OperationCanceled
-        | InquireError::OperationInterrupted
-        | InquireError::IO(_) => PromptError::Interrupted,
+        // Esc: one question back.
+        InquireError::OperationCanceled => PromptError::Back,
+        InquireError::OperationInterrupted | InquireError::IO(_) => PromptError::Interrupted,
         other => PromptError::Failed(other.to_string()),
     }
+}
+
+/// The terminal's width, when it says one.
+fn terminal_width() -> Option<u16> {
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| w)
+        .filter(|w| *w > 0)
+}
+
+/// Whether the answers so far hold together: designed with the defaults
+/// of the questions still open, as the engine designs them. A learning
+/// cluster is one node, so more pods than a node may run (its maxPods)
+/// contradict the purpose.
+pub fn check_answers(c: &crate::catalog::Catalog, a: &PartialAnswers) -> Result<(), String> {
+    let full = c.questions().with_defaults(a, false);
+    let Ok(answers) = full.complete() else {
+        return Ok(());
+    };
+    let name = crate::design::default_name(&answers);
+    let options = crate::design::MachineOptions::default();
+    crate::design::recommend_with(c, &answers, &name, &options).map_err(|e| e.to_string())?;
+    let per_node = c
+        .limits(answers.platform, answers.managed)
+        .max_pods_per_node;
+    if answers.purpose == crate::plan::Purpose::Learning && answers.pods > u64::from(per_node) {
+        return Err(format!(
+            "a learning cluster is one node, and a node runs at most {per_node} pods (its maxPods), not {}: answer fewer pods, or the purpose development to size workers for all of them",
+            crate::prose::num(answers.pods)
+        ));
+    }
+    Ok(())
 }
 
 /// A question's help, wrapped at word boundaries to the terminal (inquire
 /// prints it as it is given, and the terminal would cut words).
 fn help(q: &Question) -> String {
-    let width = crossterm::terminal::size()
-        .ok()
-        .map(|(w, _)| w.saturating_sub(2));
-    crate::prose::wrap(&q.help, width)
+    crate::prose::wrap(&q.help, terminal_width().map(|w| w.saturating_sub(2)))
 }
 
 /// Asks for a number within the question's bounds, read as an answers
@@ -134,23 +168,76 @@ fn restore_on_signal() {
 #[cfg(not(unix))]
 fn restore_on_signal() {}
 
-impl Prompter for Terminal {
+/// What the summary offers.
+const DESIGN: &str = "yes, design it";
+const CHANGE: &str = "change one answer";
+const ALL: &str = "go through every question again";
+
+impl Terminal<'_> {
+    /// A question's help for the answers so far: on a managed service, the
+    /// help that names it and the range it takes.
+    fn help_for(&self, q: &Question, a: &PartialAnswers) -> String {
+        let service = a.platform.and_then(|p| p.service().map(|s| (p, s)));
+        match (service, a.managed, &q.help_managed) {
+            (Some((p, s)), Some(true) | None, Some(t)) => {
+                let range = self
+                    .catalog
+                    .platform(p)
+                    .network
+                    .as_ref()
+                    .map_or("its own".to_string(), |n| n.service_cidr.to_string());
+                t.replace("{service}", s.name)
+                    .replace("{serviceCIDR}", &range)
+            }
+            _ => q.help.clone(),
+        }
+    }
+
+    /// The answer to change, picked from the answers that apply.
+    fn pick(&self, a: &PartialAnswers, qs: &Questionnaire) -> Result<Review, PromptError> {
+        let keys: Vec<&Question> = qs.questions.iter().filter(|q| q.applies(a)).collect();
+        let labels: Vec<String> = keys
+            .iter()
+            .map(|q| format!("{} ({})", q.prompt, a.text(&q.key)))
+            .collect();
+        let picked = Select::new("Which answer?", labels.clone())
+            .with_help_message("Esc: back to the summary")
+            .prompt();
+        match picked {
+            Ok(l) => {
+                let i = labels.iter().position(|x| *x == l).unwrap_or(0);
+                Ok(Review::Change(keys[i].key.clone()))
+            }
+            Err(InquireError::OperationCanceled) => Ok(Review::Change(String::new())),
+            Err(e) => Err(stop(e)),
+        }
+    }
+}
+
+impl Prompter for Terminal<'_> {
     fn start(&mut self) {
         restore_on_signal();
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
             inquire::set_global_render_config(inquire::ui::RenderConfig::empty());
         }
-        let width = crossterm::terminal::size().ok().map(|(w, _)| w);
         eprintln!(
             "{}",
             crate::prose::wrap(
-                "kubeplan design: a few questions about the cluster (Enter takes the default, Ctrl-C stops).",
-                width
+                "kubeplan design: a few questions about the cluster (Enter takes the default, Esc goes back, Ctrl-C stops).",
+                terminal_width()
             )
         );
     }
 
-    fn ask(&mut self, q: &Question, current: Option<Value>) -> Result<Value, PromptError> {
+    fn ask(
+        &mut self,
+        q: &Question,
+        current: Option<Value>,
+        so_far: &PartialAnswers,
+    ) -> Result<Value, PromptError> {
+        let mut q = q.clone();
+        q.help = self.help_for(&q, so_far);
+        let q = &q;
         let help_text = help(q);
         match q.kind {
             QuestionKind::Choice => {
@@ -195,12 +282,44 @@ impl Prompter for Terminal {
         }
     }
 
-    fn confirm(&mut self, a: &PartialAnswers, qs: &Questionnaire) -> Result<bool, PromptError> {
+    fn confirm(&mut self, a: &PartialAnswers, qs: &Questionnaire) -> Result<Review, PromptError> {
         eprintln!("{}", crate::report::design::answers_table(a, qs));
-        Confirm::new("Design the cluster with these answers?")
-            .with_default(true)
-            .with_help_message("no: go through the questions again, with these answers as defaults")
-            .prompt()
-            .map_err(stop)
+        let choice = Select::new(
+            "Design the cluster with these answers?",
+            vec![DESIGN, CHANGE, ALL],
+        )
+        .with_help_message("Enter designs; or change one answer, or go through them all again")
+        .prompt();
+        match choice.map_err(stop) {
+            Ok(c) if c == CHANGE => self.pick(a, qs),
+            Ok(c) if c == ALL => Ok(Review::All),
+            Ok(_) => Ok(Review::Design),
+            // Esc at the summary: change one answer.
+            Err(PromptError::Back) => self.pick(a, qs),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn check(&mut self, a: &PartialAnswers) -> Result<(), String> {
+        check_answers(self.catalog, a)
+    }
+
+    fn refused(&mut self, _q: &Question, why: &str) {
+        eprintln!(
+            "{}",
+            crate::prose::wrap(&format!("✗ {why}"), terminal_width())
+        );
+    }
+
+    fn keep(&mut self, a: &PartialAnswers) {
+        // Best effort: a state folder that cannot be written loses nothing
+        // of this run.
+        if let Some(dir) = self.keep_at.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Ok(text) = serde_saphyr::to_string(a) {
+            let text = format!("# kubeplan design: the answers so far (`kubeplan design --resume` goes on)\n{text}");
+            let _ = super::write_atomic(&self.keep_at, &text, true);
+        }
     }
 }

@@ -9,6 +9,6 @@ pub mod questions;
 pub mod resolve;
 
 pub use fields::{AnswerFlags, Answers, PartialAnswers, StorageAnswer, FIELDS};
-pub use prompter::{ask_all, PromptError, Prompter, Scripted};
+pub use prompter::{ask_all, PromptError, Prompter, Review, Scripted};
 pub use questions::{check_bounds, Preset, Question, QuestionKind, Questionnaire};
 pub use resolve::{resolve, Open, ResolveError};

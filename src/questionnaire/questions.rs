@@ -114,6 +114,13 @@ pub struct Question {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// Pods per application by purpose: the default once the applications
+    /// are answered (`pods`).
+    #[serde(default)]
+    pub per_application: BTreeMap<Purpose, u64>,
+    /// The help on a managed service, with `{service}` and `{serviceCIDR}`.
+    #[serde(default)]
+    pub help_managed: Option<String>,
     /// A number's unit, which decides the quantities it takes (`500m`
     /// for cores, `512Mi` for GiB); none: a plain number.
     #[serde(default)]
@@ -260,6 +267,11 @@ impl Questionnaire {
                 "podMemoryGiB" => return Some(Value::from(d.pod_memory_gib)),
                 _ => {}
             }
+        }
+        let per_app = so_far.purpose.and_then(|p| q.per_application.get(&p));
+        if let (Some(n), Some(apps)) = (per_app, so_far.apps) {
+            let (lo, hi) = q.bounds();
+            return Some(Value::from(((n * apps) as f64).clamp(lo, hi) as u64));
         }
         so_far
             .purpose

@@ -16,7 +16,9 @@ fn session(dir: &Path, args: &[&str]) -> expectrl::session::OsSession {
         .current_dir(dir)
         .env_remove("CI")
         .env("NO_COLOR", "1")
-        .env("TERM", "xterm-256color");
+        .env("TERM", "xterm-256color")
+        // The answers kept as they are given go here, not to ~/.local/state.
+        .env("XDG_STATE_HOME", dir.join("state"));
     let mut s = Session::spawn(cmd).expect("spawn kubeplan in a pty");
     s.set_expect_timeout(Some(Duration::from_secs(20)));
     s.get_process_mut()
@@ -119,7 +121,8 @@ fn enter_takes_every_default() {
         "purpose: development",
         "platform: on-prem",
         "apps: 10",
-        "pods: 100",
+        // One pod per application by default for development.
+        "pods: 10",
         "podCpu: 0.25",
     ] {
         assert!(saved.contains(want), "{want} missing from\n{saved}");
@@ -202,7 +205,11 @@ fn saying_no_at_the_summary_goes_round_again() {
     ask(&mut s, "Which CPU architecture", "\r");
     ask(&mut s, "Pod network range", "\r");
     ask(&mut s, "Service range", "\r");
-    ask(&mut s, "Design the cluster with these answers?", "n\r");
+    ask(
+        &mut s,
+        "Design the cluster with these answers?",
+        &format!("{DOWN}{DOWN}\r"),
+    );
     // Round two: every question, with the answers so far as defaults.
     ask(&mut s, "What is the cluster for?", "\r");
     ask(&mut s, "Where does it run?", "\r");
@@ -481,4 +488,195 @@ fn prompts_read_kubernetes_quantities() {
     for want in ["pods: 1000", "podCpu: 0.25", "podMemoryGiB: 0.5"] {
         assert!(saved.contains(want), "{want}: {saved}");
     }
+}
+
+const ESC: &str = "\x1b";
+
+/// Answers that contradict the others are refused at their own prompt,
+/// with the reason, and asked again: nothing is lost.
+#[test]
+fn contradictions_are_refused_at_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "--purpose",
+            "production",
+            "--platform",
+            "aws",
+            "--managed",
+            "--region",
+            "auto",
+            "--workload",
+            "web",
+            "--apps",
+            "4",
+            "--pods",
+            "40",
+            "--traffic",
+            "steady",
+            "--tolerate",
+            "1",
+            "--storage",
+            "none",
+            "--pod-cpu",
+            "0.25",
+            "--pod-memory",
+            "0.5",
+            "--arch",
+            "amd64",
+            "--save-answers",
+            "answers.yaml",
+        ],
+    );
+    ask(&mut s, "How many failure domains", "9\r");
+    s.expect("us-east-1 has 6 availability zones").unwrap();
+    ask(&mut s, "How many failure domains", "\x7f3\r");
+    // On EKS the help names EKS's own service range, not kubeadm's.
+    s.expect("EKS's default service range, 10.100.0.0/16")
+        .unwrap();
+    s.send("\r").unwrap();
+    ask(&mut s, "Design the cluster with these answers?", "\r");
+    assert_eq!(exit_code(&mut s), 0);
+    let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
+    assert!(saved.contains("zones: 3"), "{saved}");
+
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "--purpose",
+            "learning",
+            "--platform",
+            "on-prem",
+            "--workload",
+            "web",
+            "--apps",
+            "2",
+            "--storage",
+            "none",
+            "--pod-cpu",
+            "0.25",
+            "--pod-memory",
+            "0.5",
+            "--arch",
+            "amd64",
+            "--host-cpu",
+            "8",
+            "--host-memory",
+            "16",
+        ],
+    );
+    ask(&mut s, "How many pods at peak", "5000\r");
+    s.expect("a learning cluster is one node").unwrap();
+    ask(&mut s, "How many pods at peak", "\x7f\x7f\x7f\x7f20\r");
+    ask(&mut s, "Design the cluster with these answers?", "\r");
+    assert_eq!(exit_code(&mut s), 0);
+}
+
+/// The answers are kept as they are given; after Ctrl-C, `--resume` goes
+/// on from the question that was open.
+#[test]
+fn interrupted_answers_are_kept_and_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path(), &["design", "-o", "plan.yaml"]);
+    ask(&mut s, "What is the cluster for?", "testing\r");
+    ask(&mut s, "Where does it run?", "\r");
+    ask(&mut s, "What runs on it?", "\r");
+    ask(&mut s, "How many applications?", "\x03");
+    s.expect("`kubeplan design --resume` goes on from there")
+        .unwrap();
+    assert_eq!(exit_code(&mut s), 130);
+    assert!(!dir.path().join("plan.yaml").exists());
+    let kept = dir.path().join("state/kubeplan/answers.yaml");
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert!(
+        text.contains("purpose: testing") && text.contains("workload: web"),
+        "{text}"
+    );
+    let mut s = session(dir.path(), &["design", "--resume", "-o", "plan.yaml"]);
+    // Straight to the question that was open.
+    let before = s.expect("How many applications?").unwrap();
+    assert!(!String::from_utf8_lossy(before.before()).contains("What is the cluster for?"));
+    s.send("\r").unwrap();
+    // Production's default would be 3 per application; testing runs 2.
+    ask(&mut s, "How many pods at peak", "\r");
+    for q in [
+        "steady or bursty",
+        "How many failure domains",
+        "failures must it survive",
+        "What storage do the applications need?",
+        "Average CPU request per pod",
+        "Average memory request per pod",
+        "Which CPU architecture",
+        "Pod network range",
+        "Service range",
+        "Design the cluster with these answers?",
+    ] {
+        ask(&mut s, q, "\r");
+    }
+    assert_eq!(exit_code(&mut s), 0);
+    let plan = std::fs::read_to_string(dir.path().join("plan.yaml")).unwrap();
+    assert!(
+        plan.contains("purpose: testing") && plan.contains("pods: 20"),
+        "{plan}"
+    );
+    // The session is done: nothing is kept any more.
+    assert!(!kept.exists());
+}
+
+/// Esc steps back one question; at the summary, one answer can be changed
+/// without walking every question again.
+#[test]
+fn esc_steps_back_and_one_answer_can_be_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "--traffic",
+            "steady",
+            "--zones",
+            "1",
+            "--tolerate",
+            "0",
+            "--storage",
+            "none",
+            "--pod-cpu",
+            "0.25",
+            "--pod-memory",
+            "0.5",
+            "--arch",
+            "amd64",
+            "--pod-cidr",
+            "auto",
+            "--service-cidr",
+            "auto",
+            "--save-answers",
+            "answers.yaml",
+        ],
+    );
+    ask(&mut s, "What is the cluster for?", "\r");
+    ask(&mut s, "Where does it run?", "\r");
+    ask(&mut s, "What runs on it?", ESC);
+    // Back at the platform.
+    ask(&mut s, "Where does it run?", "\r");
+    ask(&mut s, "What runs on it?", "\r");
+    ask(&mut s, "How many applications?", "\x7f\x7f6\r");
+    ask(&mut s, "How many pods at peak", "\r");
+    ask(
+        &mut s,
+        "Design the cluster with these answers?",
+        &format!("{DOWN}\r"),
+    );
+    ask(&mut s, "Which answer?", "pods at peak\r");
+    ask(&mut s, "How many pods at peak", "\x7f\x7f\x7f\x7f25\r");
+    ask(&mut s, "Design the cluster with these answers?", "\r");
+    assert_eq!(exit_code(&mut s), 0);
+    let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
+    assert!(
+        saved.contains("apps: 6") && saved.contains("pods: 25"),
+        "{saved}"
+    );
 }
