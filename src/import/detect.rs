@@ -53,34 +53,52 @@ fn look_text(text: &str) -> Look {
 /// Whether text found in a folder walk names a format kubeplan reads: a
 /// plan, an INI inventory, an `apiVersion` of a cluster tool's (top-level
 /// or nested, YAML or JSON), `kind: ClusterPlan`, or an Ansible YAML
-/// inventory's `all:` or Kubespray group. A Deployment, a Kustomization,
-/// a Helm chart's values or templates name none of these, and are skipped;
-/// a broken cluster file still names its format, and is reported.
+/// inventory's top-level `all:` or a Kubespray group (but `etcd:`, too
+/// common a key). A Deployment, a Kustomization, a Helm chart's values or
+/// templates name none of these, and are skipped; a broken cluster file
+/// still names its format, and is reported.
 pub fn names_a_cluster_format(text: &str) -> bool {
     if matches!(look_text(text), Look::Plan | Look::Ini) {
         return true;
     }
     text.lines().any(|line| {
-        let t = line.trim_start().trim_start_matches("- ").trim_start();
-        let key = |k: &str| {
-            t.strip_prefix(k)
-                .or_else(|| t.strip_prefix(&format!("\"{k}\"")))
-                .and_then(|r| r.trim_start().strip_prefix(':'))
-                .map(|v| v.split('#').next().unwrap_or("").trim())
-                .map(|v| v.trim_matches(|c| matches!(c, '"' | '\'' | ',')))
-        };
-        if let Some(api) = key("apiVersion") {
-            return api.starts_with("kubeplan") || of_api(api).is_some();
+        let apis = values_of(line, "apiVersion");
+        let kinds = values_of(line, "kind");
+        if apis
+            .iter()
+            .any(|a| a.starts_with("kubeplan") || of_api(a).is_some())
+            || kinds.contains(&"ClusterPlan")
+        {
+            return true;
         }
+        let t = line.trim_start();
         let top = !line.starts_with([' ', '\t', '-']);
-        let group = |g: &str| line.strip_prefix(g).is_some_and(|r| r.trim() == ":");
-        key("kind") == Some("ClusterPlan")
-            || (top && group("all"))
-            || (top
-                && crate::import::kubespray::KUBESPRAY_GROUPS
-                    .iter()
-                    .any(|g| group(g)))
+        let group = |g: &str| t.strip_prefix(g).is_some_and(|r| r.trim() == ":");
+        let kubespray = crate::import::kubespray::KUBESPRAY_GROUPS
+            .iter()
+            .filter(|g| **g != "etcd")
+            .any(|g| group(g));
+        (top && group("all")) || kubespray
     })
+}
+
+/// The values of `key` on a line, YAML (`key: v`) or JSON (`"key": "v"`).
+fn values_of<'a>(line: &'a str, key: &str) -> Vec<&'a str> {
+    line.match_indices(key)
+        .filter_map(|(i, _)| {
+            let before = line[..i].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                return None;
+            }
+            let rest = line[i + key.len()..].trim_start_matches('"').trim_start();
+            let v = rest.strip_prefix(':')?.trim_start();
+            let v = v.trim_start_matches(['"', '\'']);
+            let end = v
+                .find(|c: char| matches!(c, '"' | '\'' | ',' | '}' | '#') || c.is_whitespace())
+                .unwrap_or(v.len());
+            Some(&v[..end])
+        })
+        .collect()
 }
 
 fn floor_char(s: &str, at: usize) -> usize {
@@ -258,6 +276,32 @@ fn not_a_cluster_file(source: &Source, first: &Spanned<Node>) -> LoadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_formats_by_their_text() {
+        for yes in [
+            "apiVersion: kubeplan/v1\nkind: ClusterPlan\n",
+            "# a broken plan\nkind: ClusterPlan\nspec: [\n",
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n",
+            "apiVersion: eksctl.io/v1alpha3\n",
+            "---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n",
+            "{\"apiVersion\": \"cluster.x-k8s.io/v1beta1\", \"kind\": \"Cluster\"}",
+            "all:\n  hosts: {}\n",
+            "nodes:\n  children:\n    kube_node:\n      hosts: {}\n",
+            "[kube_control_plane]\nnode1\n",
+        ] {
+            assert!(names_a_cluster_format(yes), "{yes}");
+        }
+        for no in [
+            "apiVersion: apps/v1\nkind: Deployment\n",
+            "resources:\n- deploy.yaml\n",
+            "apiVersion: v2\nname: app\n",
+            "replicaCount: 2\netcd:\n  enabled: true\n",
+            "metadata:\n  name: {{ .Release.Name }}\n",
+        ] {
+            assert!(!names_a_cluster_format(no), "{no}");
+        }
+    }
 
     #[test]
     fn ini_headers() {

@@ -33,6 +33,25 @@ fn ask(s: &mut expectrl::session::OsSession, question: &str, keys: &str) {
     s.send(keys).unwrap();
 }
 
+/// Enter at every question after the pods of an on-prem design, and at
+/// the summary.
+fn defaults_after_pods(s: &mut expectrl::session::OsSession) {
+    for q in [
+        "steady or bursty",
+        "How many failure domains",
+        "failures must it survive",
+        "What storage do the applications need?",
+        "Average CPU request per pod",
+        "Average memory request per pod",
+        "Which CPU architecture",
+        "Pod network range",
+        "Service range",
+        "Design the cluster with these answers?",
+    ] {
+        ask(s, q, "\r");
+    }
+}
+
 fn exit_code(s: &mut expectrl::session::OsSession) -> i32 {
     s.expect(Eof).ok();
     match s.get_process().wait().expect("wait for kubeplan") {
@@ -216,20 +235,7 @@ fn saying_no_at_the_summary_goes_round_again() {
     ask(&mut s, "What runs on it?", "\r");
     ask(&mut s, "How many applications?", "\r");
     ask(&mut s, "How many pods at peak", "\x7f\x7f60\r");
-    for q in [
-        "steady or bursty",
-        "How many failure domains",
-        "failures must it survive",
-        "What storage do the applications need?",
-        "Average CPU request per pod",
-        "Average memory request per pod",
-        "Which CPU architecture",
-        "Pod network range",
-        "Service range",
-        "Design the cluster with these answers?",
-    ] {
-        ask(&mut s, q, "\r");
-    }
+    defaults_after_pods(&mut s);
     assert_eq!(exit_code(&mut s), 0);
     let saved = std::fs::read_to_string(dir.path().join("answers.yaml")).unwrap();
     assert!(
@@ -602,20 +608,7 @@ fn interrupted_answers_are_kept_and_resumed() {
     s.send("\r").unwrap();
     // Production's default would be 3 per application; testing runs 2.
     ask(&mut s, "How many pods at peak", "\r");
-    for q in [
-        "steady or bursty",
-        "How many failure domains",
-        "failures must it survive",
-        "What storage do the applications need?",
-        "Average CPU request per pod",
-        "Average memory request per pod",
-        "Which CPU architecture",
-        "Pod network range",
-        "Service range",
-        "Design the cluster with these answers?",
-    ] {
-        ask(&mut s, q, "\r");
-    }
+    defaults_after_pods(&mut s);
     assert_eq!(exit_code(&mut s), 0);
     let plan = std::fs::read_to_string(dir.path().join("plan.yaml")).unwrap();
     assert!(
