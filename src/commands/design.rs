@@ -179,6 +179,17 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
         Open::Ask(&mut terminal)
     };
     let (asked, answers) = resolve(&merged, qs, open)?;
+    if !asking {
+        for q in &qs.questions {
+            if merged.get(&q.key).is_none() {
+                env.say(format!(
+                    "assumed {} = {} (its default)",
+                    q.key,
+                    asked.text(&q.key)
+                ));
+            }
+        }
+    }
     // The session is done: its kept answers are in the outputs now.
     if asking && args.save_answers.is_none() {
         let _ = std::fs::remove_file(keep_at(args));

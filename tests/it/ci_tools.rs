@@ -46,6 +46,11 @@ fn the_pre_commit_hook_passes_and_fails_as_it_should() {
             ])
             .current_dir(&repo)
             .env("PRE_COMMIT_HOME", dir.path().join("home"))
+            // A fresh machine has no git identity for the shadow commit.
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
             .env("CARGO_TARGET_DIR", &target)
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")

@@ -177,6 +177,12 @@ fn quiet_and_verbose_on_every_command() {
     );
     let out = kubeplan().args(["bom", "-v"]).arg(&plan).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("reading "));
+    let out = kubeplan()
+        .args(["-v", "design", "--profile", "prod-aws", "--brief"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("kubeplan: assumed podCpu = 0.25 (its default)"));
     let out = kubeplan().args(["-q", "-v", "rules"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
