@@ -126,7 +126,7 @@ pub struct DesignArgs {
     pub report: Option<std::path::PathBuf>,
     /// Design the same answers on each platform (default: every one) and print them side by
     /// side: control plane, workers, pods per node, monthly cost split, zone loss
-    #[arg(long, value_name = "PLATFORM,...", value_delimiter = ',', num_args = 0.., value_parser = parse_platform, conflicts_with_all = ["output", "workloads", "platform"])]
+    #[arg(long, value_name = "PLATFORM,...", value_delimiter = ',', num_args = 0.., value_parser = parse_platform, conflicts_with_all = ["output", "workloads", "platform", "save_answers"])]
     pub compare: Option<Vec<crate::plan::Platform>>,
     /// Go on with the answers an interrupted questionnaire kept (in kubeplan's state folder)
     #[arg(long, conflicts_with = "answers")]

@@ -165,7 +165,13 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     let (flags, file, preset) = layers(args, c)?;
     check_outputs(args)?;
     let workloads = super::design_workloads::read(&args.workloads)?;
-    let merged = super::design_workloads::over(workloads.as_ref(), flags.over(&file.over(&preset)));
+    let mut merged =
+        super::design_workloads::over(workloads.as_ref(), flags.over(&file.over(&preset)));
+    // `--compare` designs every platform: the questionnaire does not ask
+    // for one (nor for a cloud's region), and each row sets its own.
+    if args.compare.is_some() && merged.platform.is_none() {
+        merged.platform = Some(crate::plan::Platform::OnPrem);
+    }
     let mut terminal = super::prompt::Terminal {
         catalog: c,
         keep_at: keep_at(args),

@@ -673,3 +673,46 @@ fn esc_steps_back_and_one_answer_can_be_changed() {
         "{saved}"
     );
 }
+
+/// `--compare` designs every platform: it never asks which one.
+#[test]
+fn compare_does_not_ask_the_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(
+        dir.path(),
+        &[
+            "design",
+            "--compare",
+            "aws,on-prem",
+            "--purpose",
+            "production",
+            "--workload",
+            "web",
+            "--apps",
+            "2",
+            "--traffic",
+            "steady",
+            "--zones",
+            "3",
+            "--tolerate",
+            "1",
+            "--storage",
+            "none",
+        ],
+    );
+    let seen = s.expect("How many pods at peak").unwrap();
+    assert!(!String::from_utf8_lossy(seen.before()).contains("Where does it run?"));
+    s.send("\r").unwrap();
+    for q in [
+        "Average CPU request per pod",
+        "Average memory request per pod",
+        "Which CPU architecture",
+        "Pod network range",
+        "Service range",
+    ] {
+        ask(&mut s, q, "\r");
+    }
+    ask(&mut s, "Design the cluster with these answers?", "\r");
+    s.expect("(EKS)").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+}
