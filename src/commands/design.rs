@@ -186,15 +186,7 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     };
     let (asked, answers) = resolve(&merged, qs, open)?;
     if !asking {
-        for q in &qs.questions {
-            if merged.get(&q.key).is_none() {
-                env.say(format!(
-                    "assumed {} = {} (its default)",
-                    q.key,
-                    asked.text(&q.key)
-                ));
-            }
-        }
+        say_assumed(env, qs, &merged, &asked);
     }
     // The session is done: its kept answers are in the outputs now.
     if asking && args.save_answers.is_none() {
@@ -225,25 +217,52 @@ fn design(args: &DesignArgs, env: &Env) -> anyhow::Result<u8> {
     if outs.iter().any(|o| o.as_deref().is_some_and(is_stdout)) {
         return Ok(exit::OK);
     }
-    let text = match args.format {
-        DesignFormat::Markdown => markdown(args, c, &design, &boms),
-        DesignFormat::Json => format!("{:#}\n", out::document(&answers, &design, &boms)?),
-        DesignFormat::Yaml => serde_saphyr::to_string(&out::document(&answers, &design, &boms)?)?,
+    emit(&render(args, env, &answers, &design, &boms)?)?;
+    Ok(exit::OK)
+}
+
+/// `-v`: each answer that took its default, without being asked.
+fn say_assumed(
+    env: &Env,
+    qs: &crate::questionnaire::Questionnaire,
+    given: &PartialAnswers,
+    full: &PartialAnswers,
+) {
+    for q in qs.questions.iter().filter(|q| given.get(&q.key).is_none()) {
+        env.say(format!(
+            "assumed {} = {} (its default)",
+            q.key,
+            full.text(&q.key)
+        ));
+    }
+}
+
+/// The design in the format asked for.
+fn render(
+    args: &DesignArgs,
+    env: &Env,
+    answers: &crate::design::Answers,
+    design: &crate::design::Design,
+    boms: &[crate::bom::Bom],
+) -> anyhow::Result<String> {
+    let c = env.catalog()?;
+    Ok(match args.format {
+        DesignFormat::Markdown => markdown(args, c, design, boms),
+        DesignFormat::Json => format!("{:#}\n", out::document(answers, design, boms)?),
+        DesignFormat::Yaml => serde_saphyr::to_string(&out::document(answers, design, boms)?)?,
         DesignFormat::Text if args.brief => {
-            out::brief(c, &answers, &design, &boms, env.paint, env.width)
+            out::brief(c, answers, design, boms, env.paint, env.width)
         }
         DesignFormat::Text => out::text(
             c,
-            &answers,
-            &design,
-            &boms,
+            answers,
+            design,
+            boms,
             args.output.as_deref(),
             env.paint,
             env.width,
         ),
-    };
-    emit(&text)?;
-    Ok(exit::OK)
+    })
 }
 
 /// The Markdown report, naming the plan file (`-o`, or the one to write).
